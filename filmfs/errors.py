@@ -1,0 +1,113 @@
+"""The one error base of filmfs, and the exit codes the CLI maps errors to.
+
+Every error a user can cause or meet carries a message that says what is wrong, where, and
+how to fix it. The CLI (``filmfs.cli``) is the only place that turns errors into exit codes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+EXIT_OK = 0
+EXIT_ERROR = 1  # bad input, failed validation, failed generation or assembly
+EXIT_USAGE = 2  # click's own code for a bad command line
+EXIT_UNEXPECTED = 3  # a bug in filmfs: reported with a traceback hint
+EXIT_INTERRUPTED = 130  # Ctrl-C
+
+
+class FilmfsError(Exception):
+    """Base of every error filmfs raises on purpose.
+
+    ``str(error)`` is the full user-facing message; ``hint`` (optional) says how to fix it.
+    """
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return f"{self.message}\n  hint: {self.hint}" if self.hint else self.message
+
+
+class ManifestError(FilmfsError):
+    """A manifest cannot be read at all (bad YAML, unsafe tag, too big, outside the film)."""
+
+    def __init__(self, path: str, line: int, col: int, message: str) -> None:
+        super().__init__(f"{path}:{line}:{col}: {message}")
+        self.path = path
+        self.line = line
+        self.col = col
+        self.detail = message
+
+
+class NotAFilmError(FilmfsError):
+    """The directory is not a film (no film.yaml)."""
+
+
+class ValidationFailed(FilmfsError):
+    """The film has errors; raised by commands that need a valid film to proceed."""
+
+
+class ToolError(FilmfsError):
+    """An external program (ffmpeg, git) failed; carries what is needed to debug it."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        argv: Sequence[str] = (),
+        returncode: int | None = None,
+        stderr: str = "",
+        hint: str | None = None,
+    ) -> None:
+        tail = "\n".join(stderr.strip().splitlines()[-15:])
+        parts = [message]
+        if argv:
+            parts.append("  command: " + " ".join(argv))
+        if returncode is not None:
+            parts.append(f"  exit code: {returncode}")
+        if tail:
+            parts.append("  stderr (last lines):\n    " + tail.replace("\n", "\n    "))
+        super().__init__("\n".join(parts), hint=hint)
+        self.argv = list(argv)
+        self.returncode = returncode
+        self.stderr = stderr
+
+
+class ProviderError(FilmfsError):
+    """A generation provider failed: the task failed, the API refused, or the download was bad.
+
+    ``retryable`` tells the runner whether trying again may help (rate limits, 5xx, timeouts).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        provider: str,
+        url: str | None = None,
+        status: int | None = None,
+        retryable: bool = False,
+        retry_after: float | None = None,
+        hint: str | None = None,
+    ) -> None:
+        where = f" ({url} -> HTTP {status})" if url and status else (f" ({url})" if url else "")
+        super().__init__(f"{provider}: {message}{where}", hint=hint)
+        self.provider = provider
+        self.url = url
+        self.status = status
+        self.retryable = retryable
+        self.retry_after = retry_after
+
+
+class ProviderNotConfigured(FilmfsError):
+    """A provider lacks its API key or other settings."""
+
+
+class StoreError(FilmfsError):
+    """The media store is missing an object, or an object is corrupt."""
+
+
+class LockedError(FilmfsError):
+    """Another filmfs process holds the lock this command needs."""
