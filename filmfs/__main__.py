@@ -1,0 +1,3 @@
+from filmfs.cli import main
+
+main()

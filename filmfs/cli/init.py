@@ -1,0 +1,25 @@
+"""`filmfs init DIR`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from filmfs.commands.init import init
+
+
+@click.command("init")
+@click.argument("root", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--title", help="The film's title (default: the folder name).")
+@click.option("--width", type=int, default=1280, show_default=True)
+@click.option("--height", type=int, default=720, show_default=True)
+@click.option("--fps", type=float, default=24, show_default=True)
+def command(root: Path, title: str | None, width: int, height: int, fps: float) -> None:
+    """Make DIR a new film: film.yaml, folders, .gitignore, schemas, and a Git repository."""
+    result = init(
+        root, title=title or root.resolve().name.replace("-", " ").title(),
+        width=width, height=height, fps=fps,
+    )
+    click.echo(f"Created film in {root}" + (" (new Git repository)" if result.git_created else ""))
+    click.echo(f"Next: add scenes/01.yaml and shots/01A/shot.yaml, then `filmfs validate {root}`")

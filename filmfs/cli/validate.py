@@ -1,0 +1,60 @@
+"""`filmfs validate [DIR]`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from filmfs.commands.validate import validate
+from filmfs.report import Report
+
+
+def _escape(text: str) -> str:
+    # GitHub workflow commands: https://docs.github.com/actions/reference/workflow-commands
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def render(report: Report, fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps(report.as_dict(), indent=2)
+    lines = []
+    for problem in report.sorted():
+        if fmt == "github":
+            prop = f"file={problem.path},line={problem.line},col={problem.col}"
+            lines.append(f"::{problem.severity} {prop}::{_escape(problem.message)}")
+        else:
+            lines.append(str(problem))
+    errors, warnings = len(report.errors), len(report.warnings)
+    verdict = "ok" if report.ok else "FAILED"
+    lines.append(
+        f"{report.root}: {report.files} files checked, {errors} error(s), "
+        f"{warnings} warning(s): {verdict}"
+    )
+    return "\n".join(lines)
+
+
+@click.command("validate")
+@click.argument(
+    "root", type=click.Path(file_okay=False, path_type=Path), default=".", required=False
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for tools, github for Actions annotations.",
+)
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--no-media", is_flag=True, help="Skip the check for media missing from the store.")
+def command(root: Path, fmt: str, strict: bool, no_media: bool) -> None:
+    """Check every manifest of the film in DIR (default: here) against the schemas and each other.
+
+    Every problem is reported as path:line:col: message. Exit 0 when clean, 1 on any error.
+    """
+    report = validate(root, check_media=not no_media)
+    click.echo(render(report, fmt))
+    if not report.ok or (strict and report.warnings):
+        raise click.exceptions.Exit(1)

@@ -1,0 +1,47 @@
+"""`filmfs validate`: schema and integrity checks of every manifest, in one pass."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from filmfs import layout
+from filmfs.project import Project
+from filmfs.report import Problem, Report
+
+
+def validate(root: Path, *, check_media: bool = True) -> Report:
+    """Check a film; problems are data in the report, never raised."""
+    project = Project.load(root)
+    problems = project.all_problems()
+    if check_media:
+        problems += missing_media(project)
+    return Report(root=str(root), files=len(project.documents), problems=sorted(set(problems)))
+
+
+def missing_media(project: Project) -> list[Problem]:
+    """Warnings for media referenced by the manifests but absent from the local store."""
+    found = []
+    hint = "fetch it with `filmfs pull` or generate the take again"
+    for shot in project.shots.values():
+        for take in shot.takes:
+            if take.video and not layout.object_path(project.root, take.video.sha256).exists():
+                found.append(
+                    project.make_problem(
+                        take.path,
+                        f"video {take.video.sha256[:12]} is not in the local media store ({hint})",
+                        at=("video", "sha256"),
+                        severity="warning",
+                    )
+                )
+    for asset in project.assets.values():
+        if asset.sha256 and not layout.object_path(project.root, asset.sha256).exists():
+            found.append(
+                project.make_problem(
+                    asset.path,
+                    f"{asset.type} {asset.sha256[:12]} is not in the local media store"
+                    + ("" if asset.url else f" ({hint})"),
+                    at=("sha256",),
+                    severity="warning",
+                )
+            )
+    return found

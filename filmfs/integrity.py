@@ -1,0 +1,273 @@
+"""Cross-file checks: what no single file's schema can see. Pure: reads only loaded data."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from filmfs import layout
+from filmfs.project import Project
+from filmfs.report import Problem
+
+
+def check_integrity(project: Project) -> list[Problem]:
+    """Every cross-file problem of a loaded film."""
+    found: list[Problem] = []
+    _check_film(project, found)
+    _check_scenes(project, found)
+    for shot in project.shots.values():
+        _check_shot(project, shot.shot_number, found)
+    _check_library(project, found)
+    _check_cycles(project, found)
+    return found
+
+
+def _check_film(project: Project, found: list[Problem]) -> None:
+    film = project.film
+    if film is None or film.soundtrack is None:
+        return
+    _reference(project, found, film.path, ("soundtrack",), film.soundtrack, kinds={"audio"})
+
+
+def _check_scenes(project: Project, found: list[Problem]) -> None:
+    used = {shot.scene for shot in project.shots.values()}
+    for number, scene in project.scenes.items():
+        expected = layout.scene_stem(number)
+        if scene.path.stem != expected:
+            found.append(
+                project.make_problem(
+                    scene.path,
+                    f"scene_number {number} does not match the file name; "
+                    f"rename it to scenes/{expected}.yaml",
+                    at=("scene_number",),
+                )
+            )
+        if number not in used:
+            found.append(
+                project.make_problem(scene.path, "scene has no shots", severity="warning")
+            )
+
+
+def _check_shot(project: Project, shot_id: str, found: list[Problem]) -> None:
+    shot = project.shots[shot_id]
+    path = shot.path
+    if shot.path.parent.name != shot.shot_number:
+        found.append(
+            project.make_problem(
+                path,
+                f"shot_number {shot.shot_number!r} does not match its folder "
+                f"shots/{shot.path.parent.name}/; they must be the same",
+                at=("shot_number",),
+            )
+        )
+    if shot.scene not in project.scenes:
+        found.append(
+            project.make_problem(
+                path,
+                f"scene {shot.scene} does not exist (no scenes/{layout.scene_stem(shot.scene)}.yaml)",
+                at=("scene",),
+            )
+        )
+    first = next(iter(project.shots)) == shot_id
+    if first and shot.transition_in and shot.transition_in.type != "cut":
+        found.append(
+            project.make_problem(
+                path,
+                "the film's first shot has no previous shot to transition from",
+                at=("transition_in",),
+                severity="warning",
+            )
+        )
+    for index, char_id in enumerate(shot.characters):
+        if char_id not in project.characters:
+            found.append(
+                project.make_problem(
+                    path,
+                    f"character {char_id!r} does not exist (no characters/{char_id}.yaml)",
+                    at=("characters", index),
+                )
+            )
+    for index, asset_id in enumerate(shot.audio):
+        _reference(project, found, path, ("audio", index), asset_id, kinds={"audio"})
+    for index, asset_id in enumerate(shot.assets):
+        _reference(project, found, path, ("assets", index), asset_id, kinds=None)
+    _check_takes(project, shot_id, found)
+
+
+def _check_takes(project: Project, shot_id: str, found: list[Problem]) -> None:
+    shot = project.shots[shot_id]
+    folder = shot.path.parent / layout.TAKES_DIR
+    if folder.is_dir():
+        for entry in sorted(folder.iterdir()):
+            if entry.name.startswith(".") or entry.suffix == ".tmp":
+                continue
+            if entry.suffix != ".yaml" or not layout.TAKE_STEM.match(entry.stem):
+                found.append(
+                    project.make_problem(
+                        entry, "take files are named NNN.yaml after their attempt number"
+                    )
+                )
+    selected = [take for take in shot.takes if take.selected]
+    for take in shot.takes:
+        if layout.TAKE_STEM.match(take.path.stem) and int(take.path.stem) != take.attempt_number:
+            found.append(
+                project.make_problem(
+                    take.path,
+                    f"attempt_number {take.attempt_number} does not match the file name "
+                    f"{take.path.name}; expected {layout.take_stem(take.attempt_number)}.yaml",
+                    at=("attempt_number",),
+                )
+            )
+        if take.selected and take.video is None:
+            found.append(
+                project.make_problem(
+                    take.path, "selected take has no video", at=("selected",)
+                )
+            )
+    for take in selected[1:]:
+        others = ", ".join(t.path.name for t in selected if t is not take)
+        found.append(
+            project.make_problem(
+                take.path,
+                f"shot {shot_id} has more than one selected take (also {others}); "
+                f"keep one with `filmfs select {shot_id} N`",
+                at=("selected",),
+            )
+        )
+
+
+def _check_library(project: Project, found: list[Problem]) -> None:
+    for char_id, char in project.characters.items():
+        _stem_matches(project, found, char.path, char_id)
+        for index, ref in enumerate(char.references):
+            _reference(project, found, char.path, ("references", index), ref, kinds={"image"})
+        if char.variant_of and char.variant_of not in project.characters:
+            found.append(
+                project.make_problem(
+                    char.path,
+                    f"variant_of {char.variant_of!r}: no such character",
+                    at=("variant_of",),
+                )
+            )
+    for asset_id, asset in project.assets.items():
+        _stem_matches(project, found, asset.path, asset_id)
+        for field in ("derived_from", "variant_of"):
+            target = getattr(asset, field)
+            if target:
+                _reference(project, found, asset.path, (field,), target, kinds=None)
+        if asset.url and asset.url.startswith("file:"):
+            local = Path(unquote(urlparse(asset.url).path))
+            if not local.is_absolute():
+                local = project.root / local
+            if not project.contains(local):
+                found.append(
+                    project.make_problem(
+                        asset.path,
+                        "url points outside the film directory; refusing it",
+                        at=("url",),
+                    )
+                )
+
+
+def _stem_matches(project: Project, found: list[Problem], path: Path, ident: str) -> None:
+    if path.stem != ident:
+        found.append(
+            project.make_problem(
+                path,
+                f"id {ident!r} does not match the file name {path.name}; they must be the same",
+                at=("id",),
+            )
+        )
+
+
+def _reference(
+    project: Project,
+    found: list[Problem],
+    path: Path,
+    at: tuple[str | int, ...],
+    asset_id: str,
+    *,
+    kinds: set[str] | None,
+) -> None:
+    asset = project.assets.get(asset_id)
+    if asset is None:
+        found.append(
+            project.make_problem(
+                path, f"asset {asset_id!r} does not exist (no assets/{asset_id}.yaml)", at=at
+            )
+        )
+    elif kinds is not None and asset.type not in kinds:
+        wanted = " or ".join(sorted(kinds))
+        found.append(
+            project.make_problem(
+                path, f"asset {asset_id!r} is {asset.type}, but {wanted} is needed here", at=at
+            )
+        )
+
+
+def _check_cycles(project: Project, found: list[Problem]) -> None:
+    variant = {a.id: [a.variant_of] for a in project.assets.values() if a.variant_of}
+    derived = {a.id: [a.derived_from] for a in project.assets.values() if a.derived_from}
+    chars = {c.id: [c.variant_of] for c in project.characters.values() if c.variant_of}
+    for relation, edges, where in (
+        ("variant_of", variant, {a.id: a.path for a in project.assets.values()}),
+        ("derived_from", derived, {a.id: a.path for a in project.assets.values()}),
+        ("variant_of", chars, {c.id: c.path for c in project.characters.values()}),
+    ):
+        for cycle in find_cycles(edges):
+            found.append(
+                project.make_problem(
+                    where[cycle[0]],
+                    f"{relation} forms a cycle: {' -> '.join([*cycle, cycle[0]])}",
+                    at=(relation,),
+                )
+            )
+    videos: dict[str, list[str]] = {}
+    owner: dict[str, Path] = {}
+    for shot in project.shots.values():
+        for take in shot.takes:
+            if take.video and take.video.derived_from:
+                videos[take.video.sha256] = list(take.video.derived_from)
+                owner[take.video.sha256] = take.path
+    film = project.film
+    if film and film.final_edit and film.final_edit.derived_from:
+        videos[film.final_edit.sha256] = list(film.final_edit.derived_from)
+        owner[film.final_edit.sha256] = film.path
+    for cycle in find_cycles(videos):
+        short = " -> ".join(sha[:12] for sha in [*cycle, cycle[0]])
+        found.append(
+            project.make_problem(
+                owner[cycle[0]], f"derived_from forms a cycle: {short}", at=("video",)
+            )
+        )
+
+
+def find_cycles(edges: Mapping[str, Iterable[str]]) -> list[list[str]]:
+    """Each cycle once (rotated to start at its smallest node), by iterative depth-first search."""
+    cycles: set[tuple[str, ...]] = set()
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = finished
+    for start in sorted(edges):
+        if state.get(start):
+            continue
+        path: list[str] = []
+        stack: list[tuple[str, Iterable[str]]] = [(start, iter(sorted(edges.get(start, ()))))]
+        state[start] = 1
+        path.append(start)
+        while stack:
+            node, children = stack[-1]
+            child = next(iter(children), None)
+            if child is None:
+                stack.pop()
+                path.pop()
+                state[node] = 2
+                continue
+            if state.get(child) == 1:
+                cycle = path[path.index(child) :]
+                low = cycle.index(min(cycle))
+                cycles.add(tuple(cycle[low:] + cycle[:low]))
+            elif not state.get(child):
+                state[child] = 1
+                path.append(child)
+                stack.append((child, iter(sorted(edges.get(child, ())))))
+    return [list(c) for c in sorted(cycles)]

@@ -1,0 +1,90 @@
+"""Where things live in a film directory.
+
+```
+film.yaml                    the film
+scenes/<NN>.yaml             one scene each, NN = zero-padded scene_number
+shots/<ID>/shot.yaml         one shot each, ID = shot_number (e.g. 01A)
+shots/<ID>/takes/<NNN>.yaml  one take each, NNN = zero-padded attempt_number
+characters/<id>.yaml         character references
+assets/<id>.yaml             audio, image, text and video references
+.filmfs/objects/             content-addressed media store (git-ignored)
+```
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+FILM_FILE = "film.yaml"
+SCENES_DIR = "scenes"
+SHOTS_DIR = "shots"
+SHOT_FILE = "shot.yaml"
+TAKES_DIR = "takes"
+CHARACTERS_DIR = "characters"
+ASSETS_DIR = "assets"
+STATE_DIR = ".filmfs"
+
+SHOT_ID = re.compile(r"^[0-9]{1,4}[A-Z]{1,4}$")
+TAKE_STEM = re.compile(r"^[0-9]{3}$")
+SCENE_STEM = re.compile(r"^[0-9]{2,4}$")
+ASSET_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+
+
+def scene_stem(number: int) -> str:
+    return f"{number:02d}"
+
+
+def take_stem(attempt: int) -> str:
+    return f"{attempt:03d}"
+
+
+def film_file(root: Path) -> Path:
+    return root / FILM_FILE
+
+
+def scene_file(root: Path, number: int) -> Path:
+    return root / SCENES_DIR / f"{scene_stem(number)}.yaml"
+
+
+def shot_dir(root: Path, shot_id: str) -> Path:
+    return root / SHOTS_DIR / shot_id
+
+
+def shot_file(root: Path, shot_id: str) -> Path:
+    return shot_dir(root, shot_id) / SHOT_FILE
+
+
+def takes_dir(root: Path, shot_id: str) -> Path:
+    return shot_dir(root, shot_id) / TAKES_DIR
+
+
+def take_file(root: Path, shot_id: str, attempt: int) -> Path:
+    return takes_dir(root, shot_id) / f"{take_stem(attempt)}.yaml"
+
+
+def character_file(root: Path, char_id: str) -> Path:
+    return root / CHARACTERS_DIR / f"{char_id}.yaml"
+
+
+def asset_file(root: Path, asset_id: str) -> Path:
+    return root / ASSETS_DIR / f"{asset_id}.yaml"
+
+
+def state_dir(root: Path) -> Path:
+    return root / STATE_DIR
+
+
+def natural_key(shot_id: str) -> tuple[int, str]:
+    """Film order of shots within a scene: 01A < 01AA < 01B < 02A.
+
+    Digits compare as numbers and letters as text, so a shot inserted between 01A and 01B is
+    named 01AA: no other file changes, which keeps concurrent branches free of conflicts.
+    """
+    digits = shot_id.rstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    return (int(digits) if digits.isdigit() else 0, shot_id[len(digits) :])
+
+
+def object_path(root: Path, sha256: str) -> Path:
+    """Where the media store keeps an object: .filmfs/objects/ab/cdef... (DVC's layout)."""
+    return root / STATE_DIR / "objects" / sha256[:2] / sha256[2:]

@@ -1,0 +1,164 @@
+"""Reading manifests safely and precisely.
+
+PyYAML's safe composer builds a node tree (no object is ever constructed from a tag), then
+:func:`_build` turns it into plain Python data while recording the line and column of every
+value in a :class:`Positions` map. Only the YAML core tags are accepted: a ``!!python/...``
+or any other application tag is an error, never executed. Duplicate keys, oversized files and
+alias bombs ("billion laughs") are errors too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from filmfs.errors import ManifestError
+
+MAX_FILE_BYTES = 1_000_000  # a manifest is a few hundred bytes; a megabyte is already absurd
+MAX_NODES = 100_000  # bounds alias expansion: each alias re-visits its anchor's nodes
+MAX_DEPTH = 64
+
+JsonPath = tuple[str | int, ...]
+
+_SAFE_TAGS = {
+    "tag:yaml.org,2002:" + name
+    for name in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")
+}
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+
+
+@dataclass
+class Positions:
+    """1-based (line, column) of each value, by its JSON path; keys map to the key's own spot."""
+
+    values: dict[JsonPath, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[JsonPath, tuple[int, int]] = field(default_factory=dict)
+
+    def of(self, path: JsonPath, *, key: bool = False) -> tuple[int, int]:
+        """Position of ``path``, falling back to the nearest ancestor that has one."""
+        table = self.keys if key else self.values
+        while path:
+            if path in table:
+                return table[path]
+            if path in self.values:
+                return self.values[path]
+            path = path[:-1]
+        return self.values.get((), (1, 1))
+
+
+@dataclass
+class Document:
+    """One manifest: its data, where each value sits, and the path shown to the user."""
+
+    display: str
+    data: Any
+    positions: Positions
+
+    def where(self, path: JsonPath, *, key: bool = False) -> tuple[int, int]:
+        return self.positions.of(path, key=key)
+
+
+class _Builder:
+    def __init__(self, display: str) -> None:
+        self.display = display
+        self.count = 0
+        self.positions = Positions()
+        self._scalars = yaml.constructor.SafeConstructor()
+
+    def fail(self, node: yaml.Node, message: str) -> ManifestError:
+        mark = node.start_mark
+        return ManifestError(self.display, mark.line + 1, mark.column + 1, message)
+
+    def build(self, node: yaml.Node, path: JsonPath, depth: int) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise self.fail(node, f"document too large after alias expansion (>{MAX_NODES} nodes)")
+        if depth > MAX_DEPTH:
+            raise self.fail(node, f"nesting deeper than {MAX_DEPTH} levels")
+        if node.tag not in _SAFE_TAGS:
+            raise self.fail(node, f"tag {node.tag!r} is not allowed (only plain YAML data)")
+        mark = node.start_mark
+        self.positions.values[path] = (mark.line + 1, mark.column + 1)
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path, depth)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
+        if node.tag == _TIMESTAMP:
+            # Dates stay the text the user wrote: manifests are JSON-shaped data.
+            return str(node.value)
+        return self._scalars.construct_object(node, deep=True)
+
+    def _mapping(self, node: yaml.MappingNode, path: JsonPath, depth: int) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise self.fail(key_node, "merge keys (<<) are not supported in manifests")
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise self.fail(key_node, "mapping keys must be plain strings")
+            key = str(key_node.value)
+            if key in result:
+                first = self.positions.keys[(*path, key)]
+                raise self.fail(
+                    key_node, f"duplicate key {key!r} (first defined at line {first[0]})"
+                )
+            mark = key_node.start_mark
+            self.positions.keys[(*path, key)] = (mark.line + 1, mark.column + 1)
+            result[key] = self.build(value_node, (*path, key), depth + 1)
+        return result
+
+
+def parse(text: str, display: str) -> Document:
+    """Parse one YAML document from text; raise ManifestError with file:line:col on any problem."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        raise ManifestError(display, line, col, f"invalid YAML: {exc.problem}") from None
+    except yaml.YAMLError as exc:
+        raise ManifestError(display, 1, 1, f"invalid YAML: {exc}") from None
+    if node is None:
+        raise ManifestError(display, 1, 1, "file is empty; expected a mapping of fields")
+    builder = _Builder(display)
+    data = builder.build(node, (), 0)
+    return Document(display, data, builder.positions)
+
+
+def read_text(path: Path, display: str, *, limit: int = MAX_FILE_BYTES) -> str:
+    """Read a manifest's text: bounded in size, UTF-8 only."""
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(limit + 1)
+    except OSError as exc:
+        raise ManifestError(display, 1, 1, f"cannot read file: {exc.strerror}") from None
+    if len(raw) > limit:
+        raise ManifestError(display, 1, 1, f"file is larger than {limit} bytes; not a manifest")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise ManifestError(
+            display, line, col, f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); save as UTF-8"
+        ) from None
+    return text.removeprefix("\ufeff")
+
+
+def load(path: Path, display: str) -> Document:
+    """Read and parse one manifest file."""
+    return parse(read_text(path, display), display)
+
+
+def iter_paths(data: Any, path: JsonPath = ()) -> Iterator[tuple[JsonPath, Any]]:
+    """Every (path, value) pair in a parsed document, depth first."""
+    yield path, data
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from iter_paths(value, (*path, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from iter_paths(value, (*path, index))

@@ -1,0 +1,147 @@
+"""JSON Schema checks of parsed manifests, with messages a person can act on.
+
+The schemas live in ``schemas/`` (shipped in the package as ``filmfs.schemas``). Each error
+becomes a :class:`filmfs.report.Problem` at the line and column of the offending value, worded
+like ``duration_target must be a number`` rather than as a jsonschema dump.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import json
+from collections.abc import Iterator
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+from referencing import Registry, Resource
+
+from filmfs.manifests.loader import Document, JsonPath
+from filmfs.report import Problem
+
+KINDS = ("film", "scene", "shot", "take", "character", "asset")
+SCHEMA_BASE = "https://filmfs.dev/schemas/v1/"
+
+_TYPE_WORDS = {
+    "number": "a number",
+    "integer": "a whole number",
+    "string": "text",
+    "boolean": "true or false",
+    "object": "a mapping of fields",
+    "array": "a list",
+    "null": "empty",
+}
+
+
+def schema_dir() -> Path:
+    """Directory holding the *.schema.json files (installed package or source checkout)."""
+    try:
+        return Path(str(resources.files("filmfs.schemas")))
+    except ModuleNotFoundError:
+        return Path(__file__).resolve().parents[2] / "schemas"
+
+
+@functools.cache
+def _schemas() -> dict[str, dict[str, Any]]:
+    folder = schema_dir()
+    return {
+        path.name.removesuffix(".schema.json"): json.loads(path.read_text("utf-8"))
+        for path in sorted(folder.glob("*.schema.json"))
+    }
+
+
+@functools.cache
+def validator(kind: str) -> jsonschema.protocols.Validator:
+    schemas = _schemas()
+    registry: Registry[Any] = Registry().with_resources(
+        (schema["$id"], Resource.from_contents(schema)) for schema in schemas.values()
+    )
+    cls = jsonschema.validators.validator_for(schemas[kind])
+    return cls(schemas[kind], registry=registry)  # type: ignore[no-any-return]
+
+
+def field_name(path: JsonPath) -> str:
+    """``('video', 'sha256')`` -> ``video.sha256``; ``('characters', 1)`` -> ``characters[1]``."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+    return text or "the file"
+
+
+def _leaves(error: jsonschema.ValidationError) -> Iterator[jsonschema.ValidationError]:
+    # For anyOf/oneOf, report the branch that got furthest rather than "is not valid under any".
+    if error.context:
+        best = jsonschema.exceptions.best_match(error.context)
+        if best is not None and best.validator not in ("required",):
+            yield from _leaves(best)
+            return
+    yield error
+
+
+def _message(error: jsonschema.ValidationError) -> tuple[str, bool]:
+    """(message, points at a key rather than a value)."""
+    name = field_name(tuple(error.absolute_path))
+    validator_name = error.validator
+    value = error.instance
+    arg = error.validator_value
+    if validator_name == "type":
+        wanted = [arg] if isinstance(arg, str) else list(arg)
+        words = " or ".join(_TYPE_WORDS.get(w, w) for w in wanted if w != "null")
+        return f"{name} must be {words}, not {json.dumps(value, default=str)[:60]}", False
+    if validator_name == "required":
+        missing = [k for k in arg if isinstance(value, dict) and k not in value]
+        return f"{name} is missing required field {missing[0]!r}", False
+    if validator_name == "additionalProperties" and isinstance(value, dict):
+        known = set(error.schema.get("properties", {}))
+        extra = sorted(k for k in value if k not in known)
+        close = difflib.get_close_matches(extra[0], known, n=1) if extra else []
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        return f"unknown field {extra[0]!r} in {name}{hint}", True
+    if validator_name == "enum":
+        return f"{name} must be one of {', '.join(map(str, arg))}; got {value!r}", False
+    if validator_name == "const":
+        return f"{name} must be {arg!r}; got {value!r}", False
+    if validator_name == "pattern":
+        title = error.schema.get("title")
+        what = f"a valid {title}" if title else f"text matching {arg}"
+        detail = error.schema.get("description", "")
+        hint = f" ({detail.split('.')[0]})" if detail and title else ""
+        return f"{name} {value!r} is not {what}{hint}", False
+    bounds = {
+        "minimum": ">=",
+        "maximum": "<=",
+        "exclusiveMinimum": ">",
+        "exclusiveMaximum": "<",
+    }
+    if validator_name in bounds:
+        return f"{name} must be {bounds[str(validator_name)]} {arg}; got {value}", False
+    if validator_name == "minLength":
+        return (f"{name} must not be empty" if arg == 1 else f"{name} is too short"), False
+    if validator_name == "maxLength":
+        return f"{name} is longer than {arg} characters", False
+    if validator_name == "uniqueItems":
+        return f"{name} lists the same entry twice", False
+    if validator_name == "multipleOf":
+        return f"{name} must be a multiple of {arg}; got {value}", False
+    if validator_name == "anyOf" and error.schema.get("anyOf"):
+        options = [" + ".join(b.get("required", [])) for b in error.schema["anyOf"]]
+        return f"{name} needs one of: {', '.join(o for o in options if o)}", False
+    return f"{name}: {error.message}", False
+
+
+def check(document: Document, kind: str) -> list[Problem]:
+    """Every schema problem in one document, each at its own line and column."""
+    problems = []
+    for top in validator(kind).iter_errors(document.data):
+        for error in _leaves(top):
+            message, at_key = _message(error)
+            path: JsonPath = tuple(error.absolute_path)
+            if at_key and isinstance(error.instance, dict):
+                known = set(error.schema.get("properties", {}))
+                extra = sorted(k for k in error.instance if k not in known)
+                path = (*path, extra[0]) if extra else path
+            line, col = document.where(path, key=at_key)
+            problems.append(Problem(document.display, line, col, message))
+    return problems

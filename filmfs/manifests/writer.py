@@ -1,0 +1,98 @@
+"""Writing manifests: atomic (temp file + fsync + rename), comments kept on update.
+
+A kill at any moment leaves either the old file or the new one, never a half-written one.
+New files are dumped with PyYAML; edits of existing, human-written files go through
+ruamel.yaml's round-trip mode so that comments, key order and quoting survive.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+from ruamel.yaml import YAML
+
+from filmfs import layout
+
+MODELINE = "# yaml-language-server: $schema={}\n"
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data`` atomically; the folder is created if needed."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    _fsync_dir(path.parent)
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def _fsync_dir(folder: Path) -> None:
+    # The rename is only durable once the directory entry is on disk.
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def modeline(path: Path, root: Path, kind: str) -> str:
+    """The yaml-language-server line that points editors at the film's copy of the schema."""
+    schema = root / layout.STATE_DIR / "schemas" / f"{kind}.schema.json"
+    return MODELINE.format(os.path.relpath(schema, path.parent))
+
+
+def dump(data: Mapping[str, Any]) -> str:
+    return yaml.safe_dump(dict(data), sort_keys=False, allow_unicode=True, width=100)
+
+
+def write_new(path: Path, data: Mapping[str, Any], *, root: Path, kind: str) -> None:
+    """Write a whole manifest (with its schema modeline)."""
+    atomic_write_text(path, modeline(path, root, kind) + dump(data))
+
+
+def _round_trip() -> YAML:
+    rt = YAML(typ="rt")
+    rt.preserve_quotes = True
+    rt.width = 100
+    rt.indent(mapping=2, sequence=4, offset=2)
+    return rt
+
+
+def update(path: Path, changes: Mapping[str, Any], *, remove: tuple[str, ...] = ()) -> None:
+    """Set top-level fields of an existing manifest, keeping its comments and layout.
+
+    A value of None removes the field; so does naming it in ``remove``.
+    """
+    rt = _round_trip()
+    document = rt.load(path.read_text("utf-8"))
+    for key, value in changes.items():
+        if value is None:
+            document.pop(key, None)
+        else:
+            document[key] = value
+    for key in remove:
+        document.pop(key, None)
+    out = io.StringIO()
+    rt.dump(document, out)
+    atomic_write_text(path, out.getvalue())

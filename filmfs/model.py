@@ -1,0 +1,270 @@
+"""The film's parts as frozen value objects, built from schema-valid manifest data."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Format:
+    width: int
+    height: int
+    fps: float
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> Format:
+        return cls(int(data["width"]), int(data["height"]), float(data["fps"]))
+
+
+@dataclass(frozen=True)
+class VideoRef:
+    """A video in the media store (a take's generated_video, or the film's final_edit)."""
+
+    sha256: str
+    size: int
+    duration: float
+    width: int
+    height: int
+    fps: float
+    codec: str
+    format: str
+    has_audio: bool | None = None
+    url: str | None = None
+    derived_from: tuple[str, ...] = ()
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> VideoRef:
+        return cls(
+            sha256=data["sha256"],
+            size=int(data["size"]),
+            duration=float(data["duration"]),
+            width=int(data["width"]),
+            height=int(data["height"]),
+            fps=float(data["fps"]),
+            codec=data["codec"],
+            format=data["format"],
+            has_audio=data.get("has_audio"),
+            url=data.get("url"),
+            derived_from=tuple(data.get("derived_from", ())),
+        )
+
+    def as_data(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "sha256": self.sha256,
+            "size": self.size,
+            "duration": round(self.duration, 3),
+            "width": self.width,
+            "height": self.height,
+            "fps": round(self.fps, 3),
+            "codec": self.codec,
+            "format": self.format,
+        }
+        if self.has_audio is not None:
+            data["has_audio"] = self.has_audio
+        if self.url:
+            data["url"] = self.url
+        if self.derived_from:
+            data["derived_from"] = list(self.derived_from)
+        return data
+
+
+@dataclass(frozen=True)
+class Film:
+    title: str
+    format: Format
+    path: Path
+    synopsis: str = ""
+    status: str | None = None
+    total_duration: float | None = None
+    soundtrack: str | None = None
+    defaults: Mapping[str, Any] = field(default_factory=dict)
+    final_edit: VideoRef | None = None
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any], path: Path) -> Film:
+        final = data.get("final_edit")
+        return cls(
+            title=data["title"],
+            format=Format.from_data(data["format"]),
+            path=path,
+            synopsis=data.get("synopsis", ""),
+            status=data.get("status"),
+            total_duration=data.get("total_duration"),
+            soundtrack=data.get("soundtrack"),
+            defaults=dict(data.get("defaults", {})),
+            final_edit=VideoRef.from_data(final) if final else None,
+        )
+
+
+@dataclass(frozen=True)
+class Scene:
+    scene_number: int
+    setting: str
+    path: Path
+    heading: str = ""
+    description: str = ""
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any], path: Path) -> Scene:
+        return cls(
+            scene_number=data["scene_number"],
+            setting=data["setting"],
+            path=path,
+            heading=data.get("heading", ""),
+            description=data.get("description", ""),
+        )
+
+
+@dataclass(frozen=True)
+class Take:
+    shot_id: str
+    attempt_number: int
+    selected: bool
+    generation_params: Mapping[str, Any]
+    path: Path
+    status: str | None = None
+    generation_cost: float | None = None
+    quality_score: float | None = None
+    director_notes: str = ""
+    created_at: str | None = None
+    video: VideoRef | None = None
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any], path: Path, shot_id: str) -> Take:
+        video = data.get("video")
+        return cls(
+            shot_id=shot_id,
+            attempt_number=data["attempt_number"],
+            selected=data["selected"],
+            generation_params=dict(data["generation_params"]),
+            path=path,
+            status=data.get("status"),
+            generation_cost=data.get("generation_cost"),
+            quality_score=data.get("quality_score"),
+            director_notes=data.get("director_notes", ""),
+            created_at=data.get("created_at"),
+            video=VideoRef.from_data(video) if video else None,
+        )
+
+
+@dataclass(frozen=True)
+class Transition:
+    type: str
+    duration: float
+
+
+@dataclass(frozen=True)
+class Shot:
+    shot_number: str
+    scene: int
+    prompt: str
+    duration_target: float
+    path: Path
+    description: str = ""
+    camera_angle: str = ""
+    negative_prompt: str | None = None
+    status: str | None = None
+    characters: tuple[str, ...] = ()
+    audio: tuple[str, ...] = ()
+    assets: tuple[str, ...] = ()
+    transition_in: Transition | None = None
+    generation: Mapping[str, Any] = field(default_factory=dict)
+    notes: str = ""
+    takes: tuple[Take, ...] = ()
+
+    @property
+    def id(self) -> str:
+        return self.shot_number
+
+    @property
+    def selected_take(self) -> Take | None:
+        return next((take for take in self.takes if take.selected), None)
+
+    @property
+    def next_attempt(self) -> int:
+        return max((take.attempt_number for take in self.takes), default=0) + 1
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any], path: Path, takes: tuple[Take, ...]) -> Shot:
+        transition = data.get("transition_in")
+        return cls(
+            shot_number=data["shot_number"],
+            scene=data["scene"],
+            prompt=data["prompt"],
+            duration_target=float(data["duration_target"]),
+            path=path,
+            description=data.get("description", ""),
+            camera_angle=data.get("camera_angle", ""),
+            negative_prompt=data.get("negative_prompt"),
+            status=data.get("status"),
+            characters=tuple(data.get("characters", ())),
+            audio=tuple(data.get("audio", ())),
+            assets=tuple(data.get("assets", ())),
+            transition_in=(
+                Transition(transition["type"], float(transition["duration"]))
+                if transition
+                else None
+            ),
+            generation=dict(data.get("generation", {})),
+            notes=data.get("notes", ""),
+            takes=takes,
+        )
+
+
+@dataclass(frozen=True)
+class Character:
+    id: str
+    name: str
+    path: Path
+    description: str = ""
+    appearance: str = ""
+    references: tuple[str, ...] = ()
+    variant_of: str | None = None
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any], path: Path) -> Character:
+        return cls(
+            id=data["id"],
+            name=data["name"],
+            path=path,
+            description=data.get("description", ""),
+            appearance=data.get("appearance", ""),
+            references=tuple(data.get("references", ())),
+            variant_of=data.get("variant_of"),
+        )
+
+
+@dataclass(frozen=True)
+class Asset:
+    id: str
+    type: str
+    name: str
+    path: Path
+    description: str = ""
+    sha256: str | None = None
+    url: str | None = None
+    size: int | None = None
+    duration: float | None = None
+    volume: float = 1.0
+    derived_from: str | None = None
+    variant_of: str | None = None
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any], path: Path) -> Asset:
+        return cls(
+            id=data["id"],
+            type=data["type"],
+            name=data["name"],
+            path=path,
+            description=data.get("description", ""),
+            sha256=data.get("sha256"),
+            url=data.get("url"),
+            size=data.get("size"),
+            duration=data.get("duration"),
+            volume=float(data.get("volume", 1.0)),
+            derived_from=data.get("derived_from"),
+            variant_of=data.get("variant_of"),
+        )

@@ -1,0 +1,203 @@
+"""The project facade: a film directory, its manifests loaded, and what was wrong with them.
+
+Loading never stops at the first bad file: every file is read, schema-checked and turned into a
+value object when it is sound, and every problem is collected in ``problems``. Commands that
+need a sound film call :meth:`Project.require_valid`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from filmfs import layout
+from filmfs.errors import FilmfsError, ManifestError, NotAFilmError, ValidationFailed
+from filmfs.manifests import schema
+from filmfs.manifests.loader import Document, load
+from filmfs.model import Asset, Character, Film, Scene, Shot, Take
+from filmfs.report import Problem, Severity
+
+T = TypeVar("T")
+
+
+def display_path(path: Path) -> str:
+    """How a path is shown: relative to the working directory when below it."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+
+
+@dataclass
+class Project:
+    """A loaded film. Shots are kept in film order (scene, then natural shot order)."""
+
+    root: Path
+    film: Film | None = None
+    scenes: dict[int, Scene] = field(default_factory=dict)
+    shots: dict[str, Shot] = field(default_factory=dict)
+    characters: dict[str, Character] = field(default_factory=dict)
+    assets: dict[str, Asset] = field(default_factory=dict)
+    documents: dict[Path, Document] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    # --- loading -------------------------------------------------------------------------
+    @classmethod
+    def load(cls, root: Path | str) -> Project:
+        """Load every manifest under ``root``; problems are collected, not raised."""
+        root = Path(root)
+        if not root.is_dir():
+            raise NotAFilmError(f"{display_path(root)}: no such directory")
+        if not layout.film_file(root).exists():
+            raise NotAFilmError(
+                f"{display_path(root)}: not a film (no {layout.FILM_FILE})",
+                hint=f"run `filmfs init {display_path(root)}` or pass the film's directory",
+            )
+        project = cls(root=root.resolve())
+        project._load_all()
+        return project
+
+    def _load_all(self) -> None:
+        root = self.root
+        film_path = layout.film_file(root)
+        self.film = self._read(film_path, "film", lambda d: Film.from_data(d, film_path))
+        for path in self._files(root / layout.SCENES_DIR, "*.y*ml"):
+            scene = self._read(path, "scene", lambda d, p=path: Scene.from_data(d, p))
+            if scene is not None and scene.scene_number not in self.scenes:
+                self.scenes[scene.scene_number] = scene
+        self.scenes = dict(sorted(self.scenes.items()))
+        for path in self._files(root / layout.CHARACTERS_DIR, "*.y*ml"):
+            char = self._read(path, "character", lambda d, p=path: Character.from_data(d, p))
+            if char is not None:
+                self.characters.setdefault(char.id, char)
+        for path in self._files(root / layout.ASSETS_DIR, "*.y*ml"):
+            asset = self._read(path, "asset", lambda d, p=path: Asset.from_data(d, p))
+            if asset is not None:
+                self.assets.setdefault(asset.id, asset)
+        shots = []
+        for shot_dir in self._files(root / layout.SHOTS_DIR, "*"):
+            shot = self._load_shot(shot_dir)
+            if shot is not None:
+                shots.append(shot)
+        shots.sort(key=lambda s: (s.scene, layout.natural_key(s.shot_number)))
+        for shot in shots:
+            self.shots.setdefault(shot.shot_number, shot)
+
+    def _load_shot(self, shot_dir: Path) -> Shot | None:
+        if not shot_dir.is_dir():
+            self.problem(shot_dir, "unexpected file in shots/ (each shot is a folder)")
+            return None
+        shot_path = shot_dir / layout.SHOT_FILE
+        takes: list[Take] = []
+        for path in self._files(shot_dir / layout.TAKES_DIR, "*.y*ml"):
+            take = self._read(
+                path, "take", lambda d, p=path: Take.from_data(d, p, shot_dir.name)
+            )
+            if take is not None:
+                takes.append(take)
+        takes.sort(key=lambda t: t.attempt_number)
+        if not shot_path.exists():
+            self.problem(shot_dir, f"shot folder has no {layout.SHOT_FILE}")
+            return None
+        return self._read(shot_path, "shot", lambda d: Shot.from_data(d, shot_path, tuple(takes)))
+
+    def _files(self, folder: Path, pattern: str) -> Iterator[Path]:
+        """Entries of a folder, refusing any that lead outside the film directory."""
+        if not folder.is_dir():
+            return
+        for path in sorted(folder.glob(pattern)):
+            if path.name.startswith("."):
+                continue
+            if not self.contains(path):
+                self.problem(path, "symlink points outside the film directory; refusing it")
+                continue
+            yield path
+
+    def contains(self, path: Path) -> bool:
+        """Whether ``path`` (after resolving symlinks) is inside the film directory."""
+        try:
+            path.resolve().relative_to(self.root)
+        except (ValueError, OSError, RuntimeError):
+            return False
+        return True
+
+    def _read(self, path: Path, kind: str, build: Callable[[Any], T]) -> T | None:
+        shown = display_path(path)
+        if path.suffix == ".yml":
+            self.problem(path, "manifests use the .yaml extension; rename this file")
+            return None
+        if not self.contains(path):
+            self.problem(path, "symlink points outside the film directory; refusing it")
+            return None
+        try:
+            document = load(path, shown)
+        except ManifestError as exc:
+            self.problems.append(Problem(exc.path, exc.line, exc.col, exc.detail))
+            return None
+        self.documents[path] = document
+        if not isinstance(document.data, dict):
+            self.problem(path, f"expected a mapping of {kind} fields at the top level")
+            return None
+        found = schema.check(document, kind)
+        self.problems.extend(found)
+        return None if found else build(document.data)
+
+    # --- problems ------------------------------------------------------------------------
+    def problem(
+        self,
+        path: Path,
+        message: str,
+        *,
+        at: tuple[str | int, ...] = (),
+        key: bool = False,
+        severity: str = "error",
+    ) -> None:
+        """Record a load problem at the position of ``at`` inside ``path``'s document."""
+        self.problems.append(self.make_problem(path, message, at=at, key=key, severity=severity))
+
+    def make_problem(
+        self,
+        path: Path,
+        message: str,
+        *,
+        at: tuple[str | int, ...] = (),
+        key: bool = False,
+        severity: str = "error",
+    ) -> Problem:
+        """A problem at the line and column of ``at`` inside ``path``'s document."""
+        document = self.documents.get(path)
+        line, col = document.where(at, key=key) if document else (1, 1)
+        level: Severity = "warning" if severity == "warning" else "error"
+        return Problem(display_path(path), line, col, message, level)
+
+    def all_problems(self) -> list[Problem]:
+        """Load and schema problems plus cross-file integrity problems, in file order."""
+        from filmfs.integrity import check_integrity
+
+        return sorted(set(self.problems + check_integrity(self)))
+
+    def require_valid(self) -> Film:
+        """Raise ValidationFailed listing the errors unless the film is sound."""
+        errors = [p for p in self.all_problems() if p.severity == "error"]
+        if errors or self.film is None:
+            shown = "\n".join(f"  {p}" for p in errors[:20])
+            more = f"\n  ... and {len(errors) - 20} more" if len(errors) > 20 else ""
+            raise ValidationFailed(
+                f"the film has {len(errors)} error(s):\n{shown}{more}",
+                hint=f"run `filmfs validate {display_path(self.root)}` and fix them first",
+            )
+        return self.film
+
+    # --- lookups -------------------------------------------------------------------------
+    def shot(self, shot_id: str) -> Shot:
+        try:
+            return self.shots[shot_id]
+        except KeyError:
+            known = ", ".join(self.shots) or "none"
+            raise FilmfsError(f"no shot {shot_id!r} in this film (shots: {known})") from None
+
+    def reload(self) -> Project:
+        return Project.load(self.root)
