@@ -31,7 +31,12 @@ def _check_film(project: Project, found: list[Problem]) -> None:
 
 
 def _check_scenes(project: Project, found: list[Problem]) -> None:
-    used = {shot.scene for shot in project.shots.values()}
+    # Count shots whose file failed its schema too: their scene is not really empty.
+    used = {
+        doc.data.get("scene")
+        for path, doc in project.documents.items()
+        if path.name == layout.SHOT_FILE and isinstance(doc.data, dict)
+    }
     for number, scene in project.scenes.items():
         expected = layout.scene_stem(number)
         if scene.path.stem != expected:

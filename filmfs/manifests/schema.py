@@ -92,13 +92,15 @@ def _message(error: jsonschema.ValidationError) -> tuple[str, bool]:
         return f"{name} must be {words}, not {json.dumps(value, default=str)[:60]}", False
     if validator_name == "required":
         missing = [k for k in arg if isinstance(value, dict) and k not in value]
-        return f"{name} is missing required field {missing[0]!r}", False
+        where = f"{name} is missing" if error.absolute_path else "missing"
+        return f"{where} required field {missing[0]!r}", False
     if validator_name == "additionalProperties" and isinstance(value, dict):
         known = set(error.schema.get("properties", {}))
         extra = sorted(k for k in value if k not in known)
         close = difflib.get_close_matches(extra[0], known, n=1) if extra else []
         hint = f" (did you mean {close[0]!r}?)" if close else ""
-        return f"unknown field {extra[0]!r} in {name}{hint}", True
+        where = f" in {name}" if error.absolute_path else ""
+        return f"unknown field {extra[0]!r}{where}{hint}", True
     if validator_name == "enum":
         return f"{name} must be one of {', '.join(map(str, arg))}; got {value!r}", False
     if validator_name == "const":
@@ -107,7 +109,7 @@ def _message(error: jsonschema.ValidationError) -> tuple[str, bool]:
         title = error.schema.get("title")
         what = f"a valid {title}" if title else f"text matching {arg}"
         detail = error.schema.get("description", "")
-        hint = f" ({detail.split('.')[0]})" if detail and title else ""
+        hint = f" ({detail.split(';')[0]})" if detail and title else ""
         return f"{name} {value!r} is not {what}{hint}", False
     bounds = {
         "minimum": ">=",
