@@ -103,15 +103,18 @@ def take_data(
 
 def write_take(
     root: Path, shot_id: str, attempt: int, data: Mapping[str, Any], *, select: bool
-) -> Path:
-    """Write the take file; when ``select``, it becomes selected only if the shot has none."""
+) -> tuple[Path, bool]:
+    """Write the take file; with ``select`` it is selected when the shot has no selected take.
+
+    Returns the path and whether the take was selected.
+    """
     with shot_lock(root, shot_id):
         payload = dict(data)
         if select:
             payload["selected"] = not _has_selected(root, shot_id)
         path = layout.take_file(root, shot_id, attempt)
         write_new(path, payload, root=root, kind="take")
-    return path
+    return path, bool(payload["selected"])
 
 
 def _has_selected(root: Path, shot_id: str) -> bool:
