@@ -111,3 +111,7 @@ class StoreError(FilmfsError):
 
 class LockedError(FilmfsError):
     """Another filmfs process holds the lock this command needs."""
+
+
+class GenerationCancelled(ProviderError):
+    """A generation was cancelled by the user (Ctrl-C or a cancel event); not retryable."""

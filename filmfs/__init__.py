@@ -1,0 +1,1 @@
+"""filmfs: a film kept as code."""
