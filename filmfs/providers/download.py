@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 from pathlib import Path
 
 import httpx
 
 from filmfs.errors import ProviderError
-from filmfs.providers.transport import strip_query
+from filmfs.providers.transport import new_client, strip_query
 from filmfs.providers.video import check_video
 
 CHUNK = 1 << 16
@@ -44,9 +45,17 @@ def _data_uri(url: str, dest: Path, *, provider: str, max_bytes: int) -> None:
 
 
 def download(
-    url: str, dest: Path, *, provider: str, max_bytes: int, timeout: float = 60.0
+    url: str,
+    dest: Path,
+    *,
+    provider: str,
+    max_bytes: int,
+    timeout: float = 60.0,
+    client: httpx.Client | None = None,
 ) -> int:
     """Stream ``url`` to ``dest``; return the byte count. No auth header is ever sent.
+
+    ``client`` is a shared connection pool to reuse (one is made and closed if None).
 
     Raises ProviderError: retryable for network errors, 5xx and truncated bodies; not
     retryable for other HTTP errors, over-size bodies and bodies that are not a video.
@@ -60,8 +69,10 @@ def download(
     expected: int | None = None
     try:
         with (
-            httpx.Client(timeout=timeout, follow_redirects=True) as client,
-            client.stream("GET", url) as resp,
+            contextlib.ExitStack() as stack,
+            (client or stack.enter_context(new_client())).stream(
+                "GET", url, timeout=timeout
+            ) as resp,
         ):
             if not resp.is_success:
                 raise ProviderError(

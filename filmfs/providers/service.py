@@ -69,4 +69,6 @@ class HttpService:
                 hint=f"export {self.key_env}=...{where}, or use the offline provider `testcard`",
             )
         headers = {**self.auth_header(key), "Content-Type": "application/json"}
-        return Api(provider=self.name, headers=headers, secret=key, timeout=self.timeout)
+        return Api(
+            provider=self.name, headers=headers, secret=key, timeout=self.timeout,
+        )
