@@ -119,6 +119,8 @@ def render(request: GenerationRequest, dest: Path, *, model: str) -> None:
 class TestcardProvider:
     """Offline provider: a deterministic test card video; always configured, costs nothing."""
 
+    __test__ = False  # its name starts with "Test": keep pytest from collecting it
+
     name = "testcard"
     default_model = "testcard-1"
     description = "Offline test card rendered with ffmpeg (no network, no key)"
