@@ -101,8 +101,9 @@ def download(
     except httpx.HTTPError as exc:
         # httpx raises RemoteProtocolError when the peer closes before Content-Length.
         of = f" of {expected}" if expected is not None else ""
+        what = f"stopped after {written}{of} bytes" if written else "failed"
         raise ProviderError(
-            f"video download stopped after {written}{of} bytes ({type(exc).__name__})",
+            f"video download {what} ({type(exc).__name__})",
             provider=provider, url=shown, retryable=True,
         ) from exc
     if expected is not None and written != expected:
