@@ -94,6 +94,8 @@ class ProviderError(FilmfsError):
     ) -> None:
         where = f" ({url} -> HTTP {status})" if url and status else (f" ({url})" if url else "")
         super().__init__(f"{provider}: {message}{where}", hint=hint)
+        self.detail = message
+        """The message without the provider and URL decoration."""
         self.provider = provider
         self.url = url
         self.status = status

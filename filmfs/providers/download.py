@@ -67,6 +67,7 @@ def download(
     shown = strip_query(url)
     written = 0
     expected: int | None = None
+    started = False
     try:
         with (
             contextlib.ExitStack() as stack,
@@ -83,6 +84,7 @@ def download(
                     retryable=resp.status_code >= 500 or resp.status_code == 429,
                     hint="download links expire; generate again if this one is old",
                 )
+            started = True
             length = resp.headers.get("content-length")
             expected = int(length) if length and length.isdigit() else None
             if expected is not None and expected > max_bytes:
@@ -101,7 +103,7 @@ def download(
     except httpx.HTTPError as exc:
         # httpx raises RemoteProtocolError when the peer closes before Content-Length.
         of = f" of {expected}" if expected is not None else ""
-        what = f"stopped after {written}{of} bytes" if written else "failed"
+        what = f"stopped after {written}{of} bytes" if started else "could not connect"
         raise ProviderError(
             f"video download {what} ({type(exc).__name__})",
             provider=provider, url=shown, retryable=True,

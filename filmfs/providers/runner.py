@@ -126,12 +126,12 @@ class _Run:
                     raise
                 if attempt >= self.policy.max_attempts:
                     raise ProviderError(
-                        f"{stage} failed after {attempt} attempts; last error: {exc.message}",
+                        f"{stage} failed after {attempt} attempts; last error: {exc.detail}",
                         provider=exc.provider, url=exc.url, status=exc.status,
                         hint=exc.hint or "the provider is overloaded or down; try later",
                     ) from exc
                 wait = self.policy.delay(attempt, self.rng, exc.retry_after)
-                self.report("retry", f"{stage}: {exc.message}; retrying in {wait:.1f} s")
+                self.report("retry", f"{stage}: {exc.detail}; retrying in {wait:.1f} s")
                 self.pause(wait)
                 attempt += 1
 
@@ -215,7 +215,7 @@ def _wait(
             failures += 1
             if not exc.retryable or failures >= r.policy.max_attempts:
                 raise
-            r.report("retry", f"poll: {exc.message}")
+            r.report("retry", f"poll: {exc.detail}")
             r.pause(r.policy.delay(failures, r.rng, exc.retry_after))
             continue
         polls += 1

@@ -64,4 +64,4 @@ def test_unreachable_host_is_retryable(tmp_path: Path) -> None:
     with pytest.raises(ProviderError) as info:
         download("http://127.0.0.1:9/v.mp4", tmp_path / "v.mp4", provider="p",
                  max_bytes=100, timeout=2)
-    assert info.value.retryable and "download failed (ConnectError)" in info.value.message
+    assert info.value.retryable and "could not connect (ConnectError)" in info.value.message
