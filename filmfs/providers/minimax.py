@@ -122,8 +122,11 @@ class MiniMaxProvider(HttpService):
             raise ProviderError(f"query task: unknown status {raw!r}", provider=self.name,
                                 url=url.split("?")[0])
         if state == "failed":
-            msg = (body.get("base_resp") or {}).get("status_msg") or "generation failed"
-            return JobStatus("failed", detail=self.redact(str(msg)))
+            # The reason, when MiniMax gives one, is in base_resp; "success" there only means
+            # the query itself worked.
+            msg = str((body.get("base_resp") or {}).get("status_msg") or "")
+            why = "" if msg.lower() in ("", "success") else f": {self.redact(msg)}"
+            return JobStatus("failed", detail=f"MiniMax reported status Fail{why}")
         if state != "succeeded":
             return JobStatus(state, detail=raw)
         file_id = str(body.get("file_id") or "")

@@ -93,6 +93,8 @@ class _Run:
         self.rng = random.Random()
         self._sleep = sleep
         self.job: Job | None = None
+        self.finished = False
+        """The task reached a terminal state, so there is nothing to cancel."""
 
     def report(self, stage: str, message: str) -> None:
         if self.on_progress is not None:
@@ -136,7 +138,7 @@ class _Run:
                 attempt += 1
 
     def cancel_job(self) -> None:
-        if self.job is None:
+        if self.job is None or self.finished:
             return
         # Best effort: we are already failing or interrupted, the first error matters.
         with contextlib.suppress(Exception):
@@ -163,9 +165,10 @@ def run(
     ``dest`` is a temp path the caller owns (and renames into place). ``timeout`` bounds the
     whole run in seconds; polling starts at ``poll_interval`` and grows to
     ``max_poll_interval``. ``sleep`` replaces the waiting (tests pass a fake); by default the
-    run waits on ``cancel`` so setting it stops the run at once. On cancel, time-out or
-    Ctrl-C the provider's task is cancelled best-effort, then GenerationCancelled,
-    ProviderError or KeyboardInterrupt is raised. Thread-safe: share nothing but the provider.
+    run waits on ``cancel`` so setting it stops the run at once. On cancel, time-out, failure
+    or Ctrl-C an unfinished task is cancelled best-effort, ``dest`` is removed, and
+    GenerationCancelled, ProviderError (or ProviderNotConfigured) or KeyboardInterrupt is
+    raised. Thread-safe: runs share nothing but the (stateless) provider.
     """
     r = _Run(
         provider, sleep=sleep, cancel=cancel, on_progress=on_progress,
@@ -181,11 +184,11 @@ def run(
         r.retrying("download", lambda: provider.fetch(job, status, dest, max_bytes=max_bytes))
         # Every provider should check, but a plugin may not: never let a non-video through.
         container = check_video(dest, provider=provider.name, url=status.result_url)
-    except (KeyboardInterrupt, GenerationCancelled):
+    except (KeyboardInterrupt, ProviderError):
+        # A task we gave up on should not keep running (and billing); a half-written or
+        # rejected download should not be mistaken for a video.
         r.cancel_job()
-        raise
-    except ProviderError:
-        r.cancel_job()  # a task we gave up on should not keep running (and billing)
+        dest.unlink(missing_ok=True)
         raise
     result = RunResult(
         job=job, status=status, path=dest, bytes=dest.stat().st_size, container=container,
@@ -219,6 +222,7 @@ def _wait(
             r.pause(r.policy.delay(failures, r.rng, exc.retry_after))
             continue
         polls += 1
+        r.finished = status.done
         if status.state == "succeeded":
             return status, polls
         if status.state == "failed":

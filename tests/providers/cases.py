@@ -42,7 +42,7 @@ CASES = [
     Case("minimax", FakeMiniMax, MiniMaxProvider, "MINIMAX_API_KEY", "Bearer {key}",
          "/v1/video_generation",
          Reply(200, {"base_resp": {"status_code": 1002, "status_msg": "rate limit exceeded"}}),
-         "Fail", None),
+         "MiniMax reported status Fail", None),
     Case("replicate", FakeReplicate, ReplicateProvider, "REPLICATE_API_TOKEN", "Bearer {key}",
          "/v1/models/minimax/video-01/predictions",
          Reply(429, {"detail": "Request was throttled. Your rate limit resets in ~30s.",
