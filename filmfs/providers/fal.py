@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from filmfs.errors import ProviderError
 from filmfs.providers.base import GenerationRequest, Job, JobStatus
@@ -36,6 +37,11 @@ def video_url(result: Any) -> str | None:
         video = videos[0] if isinstance(videos, list) and videos else None
     url = video.get("url") if isinstance(video, dict) else None
     return str(url) if url else None
+
+
+# The queue hands back absolute URLs to call with the key; only fal's own hosts (or the
+# configured base, for tests and proxies) may receive it.
+TRUSTED_SUFFIXES = (".fal.run", ".falrun.com", ".fal.ai")
 
 
 class FalProvider(HttpService):
@@ -70,7 +76,18 @@ class FalProvider(HttpService):
             raise ProviderError("submit: answer lacks request_id/status_url/response_url",
                                 provider=self.name, url=resp.url, status=resp.status)
         data = {k: str(v) for k, v in urls.items() if v}
+        for url in data.values():
+            self._check_host(url)
         return Job(provider=self.name, task_id=request_id, model=model, data=data)
+
+    def _check_host(self, url: str) -> None:
+        host = urlsplit(url).hostname or ""
+        if host == urlsplit(self.base_url).hostname or host.endswith(TRUSTED_SUFFIXES):
+            return
+        raise ProviderError(
+            f"refusing to send {self.key_env} to {host!r}, which is not a fal host",
+            provider=self.name,
+        )
 
     def poll(self, job: Job) -> JobStatus:
         """Read the status; once COMPLETED, fetch the result (where failures show)."""

@@ -113,3 +113,12 @@ def test_fal_5xx_at_result_fetch_is_retried(fal_fake: FakeServer, tmp_path: Path
     provider = FalProvider(base_url=fal_fake.base_url, api_key=fal_fake.api_key)
     run(provider, REQUEST, tmp_path / "v.mp4", sleep=nosleep)
     assert len(fal_fake.calls("/fal-ai/minimax/requests/")) >= 3
+
+
+def test_fal_refuses_to_send_the_key_elsewhere(fal_fake: FakeServer, tmp_path: Path) -> None:
+    fal_fake.script("submit", Reply(200, {
+        "request_id": "r1", "status_url": "https://evil.example/requests/r1/status",
+        "response_url": "https://evil.example/requests/r1"}))
+    provider = FalProvider(base_url=fal_fake.base_url, api_key=fal_fake.api_key)
+    with pytest.raises(ProviderError, match=r"refusing to send FAL_KEY to 'evil\.example'"):
+        run(provider, REQUEST, tmp_path / "v.mp4", sleep=nosleep)
