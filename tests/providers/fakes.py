@@ -15,6 +15,8 @@ answers 202 on status until COMPLETED and reports failures at result fetch.
 
 from __future__ import annotations
 
+import contextlib
+import threading
 import time
 from typing import Any
 
@@ -178,3 +180,39 @@ class FakeFal(FakeServer):
         return Reply(200, {"video": {"url": self.video_url(task_id),
                                      "content_type": "video/mp4", "file_name": "output.mp4",
                                      "file_size": len(self.video)}})
+
+
+FAKES: dict[str, type[FakeServer]] = {
+    "minimax": FakeMiniMax, "replicate": FakeReplicate, "fal": FakeFal,
+}
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Serve one fake until Ctrl-C: ``python -m tests.providers.fakes minimax --latency 1``.
+
+    Prints the environment to point filmfs at it (base URL and key variables).
+    """
+    import argparse
+    import tempfile
+    from pathlib import Path
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("provider", choices=sorted(FAKES))
+    parser.add_argument("--latency", type=float, default=1.0, help="seconds per task")
+    parser.add_argument("--fail", action="store_true", help="every task fails")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as tmp:
+        video = sample_video(Path(tmp) / "sample.mp4")
+        fake = FAKES[args.provider](video, latency=args.latency, fail=args.fail)
+        with fake:
+            env = {"minimax": "MINIMAX", "replicate": "REPLICATE", "fal": "FAL"}[args.provider]
+            key = {"minimax": "MINIMAX_API_KEY", "replicate": "REPLICATE_API_TOKEN",
+                   "fal": "FAL_KEY"}[args.provider]
+            print(f"export FILMFS_{env}_BASE_URL={fake.base_url} {key}={fake.api_key}",
+                  flush=True)
+            with contextlib.suppress(KeyboardInterrupt):
+                threading.Event().wait()
+
+
+if __name__ == "__main__":
+    main()
