@@ -17,7 +17,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import certifi
 import httpx
 
 from filmfs.errors import ProviderError
@@ -83,7 +82,7 @@ def error_detail(body: Any) -> str:
 
 @functools.cache
 def _tls() -> ssl.SSLContext:
-    return ssl.create_default_context(cafile=certifi.where())
+    return httpx.create_ssl_context()  # certifi's CAs, or $SSL_CERT_FILE as httpx does
 
 
 def new_client() -> httpx.Client:
