@@ -19,8 +19,10 @@ from importlib.metadata import EntryPoint, entry_points
 from filmfs.errors import FilmfsError
 from filmfs.providers.base import Provider
 from filmfs.providers.fal import FalProvider
+from filmfs.providers.luma import LumaProvider
 from filmfs.providers.minimax import MiniMaxProvider
 from filmfs.providers.replicate import ReplicateProvider
+from filmfs.providers.runway import RunwayProvider
 from filmfs.providers.testcard import TestcardProvider
 
 GROUP = "filmfs.providers"
@@ -30,6 +32,8 @@ BUILTINS: dict[str, Callable[[], Provider]] = {
     "minimax": MiniMaxProvider,
     "replicate": ReplicateProvider,
     "fal": FalProvider,
+    "runway": RunwayProvider,
+    "luma": LumaProvider,
 }
 
 

@@ -7,10 +7,21 @@ from dataclasses import dataclass
 from typing import Any
 
 from filmfs.providers.fal import FalProvider
+from filmfs.providers.luma import LumaProvider
 from filmfs.providers.minimax import MiniMaxProvider
 from filmfs.providers.replicate import ReplicateProvider
+from filmfs.providers.runway import RunwayProvider
 from filmfs.providers.service import HttpService
-from tests.providers.fakes import FakeFal, FakeMiniMax, FakeReplicate, FakeServer, Reply
+from tests.providers.fakes import (
+    FakeFal,
+    FakeLuma,
+    FakeMiniMax,
+    FakeReplicate,
+    FakeRunway,
+    FakeServer,
+    Recorded,
+    Reply,
+)
 
 
 @dataclass(frozen=True)
@@ -27,15 +38,26 @@ class Case:
     failure_text: str
     """Text the provider's failure shape carries, expected in the error."""
     cancel_call: tuple[str, str] | None
-    """(method, path suffix) of the cancel request, None when the API has no cancel."""
+    """(method, path part) of the cancel request, None when the API has no cancel."""
+    has_cost: bool = True
+    """Whether the default model has a price estimate."""
 
     def make(self, fake: FakeServer, *, env: Mapping[str, str] | None = None,
              **kw: Any) -> HttpService:
-        return self.provider(base_url=fake.base_url, api_key=fake.api_key if env is None
+        return self.provider(base_url=fake.api_base, api_key=fake.api_key if env is None
                              else None, env=env, timeout=5.0, **kw)
 
     def prompt_of(self, body: Any) -> str:
-        return str(body["input"]["prompt"] if self.name == "replicate" else body["prompt"])
+        if self.name == "replicate":
+            return str(body["input"]["prompt"])
+        return str(body["promptText" if self.name == "runway" else "prompt"])
+
+    def cancels(self, fake: FakeServer) -> list[Recorded]:
+        """The cancel requests the fake received."""
+        if self.cancel_call is None:
+            return []
+        method, part = self.cancel_call
+        return [r for r in fake.requests if r.method == method and part in r.path]
 
 
 CASES = [
@@ -51,4 +73,11 @@ CASES = [
     Case("fal", FakeFal, FalProvider, "FAL_KEY", "Key {key}", "/fal-ai/minimax/video-01",
          Reply(429, {"detail": "Too many requests"}, {"Retry-After": "2"}),
          "could not be processed", ("PUT", "/cancel")),
+    Case("runway", FakeRunway, RunwayProvider, "RUNWAYML_API_SECRET", "Bearer {key}",
+         "/v1/text_to_video", Reply(429, {"error": "Too many requests"}),
+         "Prompt flagged by moderation [SAFETY.INPUT.TEXT]", ("DELETE", "/v1/tasks/"),
+         has_cost=False),
+    Case("luma", FakeLuma, LumaProvider, "LUMAAI_API_KEY", "Bearer {key}",
+         "/dream-machine/v1/generations", Reply(429, {"detail": "Rate limit exceeded"}),
+         "Prompt not allowed", ("DELETE", "/dream-machine/v1/generations/"), has_cost=False),
 ]

@@ -20,11 +20,12 @@ import threading
 import time
 from typing import Any
 
+from tests.providers.fakes_extra import FakeLuma, FakeRunway
 from tests.providers.fakeserver import API_KEY, FakeServer, Recorded, Reply, sample_video
 
 __all__ = [
-    "API_KEY", "FakeFal", "FakeMiniMax", "FakeReplicate", "FakeServer", "Recorded", "Reply",
-    "sample_video",
+    "API_KEY", "FakeFal", "FakeLuma", "FakeMiniMax", "FakeReplicate", "FakeRunway",
+    "FakeServer", "Recorded", "Reply", "sample_video",
 ]
 
 
@@ -184,6 +185,7 @@ class FakeFal(FakeServer):
 
 FAKES: dict[str, type[FakeServer]] = {
     "minimax": FakeMiniMax, "replicate": FakeReplicate, "fal": FakeFal,
+    "runway": FakeRunway, "luma": FakeLuma,
 }
 
 
@@ -205,11 +207,11 @@ def main(argv: list[str] | None = None) -> None:
         video = sample_video(Path(tmp) / "sample.mp4")
         fake = FAKES[args.provider](video, latency=args.latency, fail=args.fail)
         with fake:
-            env = {"minimax": "MINIMAX", "replicate": "REPLICATE", "fal": "FAL"}[args.provider]
             key = {"minimax": "MINIMAX_API_KEY", "replicate": "REPLICATE_API_TOKEN",
-                   "fal": "FAL_KEY"}[args.provider]
-            print(f"export FILMFS_{env}_BASE_URL={fake.base_url} {key}={fake.api_key}",
-                  flush=True)
+                   "fal": "FAL_KEY", "runway": "RUNWAYML_API_SECRET",
+                   "luma": "LUMAAI_API_KEY"}[args.provider]
+            print(f"export FILMFS_{args.provider.upper()}_BASE_URL={fake.api_base} "
+                  f"{key}={fake.api_key}", flush=True)
             with contextlib.suppress(KeyboardInterrupt):
                 threading.Event().wait()
 

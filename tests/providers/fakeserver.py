@@ -100,6 +100,11 @@ class FakeServer:
         host, port = self._httpd.server_address[:2]
         return f"http://{host!s}:{port}"
 
+    @property
+    def api_base(self) -> str:
+        """The base URL a provider client is given (Luma's includes a path)."""
+        return self.base_url
+
     def start(self) -> FakeServer:
         self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.02,), daemon=True
         )

@@ -13,10 +13,12 @@ import pytest
 from filmfs.errors import ProviderError
 from filmfs.providers.base import GenerationRequest
 from filmfs.providers.fal import FalProvider
+from filmfs.providers.luma import LumaProvider
 from filmfs.providers.minimax import MiniMaxProvider
 from filmfs.providers.replicate import ReplicateProvider
 from filmfs.providers.runner import run
-from tests.providers.fakes import FakeFal, FakeReplicate, FakeServer, Reply
+from filmfs.providers.runway import RunwayProvider
+from tests.providers.fakes import FakeFal, FakeLuma, FakeReplicate, FakeRunway, FakeServer, Reply
 
 REQUEST = GenerationRequest(shot_id="03C", attempt_number=1, prompt="[Pan left] a fox",
                             duration=8, width=1920, height=1080, fps=24, seed=5,
@@ -122,3 +124,34 @@ def test_fal_refuses_to_send_the_key_elsewhere(fal_fake: FakeServer, tmp_path: P
     provider = FalProvider(base_url=fal_fake.base_url, api_key=fal_fake.api_key)
     with pytest.raises(ProviderError, match=r"refusing to send FAL_KEY to 'evil\.example'"):
         run(provider, REQUEST, tmp_path / "v.mp4", sleep=nosleep)
+
+
+def test_runway_body_headers_and_image_to_video(
+        fake_factory: Callable[..., FakeServer], tmp_path: Path) -> None:
+    fake = fake_factory(FakeRunway)
+    provider = RunwayProvider(base_url=fake.api_base, api_key=fake.api_key)
+    run(provider, REQUEST, tmp_path / "v.mp4", sleep=nosleep)
+    [create] = fake.calls("/v1/text_to_video")
+    assert create.headers["x-runway-version"] == "2024-11-06"
+    assert create.body == {"model": "veo3.1_fast", "promptText": "[Pan left] a fox",
+                           "ratio": "1920:1080", "duration": 8, "seed": 5,
+                           "prompt_optimizer": False}
+    i2v = GenerationRequest(**{**REQUEST.__dict__, "model": "gen4_turbo", "duration": 5,
+                               "params": {"promptImage": "https://example.com/a.png"}})
+    result = run(provider, i2v, tmp_path / "w.mp4", sleep=nosleep)
+    [create] = fake.calls("/v1/image_to_video")
+    assert create.body["promptImage"] == "https://example.com/a.png"
+    assert result.cost == pytest.approx(0.25)  # 5 s at the estimated $0.05/s
+
+
+def test_luma_body(fake_factory: Callable[..., FakeServer], tmp_path: Path) -> None:
+    fake = fake_factory(FakeLuma)
+    provider = LumaProvider(base_url=fake.api_base, api_key=fake.api_key)
+    req = GenerationRequest(**{**REQUEST.__dict__, "width": 720, "height": 1280,
+                               "duration": 5, "params": {}})
+    result = run(provider, req, tmp_path / "v.mp4", sleep=nosleep)
+    [create] = fake.calls("/dream-machine/v1/generations", "POST")
+    assert create.body == {"generation_type": "video", "prompt": "[Pan left] a fox",
+                           "model": "ray-2", "aspect_ratio": "9:16", "resolution": "720p",
+                           "duration": "5s"}
+    assert result.cost is None

@@ -17,7 +17,7 @@ def ep(name: str, value: str) -> EntryPoint:
 
 def test_builtins_are_listed_with_their_state() -> None:
     infos = {i.name: i for i in registry.discover(eps=[]).available()}
-    assert set(infos) == {"testcard", "minimax", "replicate", "fal"}
+    assert set(infos) == {"testcard", "minimax", "replicate", "fal", "runway", "luma"}
     assert infos["testcard"].configured and infos["testcard"].reason == ""
     assert infos["testcard"].source == "builtin"
     assert infos["replicate"].default_model == "minimax/video-01"
@@ -38,7 +38,7 @@ def test_get_builtin_and_unknown() -> None:
     with pytest.raises(FilmfsError) as info:
         reg.get("sora")
     assert "unknown provider 'sora'" in str(info.value)
-    assert "fal, minimax, replicate, testcard" in str(info.value)
+    assert "fal, luma, minimax, replicate, runway, testcard" in str(info.value)
 
 
 def test_good_plugin_is_added() -> None:
