@@ -16,6 +16,7 @@ import json
 import shutil
 import tempfile
 import textwrap
+import unicodedata
 import uuid
 from fractions import Fraction
 from pathlib import Path
@@ -48,7 +49,10 @@ def _caption(request: GenerationRequest, model: str, seed: int, cols: int, rows:
         f"{model}  SEED {seed}  {request.duration:g}S",
         "",
     ]
-    body = textwrap.wrap(request.prompt, width=cols) or ["(NO PROMPT)"]
+    # The bitmap font is ASCII: fold accents away ("é" -> "e") rather than show "?".
+    ascii_prompt = unicodedata.normalize("NFKD", request.prompt)
+    ascii_prompt = "".join(ch for ch in ascii_prompt if not unicodedata.combining(ch))
+    body = textwrap.wrap(ascii_prompt, width=cols) or ["(NO PROMPT)"]
     room = max(rows - len(head), 1)
     if len(body) > room:
         body = [*body[: room - 1], body[room - 1][: cols - 3] + "..."]
@@ -78,6 +82,11 @@ def render(request: GenerationRequest, dest: Path, *, model: str) -> None:
     r, g, b = colorsys.hsv_to_rgb((seed % 360) / 360, 0.55, 0.45)
     colour = f"0x{round(r * 255):02x}{round(g * 255):02x}{round(b * 255):02x}"
     pattern = str(request.params.get("pattern", PATTERNS[(seed >> 9) % len(PATTERNS)]))
+    if pattern not in PATTERNS:
+        raise ProviderError(
+            f"unknown test pattern {pattern!r}; choose one of {', '.join(PATTERNS)}",
+            provider="testcard",
+        )
     tone = 220 + (seed % 661)  # 220..880 Hz
     inset_w, inset_h = (w // 4) & ~1, (h // 4) & ~1
     pad = max(h // 40, 2)

@@ -85,3 +85,15 @@ def test_provider_respects_max_bytes(tmp_path: Path) -> None:
     with pytest.raises(ProviderError, match="over the limit"):
         run(TestcardProvider(workdir=tmp_path), REQUEST, tmp_path / "take.mp4",
             max_bytes=100, sleep=lambda s: None)
+
+
+def test_accents_are_folded_not_lost(tmp_path: Path) -> None:
+    render(replace(REQUEST, prompt="Café crème"), tmp_path / "a.mp4", model="testcard-1")
+    render(replace(REQUEST, prompt="Cafe creme"), tmp_path / "b.mp4", model="testcard-1")
+    assert sha(tmp_path / "a.mp4") == sha(tmp_path / "b.mp4")
+
+
+def test_unknown_pattern_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ProviderError, match="unknown test pattern 'plaid'"):
+        render(replace(REQUEST, params={"pattern": "plaid"}), tmp_path / "a.mp4",
+               model="testcard-1")
