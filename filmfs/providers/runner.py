@@ -164,8 +164,9 @@ def run(
 
     ``dest`` is a temp path the caller owns (and renames into place). ``timeout`` bounds the
     whole run in seconds; polling starts at ``poll_interval`` and grows to
-    ``max_poll_interval``. ``sleep`` replaces the waiting (tests pass a fake); by default the
-    run waits on ``cancel`` so setting it stops the run at once. On cancel, time-out, failure
+    ``max_poll_interval``. ``sleep`` replaces the waiting (tests pass a fake, together with a
+    matching ``clock`` if the time-out matters); by default the run waits on ``cancel``, so
+    setting the event stops the run at once. On cancel, time-out, failure
     or Ctrl-C an unfinished task is cancelled best-effort, ``dest`` is removed, and
     GenerationCancelled, ProviderError (or ProviderNotConfigured) or KeyboardInterrupt is
     raised. Thread-safe: runs share nothing but the (stateless) provider.
@@ -184,9 +185,10 @@ def run(
         r.retrying("download", lambda: provider.fetch(job, status, dest, max_bytes=max_bytes))
         # Every provider should check, but a plugin may not: never let a non-video through.
         container = check_video(dest, provider=provider.name, url=status.result_url)
-    except (KeyboardInterrupt, ProviderError):
-        # A task we gave up on should not keep running (and billing); a half-written or
-        # rejected download should not be mistaken for a video.
+    except BaseException:
+        # Whatever stopped us (provider error, Ctrl-C, a plugin's bug): a task we gave up on
+        # should not keep running (and billing), and a half-written or rejected download
+        # should not be mistaken for a video.
         r.cancel_job()
         dest.unlink(missing_ok=True)
         raise
@@ -216,8 +218,13 @@ def _wait(
             failures = 0
         except ProviderError as exc:
             failures += 1
-            if not exc.retryable or failures >= r.policy.max_attempts:
+            if not exc.retryable:
                 raise
+            if failures >= r.policy.max_attempts:
+                raise ProviderError(
+                    f"poll failed {failures} times in a row; last error: {exc.detail}",
+                    provider=exc.provider, url=exc.url, status=exc.status, hint=exc.hint,
+                ) from exc
             r.report("retry", f"poll: {exc.detail}")
             r.pause(r.policy.delay(failures, r.rng, exc.retry_after))
             continue

@@ -210,3 +210,10 @@ def test_concurrent_runs(case: Case, fake_factory: Callable[..., FakeServer],
         ids = list(pool.map(one, range(8)))
     assert len(set(ids)) == 8
     assert len(fake.calls("/files/")) == 8
+
+
+def test_poll_errors_exhausted(case: Case, fake: FakeServer, tmp_path: Path) -> None:
+    fake.script("poll", *[Reply(503, {"detail": "unavailable"})] * 10)
+    err = failure(case, fake, tmp_path / "take.mp4")
+    assert f"poll failed {POLICY.max_attempts} times in a row" in err.message
+    assert len(case.cancels(fake)) == (case.cancel_call is not None)

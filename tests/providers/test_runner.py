@@ -56,3 +56,42 @@ def test_backoff_grows_with_jitter_and_caps() -> None:
         assert ceiling / 2 <= wait <= ceiling
     assert policy.delay(1, rng, 30.0) == 8.0  # Retry-After is capped by max_delay
     assert policy.delay(1, rng, 3.0) == 3.0
+
+
+class SlowProvider(EchoProvider):
+    """Never finishes; records cancel calls."""
+
+    def __init__(self) -> None:
+        self.cancelled = 0
+
+    def poll(self, job: Job) -> JobStatus:
+        return JobStatus("running")
+
+    def cancel(self, job: Job) -> None:
+        self.cancelled += 1
+
+
+class BuggyProvider(SlowProvider):
+    """A plugin whose poll has a bug."""
+
+    def poll(self, job: Job) -> JobStatus:
+        raise ValueError("plugin bug")
+
+
+def test_timeout_with_an_injected_clock(tmp_path: Path) -> None:
+    provider = SlowProvider()
+    ticks = iter(range(100))
+    with pytest.raises(ProviderError, match="did not finish within 5 s"):
+        run(provider, REQUEST, tmp_path / "v.mp4", timeout=5, sleep=lambda s: None,
+            clock=lambda: float(next(ticks)))
+    assert provider.cancelled == 1
+
+
+def test_unexpected_errors_still_cancel_and_clean_up(tmp_path: Path) -> None:
+    provider = BuggyProvider()
+    dest = tmp_path / "v.mp4"
+    dest.write_bytes(b"stale")
+    with pytest.raises(ValueError, match="plugin bug"):
+        run(provider, REQUEST, dest, sleep=lambda s: None)
+    assert provider.cancelled == 1
+    assert not dest.exists()
