@@ -62,6 +62,7 @@ def test_success_downloads_the_video(case: Case, fake: FakeServer, tmp_path: Pat
     assert case.prompt_of(create.body) == REQUEST.prompt
     if case.name == "minimax":
         assert create.body["model"] == "video-01"
+    assert API_KEY not in repr(result), "the key would reach the manifest"
     downloads = fake.calls("/files/")
     assert len(downloads) == 1
     assert "authorization" not in downloads[0].headers, "key sent to the download host"
@@ -217,3 +218,12 @@ def test_poll_errors_exhausted(case: Case, fake: FakeServer, tmp_path: Path) -> 
     err = failure(case, fake, tmp_path / "take.mp4")
     assert f"poll failed {POLICY.max_attempts} times in a row" in err.message
     assert len(case.cancels(fake)) == (case.cancel_call is not None)
+
+
+def test_key_echoed_by_the_server_is_redacted(case: Case, fake: FakeServer,
+                                              tmp_path: Path) -> None:
+    echo = {"detail": f"invalid request for key {API_KEY}", "error": f"key {API_KEY}",
+            "base_resp": {"status_code": 2013, "status_msg": f"bad params, key {API_KEY}"}}
+    fake.script("submit", Reply(400 if case.name != "minimax" else 200, echo))
+    err = failure(case, fake, tmp_path / "take.mp4")  # asserts the key is absent
+    assert "***" in str(err)
