@@ -34,7 +34,8 @@ def cuts() -> list[CutClip]:
         CutClip("01A", "01", [take("01A", 1, 3, selected=False), take("01A", 2, 4, selected=True)]),
         CutClip("01B", "01", [take("01B", 1, 2, selected=True)],
                 transition_in=Transition("crossfade", 0.5)),
-        CutClip("02A", "02", [take("02A", 1, 5, selected=False), take("02A", 3, 2.5, selected=True)]),
+        CutClip("02A", "02",
+                [take("02A", 1, 5, selected=False), take("02A", 3, 2.5, selected=True)]),
     ]  # fmt: skip
 
 
@@ -123,7 +124,7 @@ def test_unknown_suffix_names_the_package(tmp_path: Path, monkeypatch: pytest.Mo
     with pytest.raises(FilmfsError) as info:
         write_timeline(tl, tmp_path / "cut.aaf")
     assert "pip install otio-aaf-adapter" in str(info.value)
-    with pytest.raises(FilmfsError, match="only .otioz and .otiod"):
+    with pytest.raises(FilmfsError, match=r"only \.otioz and \.otiod"):
         write_timeline(tl, tmp_path / "cut.otio", bundle=True)
 
 
