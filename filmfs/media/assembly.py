@@ -21,6 +21,7 @@ from filmfs.media.ffmpeg import ffmpeg_exe, run_ffmpeg
 from filmfs.media.mix import AudioBed, mix_args
 from filmfs.media.normalise import Format, cache_key, mismatches, normalise_argv
 from filmfs.media.probe import probe
+from filmfs.media.probe_cache import probe_known
 from filmfs.media.store import MediaStore
 from filmfs.media.transition import Piece, Transition, segment_argv, segment_key
 
@@ -100,7 +101,7 @@ def _prepare(clip: Clip, fmt: Format, store: MediaStore, result: AssemblyResult)
             f"{clip.label}: media {clip.sha256} is missing ({clip.path})",
             hint="run `filmfs pull` to fetch it, or regenerate the take",
         )
-    info = probe(clip.path)
+    info = probe_known(store, clip.path, clip.sha256)
     reasons = mismatches(info, fmt)
     if not reasons:
         result.reused.append(clip.label)
@@ -120,7 +121,7 @@ def _prepare(clip: Clip, fmt: Format, store: MediaStore, result: AssemblyResult)
         result.reused.append(clip.label)
     result.derived[sha] = clip.sha256
     path = store.path_of(sha)
-    return Piece(clip.label, path, sha, probe(path).duration, clip.transition_in)
+    return Piece(clip.label, path, sha, probe_known(store, path, sha).duration, clip.transition_in)
 
 
 def _join_groups(
