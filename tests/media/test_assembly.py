@@ -7,7 +7,7 @@ from pathlib import Path
 import av
 import pytest
 
-from filmfs.errors import StoreError, ToolError
+from filmfs.errors import FilmfsError, StoreError, ToolError
 from filmfs.media.assembly import AssemblyResult, Clip, Soundtrack, assemble
 from filmfs.media.ffmpeg import run_ffmpeg
 from filmfs.media.normalise import Format
@@ -140,3 +140,23 @@ def test_ffmpeg_failure_is_a_tool_error(tmp_path: Path, make_video: MakeVideo) -
     assert info.value.argv and info.value.returncode not in (None, 0)
     assert "ffmpeg failed" in str(info.value)
     assert not (tmp_path / "cut.nosuchformat").exists()
+
+
+def test_fade_in_on_the_first_clip_keeps_the_length(tmp_path: Path, make_video: MakeVideo) -> None:
+    a = clip("a", make_video("a.mp4", seconds=1), transition_in=Transition("fade", 0.5))
+    b = clip("b", make_video("b.mp4", seconds=1, freq=600))
+    result = run(tmp_path, [a, b])
+    assert result.reencoded == ["a"] and result.reused == ["b"]
+    assert result.duration == pytest.approx(2.0, abs=0.05)
+    with av.open(str(result.output)) as container:
+        first = next(container.decode(video=0))
+        assert max(bytes(first.planes[0])) < 40  # starts from black
+
+
+def test_transition_longer_than_a_clip_is_refused(tmp_path: Path, make_video: MakeVideo) -> None:
+    a = clip("a", make_video("a.mp4", seconds=1))
+    b = clip("b", make_video("b.mp4", seconds=1), transition_in=Transition("crossfade", 1.5))
+    with pytest.raises(FilmfsError, match="shorten the transition"):
+        run(tmp_path, [a, b])
+    with pytest.raises(FilmfsError, match="unknown transition"):
+        Transition("wipe", 1.0)  # type: ignore[arg-type]
