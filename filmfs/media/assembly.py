@@ -2,9 +2,10 @@
 
 Cost model: a clip already in the target format is stream-copied (ffmpeg concat demuxer,
 ``-c copy``); any other clip is re-encoded once and cached in the store (see normalise.py);
-clips joined by a transition are rendered as one cached segment (see transition.py); sound
-beds re-encode the audio only. The output is written beside its destination and moved into
-place with ``os.replace``, so a killed assembly never leaves a half-written cut.
+a transition re-encodes only the picture between the keyframes around its cut, cached as a
+"join" (see transition.py, splice.py); transitions and sound beds re-encode the audio only.
+The output is written beside its destination and moved into place with ``os.replace``, so a
+killed assembly never leaves a half-written cut.
 """
 
 from __future__ import annotations
@@ -23,8 +24,9 @@ from filmfs.media.mix import AudioBed, mix_args
 from filmfs.media.normalise import Format, cache_key, mismatches, normalise_argv
 from filmfs.media.probe import VideoInfo, probe
 from filmfs.media.probe_cache import probe_known
+from filmfs.media.splice import copy_video, cut_points
 from filmfs.media.store import MediaStore
-from filmfs.media.transition import Piece, Transition, segment_argv, segment_key
+from filmfs.media.transition import Copy, Piece, Transition, film_audio, join_argv, plan
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,7 @@ class AssemblyResult:
     derived: dict[str, str] = field(default_factory=dict)  # normalised sha -> source sha
     mismatched: dict[str, list[str]] = field(default_factory=dict)  # label -> reasons
     argv: list[list[str]] = field(default_factory=list)  # every ffmpeg command run
+    encoded_seconds: float = 0.0  # source seconds of picture encoded for transitions
 
 
 def assemble(
@@ -79,7 +82,6 @@ def assemble(
     with ThreadPoolExecutor(max_workers=8) as pool:
         infos = list(pool.map(lambda c: probe_known(store, c.path, c.sha256), clips))
     pieces = [_prepare(c, i, fmt, store, result) for c, i in zip(clips, infos, strict=True)]
-    parts = _join_groups(pieces, fmt, store, result)
     starts = _starts(pieces)
     beds = [
         AudioBed(clip.audio, start=start, span=piece.duration, volume=clip.audio_volume)
@@ -91,15 +93,32 @@ def assemble(
     for bed in beds:
         if not bed.path.is_file():
             raise StoreError(f"audio {bed.path} is missing", hint="run `filmfs pull`")
-    with store.temp_path(".txt") as listing, _atomic_output(result.output) as tmp_out:
-        listing.write_text("".join(f"file {_quote(p)}\n" for p in parts))
+    with contextlib.ExitStack() as stack:
+        transitions = any(p.transition_in for p in pieces)
+        files = _video_parts(pieces, fmt, store, result, stack) if transitions else None
+        listing = stack.enter_context(store.temp_path(".txt"))
+        listing.write_text(
+            "".join(f"file {_quote(p)}\n" for p in files or [p.path for p in pieces])
+        )
         args = ["-f", "concat", "-safe", "0", "-i", str(listing)]
+        graph, sound, inputs = [], "0:a", 1
+        if transitions:
+            # Picture from the parts; sound rebuilt from the whole clips (see transition.py).
+            extra, film = film_audio(pieces, first_input=1)
+            args += extra
+            graph.append(film)
+            sound, inputs = "[film]", 1 + len(pieces)
         if beds:
-            extra, graph = mix_args(beds, first_input=1)
-            args += [*extra, "-filter_complex", graph, "-map", "0:v", "-map", "[mix]"]
+            extra, mixed = mix_args(beds, first_input=inputs, base=_label(sound))
+            args += extra
+            graph.append(mixed)
+            sound = "[mix]"
+        if graph:
+            args += ["-filter_complex", ";".join(graph), "-map", "0:v", "-map", sound]
             args += ["-c:v", "copy", "-c:a", "aac", "-b:a", "192k"]
         else:
             args += ["-map", "0:v", "-map", "0:a", "-c", "copy"]
+        tmp_out = stack.enter_context(_atomic_output(result.output))
         _run(result, [*args, str(tmp_out)], what="assembling the cut")
     result.duration = probe(result.output).duration
     return result
@@ -131,37 +150,43 @@ def _prepare(
     return Piece(clip.label, path, sha, probe_known(store, path, sha).duration, clip.transition_in)
 
 
-def _join_groups(
-    pieces: list[Piece], fmt: Format, store: MediaStore, result: AssemblyResult
+def _video_parts(
+    pieces: list[Piece],
+    fmt: Format,
+    store: MediaStore,
+    result: AssemblyResult,
+    stack: contextlib.ExitStack[bool | None],
 ) -> list[Path]:
-    """Files to concatenate: runs of pieces joined by transitions become one segment."""
-    groups: list[list[Piece]] = []
-    for i, piece in enumerate(pieces):
-        if i > 0 and piece.transition_in is not None:
-            groups[-1].append(piece)
-        else:
-            groups.append([piece])
-    parts = []
-    for group in groups:
-        if len(group) == 1 and group[0].transition_in is None:
-            parts.append(group[0].path)
+    """Files whose concatenation is the cut's picture: copied parts and cached joins."""
+    points = [cut_points(p.path) for p in pieces]
+    files = []
+    for part in plan(pieces, points, fmt):
+        if isinstance(part, Copy):
+            tmp = stack.enter_context(store.temp_path(".mp4"))
+            copy_video(part.piece.path, part.piece.start, part.piece.end, tmp)
+            files.append(tmp)
             continue
-        key = segment_key(group, fmt)
-        sha = store.index_get("transitions", key)
-        labels = [p.label for p in group]
+        key = part.key(fmt)
+        sha = store.index_get("joins", key)
         if sha is None:
+            labels = [p.label for p in part.pieces]
             with store.temp_path(".mp4") as tmp:
-                _run(result, segment_argv(group, fmt, tmp), what=f"transitions {labels}")
+                _run(result, join_argv(part.pieces, fmt, tmp), what=f"transitions {labels}")
                 sha = store.put_file(tmp, move=True).sha256
-            store.index_set("transitions", key, sha)
-            for label in labels:
-                # Their cut now comes from a fresh encode, whatever _prepare found.
-                if label in result.reused:
-                    result.reused.remove(label)
-                if label not in result.reencoded:
-                    result.reencoded.append(label)
-        parts.append(store.path_of(sha))
-    return parts
+            store.index_set("joins", key, sha)
+            for piece in part.pieces:
+                result.encoded_seconds += piece.length
+                # Part of this clip now comes from a fresh encode, whatever _prepare found.
+                if piece.label in result.reused:
+                    result.reused.remove(piece.label)
+                if piece.label not in result.reencoded:
+                    result.reencoded.append(piece.label)
+        files.append(store.path_of(sha))
+    return files
+
+
+def _label(stream: str) -> str:
+    return stream if stream.startswith("[") else f"[{stream}]"
 
 
 def _starts(pieces: list[Piece]) -> list[float]:

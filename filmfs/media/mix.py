@@ -21,15 +21,17 @@ class AudioBed:
     volume: float = 1.0
 
 
-def mix_args(beds: list[AudioBed], *, first_input: int) -> tuple[list[str], str]:
-    """Extra ``-i`` arguments and a filter graph mixing ``beds`` under input 0's audio.
+def mix_args(
+    beds: list[AudioBed], *, first_input: int, base: str = "[0:a]"
+) -> tuple[list[str], str]:
+    """Extra ``-i`` arguments and a filter graph mixing ``beds`` under the ``base`` audio.
 
     Returns (args, graph); the graph's output label is ``[mix]``. ``normalize=0`` keeps the
     clips' own dialogue at its level instead of dividing every input by the input count.
     """
     args: list[str] = []
     graph: list[str] = []
-    labels = ["[0:a]"]
+    labels = [base]
     for n, bed in enumerate(beds):
         index = first_input + n
         args += ["-i", str(bed.path)]

@@ -97,19 +97,47 @@ def test_mismatched_clips_are_normalised_once(tmp_path: Path, make_video: MakeVi
     assert third.reencoded == ["rate"]
 
 
-def test_crossfade_shortens_and_reencodes_only_its_clips(
-    tmp_path: Path, make_video: MakeVideo
-) -> None:
+def frame_hashes(path: Path) -> list[str]:
+    with av.open(str(path)) as container:
+        return [hashlib.md5(bytes(f.planes[0])).hexdigest() for f in container.decode(video=0)]
+
+
+def test_crossfade_reencodes_only_around_the_cut(tmp_path: Path, make_video: MakeVideo) -> None:
     a, b, c = (clip(n, make_video(f"{n}.mp4", seconds=2, freq=f)) for n, f in
                [("a", 300), ("b", 400), ("c", 500)])  # fmt: skip
     b = Clip(b.label, b.path, b.sha256, transition_in=Transition("crossfade", 0.5))
     result = run(tmp_path, [a, b, c])
     assert result.reencoded == ["a", "b"] and result.reused == ["c"]
-    assert result.duration == pytest.approx(5.5, abs=0.1)
-    frames, _ = decode_all(result.output)
-    assert frames == pytest.approx(132, abs=2)
+    # Keyframes every second: a is copied up to 1 s, b from 1 s; 2 of 4 s are encoded.
+    assert result.encoded_seconds == pytest.approx(2.0, abs=0.01)
+    assert result.duration == pytest.approx(5.5, abs=0.05)
+    frames, audio = decode_all(result.output)
+    assert frames == 132
+    assert audio == pytest.approx(5.5, abs=0.1)
+    out, src_a, src_b = (frame_hashes(p) for p in (result.output, a.path, b.path))
+    assert out[:24] == src_a[:24]  # copied, bit for bit
+    assert out[60:84] == src_b[24:48]  # b starts at 1.5 s; its copy from its 1 s keyframe
+    assert out[40] not in (src_a[40], src_b[4])  # inside the crossfade: a mix of both
     again = run(tmp_path, [a, b, c])
-    assert again.reencoded == []
+    assert again.reencoded == [] and again.encoded_seconds == 0
+
+
+def test_short_clip_between_two_transitions_joins_whole(
+    tmp_path: Path, make_video: MakeVideo
+) -> None:
+    a = clip("a", make_video("a.mp4", seconds=2))
+    b = clip(
+        "b", make_video("b.mp4", seconds=1, freq=500), transition_in=Transition("crossfade", 0.5)
+    )
+    c = clip("c", make_video("c.mp4", seconds=2, freq=700), transition_in=Transition("fade", 0.4))
+    result = run(tmp_path, [a, b, c])
+    assert result.reencoded == ["a", "b", "c"]
+    assert len([argv for argv in result.argv if "-filter_complex" in argv]) == 2  # 1 join + mux
+    assert result.encoded_seconds == pytest.approx(1.0 + 1.0 + 1.0, abs=0.01)
+    assert result.duration == pytest.approx(4.1, abs=0.05)
+    frames, audio = decode_all(result.output)
+    assert frames == pytest.approx(98, abs=1)
+    assert audio == pytest.approx(4.1, abs=0.1)
 
 
 def test_soundtrack_and_overlay_mixed_video_copied(tmp_path: Path, make_video: MakeVideo) -> None:
@@ -160,3 +188,16 @@ def test_transition_longer_than_a_clip_is_refused(tmp_path: Path, make_video: Ma
         run(tmp_path, [a, b])
     with pytest.raises(FilmfsError, match="unknown transition"):
         Transition("wipe", 1.0)  # type: ignore[arg-type]
+
+
+def test_transition_with_soundtrack(tmp_path: Path, make_video: MakeVideo) -> None:
+    music = tmp_path / "music.m4a"
+    run_ffmpeg(["-f", "lavfi", "-i", "sine=frequency=880:duration=10", str(music)], what="t")
+    a = clip("a", make_video("a.mp4", seconds=2))
+    b = clip("b", make_video("b.mp4", seconds=2), transition_in=Transition("crossfade", 1.0))
+    result = run(tmp_path, [a, b], soundtrack=Soundtrack(music, volume=0.3))
+    graph = " ".join(result.argv[-1])
+    assert "acrossfade=d=1.0" in graph and "amix" in graph
+    assert result.duration == pytest.approx(3.0, abs=0.05)
+    _, audio = decode_all(result.output)
+    assert audio == pytest.approx(3.0, abs=0.1)
