@@ -17,7 +17,7 @@ from pathlib import Path
 from filmfs.media.ffmpeg import run_ffmpeg
 from filmfs.media.probe import VideoInfo
 
-NORMALISER_VERSION = 1
+NORMALISER_VERSION = 2
 AUDIO_RATE = 48000
 AUDIO_CHANNELS = 2
 
@@ -77,8 +77,11 @@ def mismatches(info: VideoInfo, fmt: Format) -> list[str]:
 
 def encode_args(fmt: Format) -> list[str]:
     """Output arguments every re-encoded piece shares, so pieces stream-copy together."""
+    # -bf 0: no frame reordering, so pieces carry no decode delay. Concatenating pieces whose
+    # delays differ leaves the cut's track duration a frame or two off (frames and sync are
+    # intact, but probes then read 24.3 fps); takes made by filmfs at least never add to it.
     return [
-        "-c:v", "libx264", "-preset", "veryfast", "-crf", "18", "-profile:v", "high",
+        "-c:v", "libx264", "-preset", "veryfast", "-crf", "18", "-profile:v", "high", "-bf", "0",
         "-pix_fmt", "yuv420p", "-r", str(fmt.rate),
         # A keyframe every second keeps later partial re-encodes and seeking cheap.
         "-g", str(round(fmt.rate)),

@@ -63,8 +63,7 @@ def probe(path: Path) -> VideoInfo:
             raise ProbeError(f"{path}: has no video stream")
         video = container.streams.video[0]
         audio = container.streams.audio[0] if container.streams.audio else None
-        rate = video.average_rate or video.guessed_rate or video.base_rate
-        fps_exact = Fraction(rate) if rate else Fraction(0)
+        fps_exact = _rate(video)
         duration = _duration(container, video)
         ctx = video.codec_context
         return VideoInfo(
@@ -82,6 +81,18 @@ def probe(path: Path) -> VideoInfo:
             audio_channels=audio.codec_context.channels if audio else None,
             pix_fmt=ctx.pix_fmt,
         )
+
+
+def _rate(video: av.video.stream.VideoStream) -> Fraction:
+    # The average rate is frames / track duration, so a constant-rate track with an initial
+    # offset (AAC priming shifts a concatenated cut by ~21 ms) reads 23.9 instead of 24.
+    # When the nominal rate is within 1% of the average, the stream is constant-rate at it.
+    average = Fraction(video.average_rate) if video.average_rate else None
+    nominal = Fraction(video.base_rate) if video.base_rate else None
+    if average and nominal and abs(average - nominal) <= nominal / 100:
+        return nominal
+    rate = average or nominal or video.guessed_rate
+    return Fraction(rate) if rate else Fraction(0)
 
 
 def _duration(container: av.container.InputContainer, video: av.video.stream.VideoStream) -> float:

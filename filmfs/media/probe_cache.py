@@ -16,7 +16,7 @@ from pathlib import Path
 from filmfs.media.probe import VideoInfo, probe
 from filmfs.media.store import MediaStore, check_sha256
 
-PROBE_CACHE_VERSION = 1  # bump when VideoInfo changes shape
+PROBE_CACHE_VERSION = 2  # bump when VideoInfo or how it is read changes
 
 
 def _entry(store: MediaStore, sha256: str) -> Path:

@@ -10,7 +10,7 @@ import pytest
 from filmfs.errors import FilmfsError, StoreError, ToolError
 from filmfs.media.assembly import AssemblyResult, Clip, Soundtrack, assemble
 from filmfs.media.ffmpeg import run_ffmpeg
-from filmfs.media.normalise import Format
+from filmfs.media.normalise import Format, mismatches
 from filmfs.media.probe import probe
 from filmfs.media.store import MediaStore
 from filmfs.media.transition import Transition
@@ -87,6 +87,7 @@ def test_mismatched_clips_are_normalised_once(tmp_path: Path, make_video: MakeVi
     frames, audio = decode_all(first.output)
     assert frames == pytest.approx(120, abs=2)
     assert audio == pytest.approx(5.0, abs=0.15)  # silence was added for the mute takes
+    assert mismatches(probe(first.output), FMT) == []  # a cut is itself in the format
 
     second = run(tmp_path, clips)
     assert second.reencoded == [] and len(second.argv) == 1

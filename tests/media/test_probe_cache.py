@@ -29,6 +29,6 @@ def test_unreadable_entry_is_reprobed(tmp_path: Path, make_video: MakeVideo) -> 
     store = MediaStore(tmp_path / ".filmfs")
     obj = store.put_file(make_video("a.mp4"))
     info = probe_cache.probe_known(store, obj.path, obj.sha256)
-    (entry,) = (store.cache / "probe-v1").iterdir()
+    (entry,) = (store.cache / f"probe-v{probe_cache.PROBE_CACHE_VERSION}").iterdir()
     entry.write_text("{not json")
     assert probe_cache.probe_known(store, obj.path, obj.sha256) == info
