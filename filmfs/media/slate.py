@@ -7,13 +7,16 @@ them gets a plain dark slate rather than a failed assembly.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import tempfile
 from pathlib import Path
 
 from filmfs.errors import ToolError
 from filmfs.media.ffmpeg import run_ffmpeg
-from filmfs.media.normalise import AUDIO_RATE, Format, encode_args
+from filmfs.media.normalise import AUDIO_RATE, NORMALISER_VERSION, Format, encode_args
+from filmfs.media.store import MediaStore, StoredObject
 
 BACKGROUND = "0x202020"
 
@@ -58,3 +61,17 @@ def make_slate(text: str, duration: float, fmt: Format, out: Path) -> bool:
             return False
     finally:
         textfile.unlink(missing_ok=True)
+
+
+def stored_slate(store: MediaStore, text: str, duration: float, fmt: Format) -> StoredObject:
+    """A slate in the store, rendered once per (text, duration, format)."""
+    blob = json.dumps(["slate", text, round(duration, 6), fmt.key(), NORMALISER_VERSION])
+    key = hashlib.sha256(blob.encode()).hexdigest()
+    sha = store.index_get("slates", key)
+    if sha is None:
+        with store.temp_path(".mp4") as tmp:
+            make_slate(text, duration, fmt, tmp)
+            sha = store.put_file(tmp, move=True).sha256
+        store.index_set("slates", key, sha)
+    path = store.path_of(sha)
+    return StoredObject(sha, path.stat().st_size, path)

@@ -5,9 +5,11 @@ from pathlib import Path
 import av
 import pytest
 
+from filmfs.media.assembly import Clip, assemble
 from filmfs.media.normalise import Format, mismatches
 from filmfs.media.probe import probe
-from filmfs.media.slate import make_slate
+from filmfs.media.slate import make_slate, stored_slate
+from filmfs.media.store import MediaStore
 
 FMT = Format(320, 180, 24)
 
@@ -40,3 +42,12 @@ def test_slate_without_drawtext_falls_back_to_plain(
     out = tmp_path / "slate.mp4"
     assert make_slate("x", 1.0, FMT, out) is False
     assert mismatches(probe(out), FMT) == []
+
+
+def test_stored_slate_goes_into_a_cut_without_encoding(tmp_path: Path) -> None:
+    store = MediaStore(tmp_path / ".filmfs")
+    slate = stored_slate(store, "01B: no take", 1.0, FMT)
+    assert stored_slate(store, "01B: no take", 1.0, FMT) == slate  # rendered once
+    assert store.verify(slate.sha256)
+    result = assemble([Clip("01B", slate.path, slate.sha256)], FMT, tmp_path / "c.mp4", store=store)
+    assert result.reencoded == [] and result.duration == pytest.approx(1.0, abs=0.05)
