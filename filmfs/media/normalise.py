@@ -61,6 +61,10 @@ def mismatches(info: VideoInfo, fmt: Format) -> list[str]:
         reasons.append(f"pixel format {info.pix_fmt} != yuv420p")
     if info.format not in ("mp4", "mov", "m4v"):
         reasons.append(f"container {info.format} != mp4")
+    if info.has_audio and info.streams != ("video", "audio"):
+        # The concat demuxer pairs streams by index across files: anything but exactly
+        # video then audio (audio first, a timecode or data track) must be rewritten.
+        reasons.append(f"streams {'+'.join(info.streams)} != video+audio")
     if not info.has_audio:
         reasons.append("no audio")
     elif (info.audio_codec, info.audio_rate, info.audio_channels) != (

@@ -34,6 +34,7 @@ class VideoInfo:
     audio_rate: int | None
     audio_channels: int | None
     pix_fmt: str | None
+    streams: tuple[str, ...] = ()  # stream kinds in file order, e.g. ("video", "audio")
 
 
 # PyAV reports the demuxer's comma list ("mov,mp4,m4a,3gp,3g2,mj2"); users know the suffix.
@@ -80,6 +81,7 @@ def probe(path: Path) -> VideoInfo:
             audio_rate=audio.codec_context.sample_rate if audio else None,
             audio_channels=audio.codec_context.channels if audio else None,
             pix_fmt=ctx.pix_fmt,
+            streams=tuple(str(s.type) for s in container.streams),
         )
 
 

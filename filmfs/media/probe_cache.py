@@ -16,7 +16,7 @@ from pathlib import Path
 from filmfs.media.probe import VideoInfo, probe
 from filmfs.media.store import MediaStore, check_sha256
 
-PROBE_CACHE_VERSION = 2  # bump when VideoInfo or how it is read changes
+PROBE_CACHE_VERSION = 3  # bump when VideoInfo or how it is read changes
 
 
 def _entry(store: MediaStore, sha256: str) -> Path:
@@ -29,6 +29,7 @@ def probe_known(store: MediaStore, path: Path, sha256: str) -> VideoInfo:
     try:
         data = json.loads(entry.read_text())
         data["fps_exact"] = Fraction(data["fps_exact"])
+        data["streams"] = tuple(data["streams"])
         return VideoInfo(**data)
     except (OSError, ValueError, TypeError, KeyError):
         pass  # absent or unreadable: probe again and rewrite it

@@ -202,3 +202,16 @@ def test_transition_with_soundtrack(tmp_path: Path, make_video: MakeVideo) -> No
     assert result.duration == pytest.approx(3.0, abs=0.05)
     _, audio = decode_all(result.output)
     assert audio == pytest.approx(3.0, abs=0.1)
+
+
+def test_audio_first_file_is_rewritten(tmp_path: Path, make_video: MakeVideo) -> None:
+    src = make_video("a.mp4")
+    swapped = tmp_path / "swapped.mp4"
+    run_ffmpeg(["-i", str(src), "-map", "0:a", "-map", "0:v", "-c", "copy", str(swapped)], what="t")
+    assert probe(swapped).streams == ("audio", "video")
+    b = clip("b", make_video("b.mp4"))
+    result = run(tmp_path, [b, clip("swapped", swapped)])
+    assert result.reencoded == ["swapped"]
+    assert "streams audio+video != video+audio" in result.mismatched["swapped"]
+    frames, audio = decode_all(result.output)
+    assert frames == 48 and audio == pytest.approx(2.0, abs=0.1)
