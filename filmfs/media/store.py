@@ -14,6 +14,7 @@ import os
 import re
 import stat
 import tempfile
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -96,6 +97,22 @@ class MediaStore:
                 sha = sub.name + obj.name
                 if is_sha256(sha) and obj.is_file():
                     yield StoredObject(sha, obj.stat().st_size, obj)
+
+    def clean_tmp(self, *, older_than: float = 3600.0) -> int:
+        """Remove temp files a killed process left behind; returns how many.
+
+        Only files untouched for ``older_than`` seconds go, so a running writer keeps its own.
+        """
+        if not self.tmp.is_dir():
+            return 0
+        cutoff = time.time() - older_than
+        removed = 0
+        for entry in self.tmp.iterdir():
+            with contextlib.suppress(FileNotFoundError):
+                if entry.is_file() and entry.stat().st_mtime <= cutoff:
+                    entry.unlink()
+                    removed += 1
+        return removed
 
     @contextlib.contextmanager
     def temp_path(self, suffix: str = "") -> Iterator[Path]:

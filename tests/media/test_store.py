@@ -86,3 +86,28 @@ def test_index_points_only_at_present_objects(tmp_path: Path) -> None:
     assert store.index_get("normalised", "k2") is None
     store.index_set("normalised", "k3", "cd" * 32)
     assert store.index_get("normalised", "k3") is None
+
+
+def test_kill_during_put_never_leaves_a_half_object(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    root = tmp_path / ".filmfs"
+    src = tmp_path / "big.bin"
+    src.write_bytes(os.urandom(1 << 20) * 48)  # 48 MiB: slow enough to be killed mid-copy
+    code = (
+        "import sys; from pathlib import Path; from filmfs.media.store import MediaStore;"
+        "MediaStore(Path(sys.argv[1])).put_file(Path(sys.argv[2]))"
+    )
+    for delay in (0.02, 0.05, 0.1, 0.2):
+        proc = subprocess.Popen([sys.executable, "-c", code, str(root), str(src)], cwd=Path.cwd())
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        store = MediaStore(root)
+        for obj in store.iter_objects():  # whatever was published is whole
+            assert store.verify(obj.sha256)
+    store.clean_tmp(older_than=0)
+    assert not store.tmp.exists() or list(store.tmp.iterdir()) == []
