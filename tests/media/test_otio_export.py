@@ -134,3 +134,11 @@ def test_two_selected_takes_is_an_error() -> None:
     )
     with pytest.raises(FilmfsError, match="2 selected takes"):
         build_timeline("film", [both], FPS)
+
+
+def test_otiod_without_bundle_keeps_urls_as_missing_references(tmp_path: Path) -> None:
+    path = write_timeline(build_timeline("film", cuts(), FPS), tmp_path / "cut.otiod")
+    back = otio.adapters.read_from_file(str(path))
+    first = next(iter(back.find_clips()))
+    assert isinstance(first.media_reference, otio.schema.MissingReference)
+    assert first.media_reference.metadata["original_target_url"].endswith("01A_t2.mp4")
