@@ -122,9 +122,11 @@ def join_argv(pieces: list[Piece], fmt: Format, out: Path) -> list[str]:
     for i, piece in enumerate(pieces):
         args += ["-i", str(piece.path)]
         end = f":end={piece.end:.6f}" if piece.end is not None else ""
-        # Common time base and zero start so xfade accepts any pair of inputs.
+        # Times from the first frame, as splice.copy_video counts them (a file may start at
+        # 21 ms after an edit list); then a common time base so xfade accepts any pair.
         graph.append(
-            f"[{i}:v]trim=start={piece.start:.6f}{end},setpts=PTS-STARTPTS,settb=AVTB[v{i}]"
+            f"[{i}:v]setpts=PTS-STARTPTS,trim=start={piece.start:.6f}{end},"
+            f"setpts=PTS-STARTPTS,settb=AVTB[v{i}]"
         )
     vin = "v0"
     first = pieces[0].transition_in

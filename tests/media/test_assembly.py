@@ -215,3 +215,29 @@ def test_audio_first_file_is_rewritten(tmp_path: Path, make_video: MakeVideo) ->
     assert "streams audio+video != video+audio" in result.mismatched["swapped"]
     frames, audio = decode_all(result.output)
     assert frames == 48 and audio == pytest.approx(2.0, abs=0.1)
+
+
+def luma(path: Path) -> list[bytes]:
+    with av.open(str(path)) as container:
+        return [bytes(f.planes[0]) for f in container.decode(video=0)]
+
+
+def mad(x: bytes, y: bytes) -> float:
+    return sum(abs(p - q) for p, q in zip(x, y, strict=True)) / len(x)
+
+
+def test_join_lines_up_with_the_copy_on_a_shifted_input(
+    tmp_path: Path, make_video: MakeVideo
+) -> None:
+    # A cut made by filmfs starts its picture ~21 ms in (AAC priming edit list); using it as
+    # a clip, the re-encoded join must continue exactly where the copied part stops.
+    inner = run(tmp_path / "inner", [clip(n, make_video(f"{n}.mp4", seconds=2)) for n in "ab"])
+    previous = clip("previous", inner.output)
+    c = clip("c", make_video("c.mp4", seconds=2, freq=900), transition_in=Transition("fade", 0.5))
+    result = run(tmp_path, [previous, c])
+    out, src = luma(result.output), luma(previous.path)
+    assert out[:72] == src[:72]  # copied up to the keyframe at 3 s
+    # Frames 72.. are encoded (lossy): each must be closest to its own source frame.
+    for n in (72, 75, 80):
+        here = mad(out[n], src[n])
+        assert here < mad(out[n], src[n - 1]) and here < mad(out[n], src[n + 1])
