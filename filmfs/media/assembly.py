@@ -24,7 +24,7 @@ from filmfs.media.mix import AudioBed, mix_args
 from filmfs.media.normalise import Format, cache_key, mismatches, normalise_argv
 from filmfs.media.probe import VideoInfo, probe
 from filmfs.media.probe_cache import probe_known
-from filmfs.media.splice import copy_video, cut_points
+from filmfs.media.splice import CutPoints, copy_video, cut_points
 from filmfs.media.store import MediaStore
 from filmfs.media.transition import Copy, Piece, Transition, film_audio, join_argv, plan
 
@@ -158,7 +158,14 @@ def _video_parts(
     stack: contextlib.ExitStack[bool | None],
 ) -> list[Path]:
     """Files whose concatenation is the cut's picture: copied parts and cached joins."""
-    points = [cut_points(p.path) for p in pieces]
+    # Only clips next to a transition are cut; the others are copied whole, unscanned.
+    near = [
+        bool(p.transition_in or (i + 1 < len(pieces) and pieces[i + 1].transition_in))
+        for i, p in enumerate(pieces)
+    ]
+    points = [
+        cut_points(p.path) if n else CutPoints([], []) for p, n in zip(pieces, near, strict=True)
+    ]
     files = []
     for part in plan(pieces, points, fmt):
         if isinstance(part, Copy):
