@@ -8,6 +8,12 @@ from pathlib import Path
 from typing import Any
 
 
+def number(value: float, digits: int = 3) -> float | int:
+    """A float for a manifest: rounded, and written as an integer when it is one (24, not 24.0)."""
+    rounded = round(value, digits)
+    return int(rounded) if float(rounded).is_integer() else rounded
+
+
 @dataclass(frozen=True)
 class Format:
     width: int
@@ -55,10 +61,10 @@ class VideoRef:
         data: dict[str, Any] = {
             "sha256": self.sha256,
             "size": self.size,
-            "duration": round(self.duration, 3),
+            "duration": number(self.duration),
             "width": self.width,
             "height": self.height,
-            "fps": round(self.fps, 3),
+            "fps": number(self.fps),
             "codec": self.codec,
             "format": self.format,
         }

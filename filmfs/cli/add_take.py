@@ -22,13 +22,27 @@ from filmfs.project import Project
 @no_commit_option
 @film_option
 def command(
-    shot_id: str, source: Path, provider: str, model: str | None, seed: int | None,
-    cost: float | None, note: str | None, no_commit: bool, root: Path,
+    shot_id: str,
+    source: Path,
+    provider: str,
+    model: str | None,
+    seed: int | None,
+    cost: float | None,
+    note: str | None,
+    no_commit: bool,
+    root: Path,
 ) -> None:
     """Add the video SOURCE, made elsewhere, as the next take of shot SHOT_ID."""
     result = add_take(
-        Project.load(root), shot_id=shot_id, source=source, provider=provider, model=model,
-        seed=seed, cost=cost, note=note, commit=not no_commit,
+        Project.load(root),
+        shot_id=shot_id,
+        source=source,
+        provider=provider,
+        model=model,
+        seed=seed,
+        cost=cost,
+        note=note,
+        commit=not no_commit,
     )
     video = result.video
     mark = " (selected)" if result.selected else ""

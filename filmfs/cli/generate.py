@@ -21,17 +21,36 @@ from filmfs.providers.runner import Progress
 @click.option("--provider", help="Provider name (see `filmfs providers`); default from manifests.")
 @click.option("--model", help="Provider model; default from the shot, then the provider.")
 @click.option("--seed", type=int, help="Seed for every take (default: derived per shot+attempt).")
-@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=4, show_default=True,
-              help="Shots generated at once (also bounded per provider).")
-@click.option("--timeout", type=float, default=1800, show_default=True,
-              help="Seconds one generation may take.")
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(1, 64),
+    default=4,
+    show_default=True,
+    help="Shots generated at once (also bounded per provider).",
+)
+@click.option(
+    "--timeout",
+    type=float,
+    default=1800,
+    show_default=True,
+    help="Seconds one generation may take.",
+)
 @click.option("-v", "--verbose", is_flag=True, help="Show each submit, poll and download.")
 @no_commit_option
 @film_option
 def command(
-    shot_ids: tuple[str, ...], all_shots: bool, missing: bool, provider: str | None,
-    model: str | None, seed: int | None, jobs: int, timeout: float, verbose: bool,
-    no_commit: bool, root: Path,
+    shot_ids: tuple[str, ...],
+    all_shots: bool,
+    missing: bool,
+    provider: str | None,
+    model: str | None,
+    seed: int | None,
+    jobs: int,
+    timeout: float,
+    verbose: bool,
+    no_commit: bool,
+    root: Path,
 ) -> None:
     """Generate a new take for each named shot (or --all, or --missing).
 
@@ -67,9 +86,15 @@ def command(
         total[0] = count
 
     result = generate(
-        project, shot_ids=list(shot_ids), all_shots=all_shots, missing=missing,
+        project,
+        shot_ids=list(shot_ids),
+        all_shots=all_shots,
+        missing=missing,
         settings=Settings(provider=provider, model=model, seed=seed, timeout=timeout),
-        jobs=jobs, commit=not no_commit, on_start=started, on_progress=progress,
+        jobs=jobs,
+        commit=not no_commit,
+        on_start=started,
+        on_progress=progress,
         on_done=finished,
     )
     if not result.outcomes:

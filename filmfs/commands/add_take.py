@@ -51,19 +51,31 @@ def add_take(
     store = MediaStore(layout.state_dir(project.root))
     stored = store.put_file(source)
     video = VideoRef(
-        sha256=stored.sha256, size=stored.size, duration=info.duration, width=info.width,
-        height=info.height, fps=info.fps, codec=info.codec, format=info.format,
+        sha256=stored.sha256,
+        size=stored.size,
+        duration=info.duration,
+        width=info.width,
+        height=info.height,
+        fps=info.fps,
+        codec=info.codec,
+        format=info.format,
         has_audio=info.has_audio,
     )
     params = {"provider": provider, "model": model, "seed": seed, "source": source.name}
     with reserve_attempt(project.root, shot.shot_number) as attempt:
         data = take_data(
-            attempt=attempt, selected=False, generation_params=params, video=video,
-            generation_cost=cost, director_notes=note,
+            attempt=attempt,
+            selected=False,
+            generation_params=params,
+            video=video,
+            generation_cost=cost,
+            director_notes=note,
         )
         path, selected = write_take(project.root, shot.shot_number, attempt, data, select=True)
     sha = (
-        vcs.commit_paths(project.root, [path], f"add take {attempt} to {shot_id} from {source.name}")
+        vcs.commit_paths(
+            project.root, [path], f"add take {attempt} to {shot_id} from {source.name}"
+        )
         if commit
         else None
     )

@@ -152,7 +152,13 @@ def generate(
     def one(shot: Shot, provider: Provider) -> TakeOutcome:
         with limits[provider.name]:
             return _generate_one(
-                project, film, shot, provider, store, settings=settings, cancel=cancel,
+                project,
+                film,
+                shot,
+                provider,
+                store,
+                settings=settings,
+                cancel=cancel,
                 on_progress=on_progress,
             )
 
@@ -179,8 +185,9 @@ def generate(
         lines = [f"{o.shot_id} take {o.attempt}" for o in result.outcomes if o.ok]
         names = ", ".join(sorted({o.provider for o in result.outcomes if o.ok}))
         result.commit = vcs.commit_paths(
-            project.root, written, f"generate {len(written)} take(s) with {names}\n\n"
-            + "\n".join(lines),
+            project.root,
+            written,
+            f"generate {len(written)} take(s) with {names}\n\n" + "\n".join(lines),
         )
     return result
 
@@ -201,8 +208,10 @@ def _generate_one(
     base = TakeOutcome(shot_id=shot.shot_number, provider=provider.name, model=model)
     try:
         with reserve_attempt(project.root, shot.shot_number) as attempt:
-            seed = settings.seed if settings.seed is not None else default_seed(
-                shot.shot_number, attempt
+            seed = (
+                settings.seed
+                if settings.seed is not None
+                else default_seed(shot.shot_number, attempt)
             )
             negative = shot.negative_prompt or film.defaults.get("negative_prompt")
             request = GenerationRequest(
@@ -220,33 +229,53 @@ def _generate_one(
             )
             with store.temp_path(".mp4") as tmp:
                 ran = run(
-                    provider, request, tmp, timeout=settings.timeout,
-                    poll_interval=settings.poll_interval, cancel=cancel,
+                    provider,
+                    request,
+                    tmp,
+                    timeout=settings.timeout,
+                    poll_interval=settings.poll_interval,
+                    cancel=cancel,
                     on_progress=(lambda p: on_progress(shot.shot_number, p))
-                    if on_progress else None,
+                    if on_progress
+                    else None,
                 )
                 info = probe(tmp)
                 stored = store.put_file(tmp, move=True)
             video = VideoRef(
-                sha256=stored.sha256, size=stored.size, duration=info.duration,
-                width=info.width, height=info.height, fps=info.fps, codec=info.codec,
-                format=info.format, has_audio=info.has_audio,
+                sha256=stored.sha256,
+                size=stored.size,
+                duration=info.duration,
+                width=info.width,
+                height=info.height,
+                fps=info.fps,
+                codec=info.codec,
+                format=info.format,
+                has_audio=info.has_audio,
             )
             params = {
-                "provider": provider.name, "model": model, "seed": seed,
-                "prompt": request.prompt, "negative_prompt": negative,
-                "task_id": ran.job.task_id, **request.params,
+                "provider": provider.name,
+                "model": model,
+                "seed": seed,
+                "prompt": request.prompt,
+                "negative_prompt": negative,
+                "task_id": ran.job.task_id,
+                **request.params,
             }
             data = take_data(
-                attempt=attempt, selected=False, generation_params=params, video=video,
+                attempt=attempt,
+                selected=False,
+                generation_params=params,
+                video=video,
                 generation_cost=ran.cost,
             )
-            path, selected = write_take(
-                project.root, shot.shot_number, attempt, data, select=True
-            )
+            path, selected = write_take(project.root, shot.shot_number, attempt, data, select=True)
     except FilmfsError as exc:
         return replace(base, error=str(exc), elapsed=time.monotonic() - started)
     return replace(
-        base, attempt=attempt, path=path, selected=selected, cost=ran.cost,
+        base,
+        attempt=attempt,
+        path=path,
+        selected=selected,
+        cost=ran.cost,
         elapsed=time.monotonic() - started,
     )

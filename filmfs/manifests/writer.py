@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -56,14 +57,32 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+def schema_folder(root: Path) -> Path:
+    """Where this film's modelines point: the folder film.yaml's modeline names, if any.
+
+    ``filmfs init`` copies the schemas to .filmfs/schemas/; a film kept beside the filmfs
+    sources (like example-film/) points at the top-level schemas/ instead.
+    """
+    try:
+        with layout.film_file(root).open(encoding="utf-8") as handle:
+            first = handle.readline(4096)
+    except OSError:
+        first = ""
+    match = re.match(r"#\s*yaml-language-server:\s*\$schema=(\S+)/film\.schema\.json", first)
+    if match and "://" not in match.group(1):
+        return root / match.group(1)
+    return root / layout.STATE_DIR / "schemas"
+
+
 def modeline(path: Path, root: Path, kind: str) -> str:
-    """The yaml-language-server line that points editors at the film's copy of the schema."""
-    schema = root / layout.STATE_DIR / "schemas" / f"{kind}.schema.json"
+    """The yaml-language-server line that points editors at the schema of ``kind``."""
+    schema = schema_folder(root) / f"{kind}.schema.json"
     return MODELINE.format(os.path.relpath(schema, path.parent))
 
 
 def dump(data: Mapping[str, Any]) -> str:
-    return yaml.safe_dump(dict(data), sort_keys=False, allow_unicode=True, width=100)
+    # No line wrapping: a long prompt stays one line, so a changed word is a one-line diff.
+    return yaml.safe_dump(dict(data), sort_keys=False, allow_unicode=True, width=1_000_000)
 
 
 def write_new(path: Path, data: Mapping[str, Any], *, root: Path, kind: str) -> None:
