@@ -57,10 +57,12 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from filmfs.cli import init, validate
+    from filmfs.cli import init, queries, status, validate
 
-    for module in (init, validate):
+    for module in (init, validate, status):
         cli.add_command(module.command)
+    for command in (queries.tree_command, queries.show_command, queries.query_group):
+        cli.add_command(command)
 
 
 _register()

@@ -1,0 +1,313 @@
+"""The film as a typed relationship graph: the nine relationship types of the shot-film model.
+
+Pure: built from an already-loaded :class:`~filmfs.project.Project` (no file is read again).
+Nodes are assets of the model's types with stable IDs: a uuid5 of the manifest's path relative
+to the film (``shots/01A/shot.yaml``), or of a video's sha256, so the same file gets the same ID
+on every machine and in every export.
+
+Direction follows the model's table: parent -> child. ``contains_shot`` is emitted twice per
+shot: Film -> Shot (sequence = position in the whole film, 1..N; the model's first SQL query
+reads it) and Scene -> Shot (sequence = position within the scene). ``derived_from`` and
+``variant_of`` point from the edited or alternative version to its source. The film's
+``soundtrack`` is a ``uses_audio`` edge from the film.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from filmfs.model import Asset, Character, Film, Scene, Shot, Take, VideoRef
+from filmfs.project import Project
+
+ASSET_TYPES = (
+    "film", "scene", "shot", "shot_take", "video", "audio", "image", "text", "character_ref",
+)  # fmt: skip
+RELATIONSHIP_TYPES = (
+    "contains_shot", "uses_character", "uses_audio", "uses_asset", "generation_attempt",
+    "generated_video", "final_edit", "derived_from", "variant_of",
+)  # fmt: skip
+
+# Fixed forever: changing it changes every ID in every export.
+NAMESPACE = uuid.UUID("6f1c7a52-3e0b-5d5e-9a57-0f11f5f11a15")
+
+
+def stable_id(key: str) -> str:
+    """The ID of the asset kept at ``key`` (a film-relative path, or ``video:<sha256>``)."""
+    return str(uuid.uuid5(NAMESPACE, key))
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    """One asset: the columns of the model's ``assets_v2`` table, plus where it lives."""
+
+    id: str
+    type: str
+    name: str
+    metadata: Mapping[str, Any]
+    source: str  # the manifest (film-relative) that holds it
+    key: str = ""  # the human handle: shot number, character/asset id, sha256, ...
+    url: str | None = None
+    duration: float | None = None
+    generation_cost: float | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "type": self.type,
+            "name": self.name,
+            "key": self.key,
+            "source": self.source,
+            "url": self.url,
+            "duration": self.duration,
+            "generation_cost": self.generation_cost,
+            "metadata": dict(self.metadata),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Edge:
+    parent: str
+    child: str
+    type: str
+    sequence: int | None = None
+
+
+@dataclass
+class Graph:
+    """Nodes by ID and edges indexed both ways; query with :meth:`children` and :meth:`parents`."""
+
+    film_id: str = ""
+    nodes: dict[str, Node] = field(default_factory=dict)
+    edges: list[Edge] = field(default_factory=list)
+    by_key: dict[tuple[str, str], str] = field(default_factory=dict)
+    _down: dict[str, list[Edge]] = field(default_factory=dict)
+    _up: dict[str, list[Edge]] = field(default_factory=dict)
+
+    def add(self, node: Node) -> str:
+        if node.id not in self.nodes:
+            self.nodes[node.id] = node
+            self.by_key[(node.type, node.key)] = node.id
+        return node.id
+
+    def link(self, parent: str, child: str, kind: str, sequence: int | None = None) -> None:
+        edge = Edge(parent, child, kind, sequence)
+        self.edges.append(edge)
+        self._down.setdefault(parent, []).append(edge)
+        self._up.setdefault(child, []).append(edge)
+
+    def find(self, asset_type: str, key: str) -> Node | None:
+        """The node of a type by its human handle (e.g. ``find("shot", "01A")``)."""
+        found = self.by_key.get((asset_type, key))
+        return self.nodes[found] if found else None
+
+    def children(
+        self, parent: str, relationship_type: str | None = None, asset_type: str | None = None
+    ) -> list[Node]:
+        """Children of ``parent``, ordered by sequence (unsequenced ones in insertion order)."""
+        return self._walk(self._down.get(parent, ()), relationship_type, asset_type, "child")
+
+    def parents(
+        self, child: str, relationship_type: str | None = None, asset_type: str | None = None
+    ) -> list[Node]:
+        return self._walk(self._up.get(child, ()), relationship_type, asset_type, "parent")
+
+    def edges_from(self, parent: str) -> list[Edge]:
+        return list(self._down.get(parent, ()))
+
+    def _walk(
+        self, edges: Iterable[Edge], kind: str | None, asset_type: str | None, end: str
+    ) -> list[Node]:
+        picked = [e for e in edges if kind is None or e.type == kind]
+        picked.sort(key=lambda e: (e.sequence is None, e.sequence or 0))
+        nodes = [self.nodes[getattr(e, end)] for e in picked]
+        return [n for n in nodes if asset_type is None or n.type == asset_type]
+
+
+def build(project: Project) -> Graph:
+    """The relationship graph of a loaded (valid) film."""
+    return _Builder(project).run()
+
+
+class _Builder:
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self.graph = Graph()
+        self.root = str(project.root)
+        self.videos: dict[str, str] = {}  # sha256 -> node id
+        self.pending_derived: list[tuple[str, tuple[str, ...]]] = []
+
+    def rel(self, path: Any) -> str:
+        # Paths are all below the root (the loader refuses others); slicing beats relpath.
+        text = str(path)
+        return text[len(self.root) + 1 :].replace("\\", "/") if text.startswith(self.root) else text
+
+    def run(self) -> Graph:
+        project, graph = self.project, self.graph
+        film = project.film
+        if film is None:
+            return graph
+        graph.film_id = self.film(film)
+        assets = {aid: self.asset(a) for aid, a in project.assets.items()}
+        chars = {cid: self.character(c) for cid, c in project.characters.items()}
+        scenes = {number: self.scene(s) for number, s in project.scenes.items()}
+        if film.soundtrack in assets:
+            graph.link(graph.film_id, assets[film.soundtrack], "uses_audio")
+        within: dict[int, int] = {}
+        for order, shot in enumerate(project.shots.values(), start=1):
+            shot_id = self.shot(shot)
+            graph.link(graph.film_id, shot_id, "contains_shot", order)
+            if shot.scene in scenes:
+                within[shot.scene] = within.get(shot.scene, 0) + 1
+                graph.link(scenes[shot.scene], shot_id, "contains_shot", within[shot.scene])
+            for char in shot.characters:
+                if char in chars:
+                    graph.link(shot_id, chars[char], "uses_character")
+            for audio in shot.audio:
+                if audio in assets:
+                    graph.link(shot_id, assets[audio], "uses_audio")
+            for other in shot.assets:
+                if other in assets:
+                    graph.link(shot_id, assets[other], "uses_asset")
+            for take in shot.takes:
+                take_id = self.take(shot, take)
+                graph.link(shot_id, take_id, "generation_attempt", take.attempt_number)
+                if take.video is not None:
+                    name = f"Shot {shot.shot_number} - Take {take.attempt_number} Video"
+                    video_id = self.video(take.video, name, take.path)
+                    graph.link(take_id, video_id, "generated_video")
+        if film.final_edit is not None:
+            final = self.video(film.final_edit, f"{film.title} - Final Edit", film.path)
+            graph.link(graph.film_id, final, "final_edit")
+        for ident, asset in project.assets.items():
+            if asset.derived_from in assets:
+                graph.link(assets[ident], assets[asset.derived_from], "derived_from")
+            if asset.variant_of in assets:
+                graph.link(assets[ident], assets[asset.variant_of], "variant_of")
+        for ident, char in project.characters.items():
+            if char.variant_of in chars:
+                graph.link(chars[ident], chars[char.variant_of], "variant_of")
+        for video_id, sources in self.pending_derived:
+            for sha in sources:
+                source = self.videos.get(sha) or self.stub_video(sha)
+                graph.link(video_id, source, "derived_from")
+        return graph
+
+    # --- nodes ---------------------------------------------------------------------------
+    def film(self, film: Film) -> str:
+        source = self.rel(film.path)
+        meta: dict[str, Any] = {
+            "title": film.title,
+            "synopsis": film.synopsis,
+            "total_duration": film.total_duration,
+            "status": film.status,
+            "format": {"width": film.format.width, "height": film.format.height,
+                       "fps": film.format.fps},
+        }  # fmt: skip
+        return self.graph.add(
+            Node(stable_id(source), "film", film.title, meta, source, "film",
+                 duration=film.total_duration)
+        )  # fmt: skip
+
+    def scene(self, scene: Scene) -> str:
+        source = self.rel(scene.path)
+        meta = {
+            "scene_number": scene.scene_number,
+            "heading": scene.heading,
+            "setting": scene.setting,
+            "description": scene.description,
+        }
+        name = f"Scene {scene.scene_number}" + (f" - {scene.heading}" if scene.heading else "")
+        return self.graph.add(
+            Node(stable_id(source), "scene", name, meta, source, str(scene.scene_number))
+        )
+
+    def shot(self, shot: Shot) -> str:
+        source = self.rel(shot.path)
+        meta = {
+            "shot_number": shot.shot_number,
+            "scene": shot.scene,
+            "description": shot.description,
+            "camera_angle": shot.camera_angle,
+            "duration_target": shot.duration_target,
+            "prompt": shot.prompt,
+            "status": shot.status,
+        }
+        name = f"Shot {shot.shot_number}" + (f" - {shot.description}" if shot.description else "")
+        return self.graph.add(Node(stable_id(source), "shot", name, meta, source, shot.shot_number))
+
+    def take(self, shot: Shot, take: Take) -> str:
+        source = self.rel(take.path)
+        meta = {
+            "shot_number": shot.shot_number,
+            "attempt_number": take.attempt_number,
+            "selected": take.selected,
+            "generation_params": dict(take.generation_params),
+            "quality_score": take.quality_score,
+            "director_notes": take.director_notes,
+            "status": take.status,
+            "created_at": take.created_at,
+        }
+        key = f"{shot.shot_number}/{take.attempt_number}"
+        name = f"Shot {shot.shot_number} - Take {take.attempt_number}"
+        return self.graph.add(
+            Node(stable_id(source), "shot_take", name, meta, source, key,
+                 duration=take.video.duration if take.video else None,
+                 generation_cost=take.generation_cost)
+        )  # fmt: skip
+
+    def video(self, video: VideoRef, name: str, holder: Any) -> str:
+        if video.sha256 in self.videos:
+            return self.videos[video.sha256]
+        meta: dict[str, Any] = {
+            "width": video.width,
+            "height": video.height,
+            "fps": video.fps,
+            "codec": video.codec,
+            "format": video.format,
+            "sha256": video.sha256,
+            "size": video.size,
+        }
+        if video.has_audio is not None:
+            meta["has_audio"] = video.has_audio
+        node = Node(stable_id(f"video:{video.sha256}"), "video", name, meta, self.rel(holder),
+                    video.sha256, url=video.url, duration=video.duration)  # fmt: skip
+        self.videos[video.sha256] = self.graph.add(node)
+        if video.derived_from:
+            self.pending_derived.append((node.id, video.derived_from))
+        return node.id
+
+    def stub_video(self, sha: str) -> str:
+        # A source video no manifest describes any more: keep the lineage, mark it unknown.
+        node = Node(stable_id(f"video:{sha}"), "video", f"Video {sha[:12]}", {"sha256": sha},
+                    "", sha)  # fmt: skip
+        self.videos[sha] = self.graph.add(node)
+        return node.id
+
+    def character(self, char: Character) -> str:
+        source = self.rel(char.path)
+        meta = {
+            "id": char.id,
+            "description": char.description,
+            "appearance": char.appearance,
+            "references": list(char.references),
+        }
+        return self.graph.add(Node(stable_id(source), "character_ref", char.name, meta, source,
+                                   char.id))  # fmt: skip
+
+    def asset(self, asset: Asset) -> str:
+        source = self.rel(asset.path)
+        meta: dict[str, Any] = {"id": asset.id, "description": asset.description}
+        if asset.sha256:
+            meta["sha256"] = asset.sha256
+            meta["size"] = asset.size
+        if asset.type == "audio":
+            meta["volume"] = asset.volume
+        node = Node(stable_id(source), asset.type, asset.name, meta, source, asset.id,
+                    url=asset.url, duration=asset.duration)  # fmt: skip
+        node_id = self.graph.add(node)
+        if asset.sha256 and asset.type == "video":
+            self.videos.setdefault(asset.sha256, node_id)
+        return node_id
