@@ -162,9 +162,9 @@ class _Builder:
             if shot.scene in scenes:
                 within[shot.scene] = within.get(shot.scene, 0) + 1
                 graph.link(scenes[shot.scene], shot_id, "contains_shot", within[shot.scene])
-            for char in shot.characters:
-                if char in chars:
-                    graph.link(shot_id, chars[char], "uses_character")
+            for char_id in shot.characters:
+                if char_id in chars:
+                    graph.link(shot_id, chars[char_id], "uses_character")
             for audio in shot.audio:
                 if audio in assets:
                     graph.link(shot_id, assets[audio], "uses_audio")

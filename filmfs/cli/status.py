@@ -41,7 +41,8 @@ def render(data: dict[str, Any]) -> str:
         )
     lines.append("")
     lines.append(f"no take yet: {_names(film['shots_without_take']) or 'none'}")
-    lines.append(f"takes but none selected: {_names(film['shots_without_selected_take']) or 'none'}")
+    unselected = _names(film["shots_without_selected_take"]) or "none"
+    lines.append(f"takes but none selected: {unselected}")
     return "\n".join(lines)
 
 

@@ -104,7 +104,7 @@ def tree(loaded: Loaded) -> dict[str, Any]:
     """Film -> scenes -> shots, each shot with its selected take and durations."""
     graph, project = loaded.graph, loaded.project
     film = graph.nodes[graph.film_id]
-    scenes = []
+    scenes: list[dict[str, Any]] = []
     for number, scene in project.scenes.items():
         node = graph.find("scene", str(number))
         assert node is not None
@@ -112,7 +112,7 @@ def tree(loaded: Loaded) -> dict[str, Any]:
         scenes.append(
             {"scene_number": number, "heading": scene.heading, "name": node.name, "shots": rows}
         )
-    shots_all = [s for scene in scenes for s in scene["shots"]]
+    shots_all: list[dict[str, Any]] = [s for scene in scenes for s in scene["shots"]]
     return {
         "title": film.name,
         "id": film.id,
