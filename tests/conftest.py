@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -75,3 +76,27 @@ def film_with_takes(example_copy: Path) -> Path:
     write_take(example_copy, "01C", 1, selected=True, cost=1.0, score=7, duration=5.0)
     write_take(example_copy, "02A", 1, cost=0.5, score=5)
     return example_copy
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[str]:
+    """URL of a throwaway PostgreSQL server (see tests/postgres.py)."""
+    from tests.postgres import server
+
+    yield from server()
+
+
+@pytest.fixture
+def pg_url(pg_server: str) -> Iterator[str]:
+    """A fresh, empty database on the test server; dropped afterwards."""
+    import uuid
+    from urllib.parse import urlsplit, urlunsplit
+
+    import psycopg
+
+    name = "filmfs_" + uuid.uuid4().hex[:12]
+    with psycopg.connect(pg_server, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    yield urlunsplit(urlsplit(pg_server)._replace(path=f"/{name}"))
+    with psycopg.connect(pg_server, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
