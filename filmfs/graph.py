@@ -24,11 +24,11 @@ from filmfs.project import Project
 
 ASSET_TYPES = (
     "film", "scene", "shot", "shot_take", "video", "audio", "image", "text", "character_ref",
-)  # fmt: skip
+)
 RELATIONSHIP_TYPES = (
     "contains_shot", "uses_character", "uses_audio", "uses_asset", "generation_attempt",
     "generated_video", "final_edit", "derived_from", "variant_of",
-)  # fmt: skip
+)
 
 # Fixed forever: changing it changes every ID in every export.
 NAMESPACE = uuid.UUID("6f1c7a52-3e0b-5d5e-9a57-0f11f5f11a15")
@@ -205,11 +205,11 @@ class _Builder:
             "status": film.status,
             "format": {"width": film.format.width, "height": film.format.height,
                        "fps": film.format.fps},
-        }  # fmt: skip
+        }
         return self.graph.add(
             Node(stable_id(source), "film", film.title, meta, source, "film",
                  duration=film.total_duration)
-        )  # fmt: skip
+        )
 
     def scene(self, scene: Scene) -> str:
         source = self.rel(scene.path)
@@ -256,7 +256,7 @@ class _Builder:
             Node(stable_id(source), "shot_take", name, meta, source, key,
                  duration=take.video.duration if take.video else None,
                  generation_cost=take.generation_cost)
-        )  # fmt: skip
+        )
 
     def video(self, video: VideoRef, name: str, holder: Any) -> str:
         if video.sha256 in self.videos:
@@ -273,7 +273,7 @@ class _Builder:
         if video.has_audio is not None:
             meta["has_audio"] = video.has_audio
         node = Node(stable_id(f"video:{video.sha256}"), "video", name, meta, self.rel(holder),
-                    video.sha256, url=video.url, duration=video.duration)  # fmt: skip
+                    video.sha256, url=video.url, duration=video.duration)
         self.videos[video.sha256] = self.graph.add(node)
         if video.derived_from:
             self.pending_derived.append((node.id, video.derived_from))
@@ -282,7 +282,7 @@ class _Builder:
     def stub_video(self, sha: str) -> str:
         # A source video no manifest describes any more: keep the lineage, mark it unknown.
         node = Node(stable_id(f"video:{sha}"), "video", f"Video {sha[:12]}", {"sha256": sha},
-                    "", sha)  # fmt: skip
+                    "", sha)
         self.videos[sha] = self.graph.add(node)
         return node.id
 
@@ -295,7 +295,7 @@ class _Builder:
             "references": list(char.references),
         }
         return self.graph.add(Node(stable_id(source), "character_ref", char.name, meta, source,
-                                   char.id))  # fmt: skip
+                                   char.id))
 
     def asset(self, asset: Asset) -> str:
         source = self.rel(asset.path)
@@ -306,7 +306,7 @@ class _Builder:
         if asset.type == "audio":
             meta["volume"] = asset.volume
         node = Node(stable_id(source), asset.type, asset.name, meta, source, asset.id,
-                    url=asset.url, duration=asset.duration)  # fmt: skip
+                    url=asset.url, duration=asset.duration)
         node_id = self.graph.add(node)
         if asset.sha256 and asset.type == "video":
             self.videos.setdefault(asset.sha256, node_id)

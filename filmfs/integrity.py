@@ -70,7 +70,8 @@ def _check_shot(project: Project, shot_id: str, found: list[Problem]) -> None:
         found.append(
             project.make_problem(
                 path,
-                f"scene {shot.scene} does not exist (no scenes/{layout.scene_stem(shot.scene)}.yaml)",
+                f"scene {shot.scene} does not exist "
+                f"(no scenes/{layout.scene_stem(shot.scene)}.yaml)",
                 at=("scene",),
             )
         )

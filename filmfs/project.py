@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -65,16 +66,16 @@ class Project:
         film_path = layout.film_file(root)
         self.film = self._read(film_path, "film", lambda d: Film.from_data(d, film_path))
         for path in self._files(root / layout.SCENES_DIR, "*.y*ml"):
-            scene = self._read(path, "scene", lambda d, p=path: Scene.from_data(d, p))
+            scene = self._read(path, "scene", partial(Scene.from_data, path=path))
             if scene is not None and scene.scene_number not in self.scenes:
                 self.scenes[scene.scene_number] = scene
         self.scenes = dict(sorted(self.scenes.items()))
         for path in self._files(root / layout.CHARACTERS_DIR, "*.y*ml"):
-            char = self._read(path, "character", lambda d, p=path: Character.from_data(d, p))
+            char = self._read(path, "character", partial(Character.from_data, path=path))
             if char is not None:
                 self.characters.setdefault(char.id, char)
         for path in self._files(root / layout.ASSETS_DIR, "*.y*ml"):
-            asset = self._read(path, "asset", lambda d, p=path: Asset.from_data(d, p))
+            asset = self._read(path, "asset", partial(Asset.from_data, path=path))
             if asset is not None:
                 self.assets.setdefault(asset.id, asset)
         shots = []
@@ -94,7 +95,7 @@ class Project:
         takes: list[Take] = []
         for path in self._files(shot_dir / layout.TAKES_DIR, "*.y*ml"):
             take = self._read(
-                path, "take", lambda d, p=path: Take.from_data(d, p, shot_dir.name)
+                path, "take", partial(Take.from_data, path=path, shot_id=shot_dir.name)
             )
             if take is not None:
                 takes.append(take)

@@ -48,7 +48,7 @@ class _Pending:
     def as_dict(self) -> dict[str, Any]:
         return {"id": self.id, "type": self.type, "name": self.name, "url": self.url,
                 "duration": self.duration, "generation_cost": self.generation_cost,
-                "metadata": dict(self.metadata), "source": None}  # fmt: skip
+                "metadata": dict(self.metadata), "source": None}
 
 
 def _slug(name: str) -> str:
@@ -140,7 +140,7 @@ class FilmRepo:
             raise FilmfsError("only a shot_take has a generation_cost")
         if asset_type == "shot_take" or (asset_type == "video" and "id" not in meta):
             pending = _Pending(str(uuid.uuid4()), asset_type, name, meta, generation_cost, url,
-                               duration)  # fmt: skip
+                               duration)
             self._pending[pending.id] = pending
             return pending.id
         path, data = self._new_file(asset_type, name, meta, url=url, duration=duration)
@@ -151,7 +151,7 @@ class FilmRepo:
     def _new_file(
         self, kind: str, name: str, meta: dict[str, Any], *, url: str | None,
         duration: float | None,
-    ) -> tuple[Path, dict[str, Any]]:  # fmt: skip
+    ) -> tuple[Path, dict[str, Any]]:
         root = self.root
         if kind == "scene":
             number = meta.get("scene_number")
@@ -164,13 +164,13 @@ class FilmRepo:
                 raise FilmfsError("a shot needs metadata['shot_number'] like '01A'")
             scene = meta.pop("scene", None) or self._scene_for(shot_id)
             return layout.shot_file(root, shot_id), {"shot_number": shot_id, "scene": scene,
-                                                     **meta}  # fmt: skip
+                                                     **meta}
         ident = str(meta.pop("id", None) or _slug(name))
         if kind == "character_ref":
             return layout.character_file(root, ident), {"id": ident, "name": name, **meta}
         if kind in ("audio", "image", "text", "video"):
             data = {"id": ident, "type": kind, "name": name, **meta, "url": url,
-                    "duration": duration}  # fmt: skip
+                    "duration": duration}
             return layout.asset_file(root, ident), {k: v for k, v in data.items() if v is not None}
         if kind == "film":
             hint = "use update_asset(repo.film_id, ...)"
@@ -197,7 +197,7 @@ class FilmRepo:
         """Link two assets by writing the manifest field that carries the relationship."""
         if relationship_type not in RELATIONSHIP_TYPES:
             raise FilmfsError(f"unknown relationship type {relationship_type!r} "
-                              f"(one of {', '.join(RELATIONSHIP_TYPES)})")  # fmt: skip
+                              f"(one of {', '.join(RELATIONSHIP_TYPES)})")
         from filmfs import linking
 
         parent, child = self._resolve(parent_asset_id), self._resolve(child_asset_id)
@@ -232,9 +232,9 @@ class FilmRepo:
         fixed = _FIXED & set(changes)
         if fixed:
             raise FilmfsError(f"{', '.join(sorted(fixed))} names the file and cannot change "
-                              "through update_asset")  # fmt: skip
+                              "through update_asset")
         linking.update(self, node, changes, name=name, generation_cost=generation_cost,
-                       url=url, duration=duration)  # fmt: skip
+                       url=url, duration=duration)
         self._changed()
 
     # --- queries -------------------------------------------------------------------------

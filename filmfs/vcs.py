@@ -22,7 +22,8 @@ def _translated(what: str) -> Iterator[None]:
     except git.GitCommandError as exc:
         raise ToolError(
             f"{what}: git failed",
-            argv=[str(a) for a in (exc.command if isinstance(exc.command, list) else [exc.command])],
+            argv=[str(a) for a in (exc.command if isinstance(exc.command, list)
+                                   else [exc.command])],
             returncode=exc.status if isinstance(exc.status, int) else None,
             stderr=str(exc.stderr),
         ) from None

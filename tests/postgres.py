@@ -49,7 +49,7 @@ def _as_postgres_user() -> list[str]:
         pwd.getpwnam("postgres")
     except KeyError:
         pytest.fail("running as root, but there is no 'postgres' user to run initdb as",
-                    pytrace=False)  # fmt: skip
+                    pytrace=False)
     if shutil.which("runuser"):
         return ["runuser", "-u", "postgres", "--"]
     return ["sudo", "-u", "postgres", "--"]
@@ -60,7 +60,7 @@ def _run(argv: list[str], log: Path | None = None) -> None:
     if result.returncode != 0:
         tail = log.read_text(errors="replace")[-2000:] if log and log.exists() else ""
         pytest.fail(f"{' '.join(argv)} failed ({result.returncode}):\n{result.stdout}"
-                    f"{result.stderr}\n{tail}", pytrace=False)  # fmt: skip
+                    f"{result.stderr}\n{tail}", pytrace=False)
 
 
 def server() -> Iterator[str]:
@@ -71,8 +71,11 @@ def server() -> Iterator[str]:
     bindir = find_bindir()
     if bindir is None:
         if os.environ.get("CI"):
-            pytest.fail("CI is set but no PostgreSQL binaries (initdb, pg_ctl) were found; "
-                        "install Debian's postgresql package (.ci/run does)", pytrace=False)  # fmt: skip
+            message = (
+                "CI is set but no PostgreSQL binaries (initdb, pg_ctl) were found; "
+                "install Debian's postgresql package (.ci/run does)"
+            )
+            pytest.fail(message, pytrace=False)
         pytest.skip("no PostgreSQL binaries; install postgresql or set FILMFS_TEST_PG_URL")
     prefix = _as_postgres_user()
     base = Path(tempfile.mkdtemp(prefix="filmfs-pg-"))
@@ -80,13 +83,13 @@ def server() -> Iterator[str]:
         shutil.chown(base, "postgres", "postgres")
     data, log, port = base / "data", base / "server.log", _free_port()
     _run([*prefix, str(bindir / "initdb"), "-D", str(data), "-U", "filmfs", "-A", "trust",
-          "-E", "UTF8", "--no-sync"])  # fmt: skip
+          "-E", "UTF8", "--no-sync"])
     options = f"-p {port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=off"
     _run([*prefix, str(bindir / "pg_ctl"), "-D", str(data), "-l", str(log), "-o", options,
-          "-w", "-t", "60", "start"], log)  # fmt: skip
+          "-w", "-t", "60", "start"], log)
     try:
         yield f"postgresql://filmfs@127.0.0.1:{port}/postgres"
     finally:
         subprocess.run([*prefix, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate",
-                        "-w", "stop"], capture_output=True, check=False)  # fmt: skip
+                        "-w", "stop"], capture_output=True, check=False)
         shutil.rmtree(base, ignore_errors=True)

@@ -88,7 +88,7 @@ def test_shot_lifecycle_example(example_copy: Path) -> None:
         metadata={"attempt_number": 2, "selected": False,
                   "generation_params": {"provider": "minimax", "seed": 7}},
         generation_cost=0.75,
-    )  # fmt: skip
+    )
     video2_id = repo.create_asset(
         asset_type="video", name="Shot 01D - Take 2 Video", duration=5.0, metadata=_video(2)
     )
@@ -117,8 +117,9 @@ def test_shot_lifecycle_example(example_copy: Path) -> None:
 
     # Selecting take 1 unselects take 2; the film stays valid throughout.
     repo.update_asset(take1_id, {"selected": True, "quality_score": 8.5,
-                                 "director_notes": "Perfect! Use this one"})  # fmt: skip
-    flags = [t["metadata"]["selected"] for t in repo.get_child_assets(shot_id, "generation_attempt")]
+                                 "director_notes": "Perfect! Use this one"})
+    takes = repo.get_child_assets(shot_id, "generation_attempt")
+    flags = [t["metadata"]["selected"] for t in takes]
     assert flags == [True, False]
     chars = repo.get_child_assets(shot_id, "uses_character", "character_ref")
     assert [c["name"] for c in chars] == ["Mira"]
@@ -150,7 +151,7 @@ def test_refuses_invalid_writes(example_copy: Path) -> None:
     repo = filmfs.open(example_copy)
     with pytest.raises(FilmfsError, match="duration_target"):
         repo.create_asset("shot", "bad", {"shot_number": "01E", "prompt": "x",
-                                          "duration_target": "long"})  # fmt: skip
+                                          "duration_target": "long"})
     assert not (example_copy / "shots" / "01E").exists()
     with pytest.raises(FilmfsError, match="cannot change"):
         repo.update_asset(repo.find("shot", "01A"), {"shot_number": "09Z"})

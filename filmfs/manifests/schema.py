@@ -59,7 +59,7 @@ def validator(kind: str) -> jsonschema.protocols.Validator:
         (schema["$id"], Resource.from_contents(schema)) for schema in schemas.values()
     )
     cls = jsonschema.validators.validator_for(schemas[kind])
-    return cls(schemas[kind], registry=registry)  # type: ignore[no-any-return]
+    return cls(schemas[kind], registry=registry)
 
 
 def field_name(path: JsonPath) -> str:

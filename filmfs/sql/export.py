@@ -30,7 +30,7 @@ class Dialect:
 
 SQLITE = Dialect("sqlite", "TEXT", "TEXT", "TEXT", "REAL", "IS NOT", "CURRENT_TIMESTAMP", "?")
 POSTGRES = Dialect("postgresql", "UUID", "JSONB", "TIMESTAMPTZ", "DOUBLE PRECISION",
-                   "IS DISTINCT FROM", "now()", "%s")  # fmt: skip
+                   "IS DISTINCT FROM", "now()", "%s")
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS assets_v2 (
@@ -103,11 +103,12 @@ SELECT parent, child, relationship_type, sequence FROM stage_edges WHERE true
 ON CONFLICT (parent_asset_id, child_asset_id, relationship_type) DO UPDATE SET
   sequence = excluded.sequence
 WHERE asset_relationships.sequence {d.distinct} excluded.sequence"""),
-)  # fmt: skip
+)
 
 
 class Cursor(Protocol):
-    rowcount: int
+    @property
+    def rowcount(self) -> int: ...
 
     def execute(self, sql: Any, params: Sequence[Any] = ..., /) -> Any: ...
 
@@ -117,7 +118,7 @@ def asset_rows(graph: Graph) -> list[tuple[Any, ...]]:
         (n.id, n.type, n.name, n.url, n.duration, n.generation_cost,
          json.dumps(n.metadata, sort_keys=True, separators=(",", ":"), ensure_ascii=False))
         for n in graph.nodes.values()
-    ]  # fmt: skip
+    ]
 
 
 def edge_rows(graph: Graph) -> list[tuple[Any, ...]]:
