@@ -57,9 +57,9 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from filmfs.cli import export_sql, init, queries, status, validate
+    from filmfs.cli import export_sql, graph, init, queries, status, validate
 
-    for module in (init, validate, status, export_sql):
+    for module in (init, validate, status, export_sql, graph):
         cli.add_command(module.command)
     for command in (queries.tree_command, queries.show_command, queries.query_group):
         cli.add_command(command)
