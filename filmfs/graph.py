@@ -14,8 +14,10 @@ reads it) and Scene -> Shot (sequence = position within the scene). ``derived_fr
 
 from __future__ import annotations
 
+import gc
+import hashlib
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,9 +36,20 @@ RELATIONSHIP_TYPES = (
 NAMESPACE = uuid.UUID("6f1c7a52-3e0b-5d5e-9a57-0f11f5f11a15")
 
 
+_NS = NAMESPACE.bytes
+
+
 def stable_id(key: str) -> str:
-    """The ID of the asset kept at ``key`` (a film-relative path, or ``video:<sha256>``)."""
-    return str(uuid.uuid5(NAMESPACE, key))
+    """The ID of the asset kept at ``key`` (a film-relative path, or ``video:<sha256>``).
+
+    Equal to ``str(uuid.uuid5(NAMESPACE, key))`` (RFC 4122 section 4.3), computed without
+    building UUID objects: a third of the graph's build time went there.
+    """
+    raw = bytearray(hashlib.sha1(_NS + key.encode("utf-8")).digest()[:16])
+    raw[6] = (raw[6] & 0x0F) | 0x50  # version 5
+    raw[8] = (raw[8] & 0x3F) | 0x80  # RFC 4122 variant
+    x = raw.hex()
+    return f"{x[:8]}-{x[8:12]}-{x[12:16]}-{x[16:20]}-{x[20:]}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,8 +96,9 @@ class Graph:
     nodes: dict[str, Node] = field(default_factory=dict)
     edges: list[Edge] = field(default_factory=list)
     by_key: dict[tuple[str, str], str] = field(default_factory=dict)
-    _down: dict[str, list[Edge]] = field(default_factory=dict)
-    _up: dict[str, list[Edge]] = field(default_factory=dict)
+    # Edges by node, then by relationship type, each list kept in sequence order.
+    _down: dict[str, dict[str, list[Edge]]] = field(default_factory=dict)
+    _up: dict[str, dict[str, list[Edge]]] = field(default_factory=dict)
 
     def add(self, node: Node) -> str:
         if node.id not in self.nodes:
@@ -95,8 +109,11 @@ class Graph:
     def link(self, parent: str, child: str, kind: str, sequence: int | None = None) -> None:
         edge = Edge(parent, child, kind, sequence)
         self.edges.append(edge)
-        self._down.setdefault(parent, []).append(edge)
-        self._up.setdefault(child, []).append(edge)
+        for index, node in ((self._down, parent), (self._up, child)):
+            bucket = index.setdefault(node, {}).setdefault(kind, [])
+            bucket.append(edge)
+            if len(bucket) > 1 and _order(bucket[-2]) > _order(edge):
+                bucket.sort(key=_order)  # rare: the builder links in sequence order
 
     def find(self, asset_type: str, key: str) -> Node | None:
         """The node of a type by its human handle (e.g. ``find("shot", "01A")``)."""
@@ -107,28 +124,51 @@ class Graph:
         self, parent: str, relationship_type: str | None = None, asset_type: str | None = None
     ) -> list[Node]:
         """Children of ``parent``, ordered by sequence (unsequenced ones in insertion order)."""
-        return self._walk(self._down.get(parent, ()), relationship_type, asset_type, "child")
+        nodes = self.nodes
+        found = [nodes[e.child] for e in _pick(self._down, parent, relationship_type)]
+        return found if asset_type is None else [n for n in found if n.type == asset_type]
 
     def parents(
         self, child: str, relationship_type: str | None = None, asset_type: str | None = None
     ) -> list[Node]:
-        return self._walk(self._up.get(child, ()), relationship_type, asset_type, "parent")
+        nodes = self.nodes
+        found = [nodes[e.parent] for e in _pick(self._up, child, relationship_type)]
+        return found if asset_type is None else [n for n in found if n.type == asset_type]
 
-    def edges_from(self, parent: str) -> list[Edge]:
-        return list(self._down.get(parent, ()))
+    def edges_from(self, parent: str, relationship_type: str | None = None) -> list[Edge]:
+        return list(_pick(self._down, parent, relationship_type))
 
-    def _walk(
-        self, edges: Iterable[Edge], kind: str | None, asset_type: str | None, end: str
-    ) -> list[Node]:
-        picked = [e for e in edges if kind is None or e.type == kind]
-        picked.sort(key=lambda e: (e.sequence is None, e.sequence or 0))
-        nodes = [self.nodes[getattr(e, end)] for e in picked]
-        return [n for n in nodes if asset_type is None or n.type == asset_type]
+
+def _order(edge: Edge) -> tuple[bool, int]:
+    return (edge.sequence is None, edge.sequence or 0)
+
+
+_NONE: list[Edge] = []
+
+
+def _pick(index: dict[str, dict[str, list[Edge]]], node: str, kind: str | None) -> list[Edge]:
+    by_type = index.get(node)
+    if by_type is None:
+        return _NONE
+    if kind is not None:
+        return by_type.get(kind, _NONE)
+    if len(by_type) == 1:
+        return next(iter(by_type.values()))
+    return sorted((e for edges in by_type.values() for e in edges), key=_order)
 
 
 def build(project: Project) -> Graph:
     """The relationship graph of a loaded (valid) film."""
-    return _Builder(project).run()
+    # The build allocates a few objects per node and edge and makes no reference cycles, so
+    # the cyclic collector's passes over the (large) loaded project are pure overhead: on a
+    # 10,000-shot film they were half the build time.
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return _Builder(project).run()
+    finally:
+        if paused:
+            gc.enable()
 
 
 class _Builder:

@@ -122,3 +122,10 @@ def test_final_edit(film_with_takes: Path) -> None:
     final = graph.children(graph.film_id, "final_edit", "video")
     assert [v.key for v in final] == ["a" * 64]
     assert final[0].source == "film.yaml"
+
+
+def test_stable_id_is_uuid5() -> None:
+    import uuid
+
+    for key in ("film.yaml", "shots/01A/shot.yaml", "video:" + "a" * 64, "ünïcode"):
+        assert stable_id(key) == str(uuid.uuid5(graphs.NAMESPACE, key))

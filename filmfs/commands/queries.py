@@ -64,8 +64,7 @@ def characters(loaded: Loaded, shot_id: str) -> list[dict[str, Any]]:
 def shots(loaded: Loaded) -> list[dict[str, Any]]:
     """The film's shots in order, with their contains_shot sequence (the model's first query)."""
     graph = loaded.graph
-    edges = [e for e in graph.edges_from(graph.film_id) if e.type == "contains_shot"]
-    edges.sort(key=lambda e: e.sequence or 0)
+    edges = graph.edges_from(graph.film_id, "contains_shot")
     return [{**graph.nodes[e.child].as_dict(), "sequence": e.sequence} for e in edges]
 
 
