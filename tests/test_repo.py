@@ -159,3 +159,22 @@ def test_refuses_invalid_writes(example_copy: Path) -> None:
     video = repo.create_asset("video", "v", metadata={"sha256": "0" * 64})
     with pytest.raises(FilmfsError, match="lacks"):
         repo.create_relationship(take, video, "generated_video")
+
+
+def test_final_edit_and_video_lineage(example_copy: Path) -> None:
+    repo = filmfs.open(example_copy)
+    shot = repo.find("shot", "01A")
+    take = repo.create_asset("shot_take", "t1", {"generation_params": {"provider": "testcard"}})
+    raw = repo.create_asset("video", "raw", duration=4.0, metadata=_video(1))
+    repo.create_relationship(shot, take, "generation_attempt")
+    repo.create_relationship(take, raw, "generated_video")
+    final = repo.create_asset("video", "cut", duration=31.0, metadata=_video(9))
+    repo.create_relationship(repo.film_id, final, "final_edit")
+    repo.create_relationship(final, raw, "derived_from")
+    repo.update_asset(final, url="https://cdn.example.com/cut.mp4")
+    cut = repo.get_child_assets(repo.film_id, "final_edit", "video")
+    assert [c["url"] for c in cut] == ["https://cdn.example.com/cut.mp4"]
+    sources = repo.get_child_assets(cut[0]["id"], "derived_from")
+    assert [s["metadata"]["sha256"] for s in sources] == [_video(1)["sha256"]]
+    assert repo.get_asset(take)["metadata"]["attempt_number"] == 1
+    assert [p for p in repo.problems() if p.severity == "error"] == []

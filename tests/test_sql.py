@@ -118,3 +118,12 @@ def test_queries_are_the_seed_text() -> None:
     assert "take.metadata->>'selected' = 'true'" in sql.query("selected_take_video")
     assert sql.query("film_cost").startswith("SELECT SUM(a.generation_cost) as total_cost")
     assert sql.bind("WHERE a.id = :film_id", "postgresql") == "WHERE a.id = %(film_id)s"
+
+
+def test_export_text_output(example_copy: Path, tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        cli, ["export-sql", f"sqlite:///{tmp_path / 'x.db'}", "-C", str(example_copy),
+              "--workspace", "ws-1"],
+    )
+    assert result.exit_code == 0, result.output
+    assert "workspace ws-1, 14 assets, 24 relationships" in result.output
