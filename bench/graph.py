@@ -102,8 +102,10 @@ def main() -> None:
     root = base / "film"
     spent, files = timed(lambda: generate(root, args.scenes, args.shots, args.takes))
     total_shots = args.scenes * args.shots
-    print(f"film: {total_shots} shots, {total_shots * args.takes} takes, {files} manifests "
-          f"written in {spent:.1f}s to {root}")
+    print(
+        f"film: {total_shots} shots, {total_shots * args.takes} takes, {files} manifests "
+        f"written in {spent:.1f}s to {root}"
+    )
 
     paths = sorted(root.rglob("*.yaml"))
     parse, _ = timed(lambda: [yaml.load(p.read_text("utf-8"), Loader=COMPOSER) for p in paths])
@@ -112,8 +114,10 @@ def main() -> None:
     load_time, project = timed(lambda: load_project(root))
     print(f"filmfs load (Project.load + require_valid, as the commands do): {load_time:.2f}s")
     build_time, graph = timed(lambda: graphs.build(project))
-    print(f"graph build: {build_time * 1000:.0f} ms ({len(graph.nodes)} nodes, "
-          f"{len(graph.edges)} edges); graph/parse = {build_time / parse:.3f} (target <= 0.2)")
+    print(
+        f"graph build: {build_time * 1000:.0f} ms ({len(graph.nodes)} nodes, "
+        f"{len(graph.edges)} edges); graph/parse = {build_time / parse:.3f} (target <= 0.2)"
+    )
 
     loaded = Loaded(project, graph)
     gc.freeze()  # as filmfs.commands.loaded.load does
@@ -123,8 +127,10 @@ def main() -> None:
         ("tree --json", lambda: json.dumps(queries.tree(loaded))),
         (f"show {shot}", lambda: render.render_show(queries.show(loaded, shot))),
         (f"query takes {shot}", lambda: render.render_takes(queries.takes(loaded, shot))),
-        (f"query selected-video {shot}",
-         lambda: render.render_video(queries.selected_video(loaded, shot))),
+        (
+            f"query selected-video {shot}",
+            lambda: render.render_video(queries.selected_video(loaded, shot)),
+        ),
         (f"query characters {shot}", lambda: json.dumps(queries.characters(loaded, shot))),
         ("query shots --json", lambda: json.dumps(queries.shots(loaded))),
         ("query cost", lambda: json.dumps(queries.cost(loaded))),
@@ -139,8 +145,10 @@ def main() -> None:
 
     db = base / "film.db"
     spent, result = timed(lambda: export_sql(loaded, url=f"sqlite:///{db}"))
-    print(f"SQLite export: {spent:.2f}s ({result['assets']} assets, "
-          f"{result['relationships']} relationships)")
+    print(
+        f"SQLite export: {spent:.2f}s ({result['assets']} assets, "
+        f"{result['relationships']} relationships)"
+    )
     spent, _ = timed(lambda: export_sql(loaded, url=f"sqlite:///{db}"))
     print(f"SQLite re-export (no changes): {spent:.2f}s")
     if args.pg:

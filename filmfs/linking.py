@@ -92,16 +92,20 @@ def _video_block(repo: FilmRepo, asset_id: str) -> dict[str, Any]:
         block = {**node.metadata, "duration": node.duration, "url": node.url}
     else:
         block = {**video.metadata, "duration": video.duration, "url": video.url}
-        block["duration"] = block["duration"] if video.duration is not None else (
-            video.metadata.get("duration"))
+        block["duration"] = (
+            block["duration"] if video.duration is not None else (video.metadata.get("duration"))
+        )
     block = {k: v for k, v in block.items() if v is not None and k not in ("id", "description")}
     missing = [f for f in VIDEO_FIELDS if f not in block]
     if missing:
-        raise FilmfsError(f"the video lacks {', '.join(missing)}",
-                          hint="probe the file first, or pass the values in metadata")
+        raise FilmfsError(
+            f"the video lacks {', '.join(missing)}",
+            hint="probe the file first, or pass the values in metadata",
+        )
     order = [*VIDEO_FIELDS, "has_audio", "url", "derived_from"]
-    block = dict(sorted(block.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order
-                        else len(order)))
+    block = dict(
+        sorted(block.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order))
+    )
     if video is not None:
         repo._alias[asset_id] = stable_id(f"video:{block['sha256']}")
         del repo._pending[asset_id]
@@ -122,8 +126,9 @@ def _lineage(repo: FilmRepo, parent: Node, child: Node, kind: str) -> None:
     same = {parent.type, child.type} <= set(LIBRARY) or parent.type == child.type == "character_ref"
     if not same or held or (kind == "derived_from" and parent.type == "character_ref"):
         raise FilmfsError(f"{kind} cannot link a {parent.type} to a {child.type} in this format")
-    editing.change(repo._path(parent), {kind: child.key}, root=repo.root,
-                   kind=editing.KIND[parent.type])
+    editing.change(
+        repo._path(parent), {kind: child.key}, root=repo.root, kind=editing.KIND[parent.type]
+    )
 
 
 def _holder(repo: FilmRepo, video: Node) -> tuple[Path, str]:
@@ -143,8 +148,14 @@ def unselect(repo: FilmRepo, shot_id: str, *, keep: Path) -> None:
 
 
 def update(
-    repo: FilmRepo, node: Node, changes: dict[str, Any], *, name: str | None,
-    generation_cost: float | None, url: str | None, duration: float | None,
+    repo: FilmRepo,
+    node: Node,
+    changes: dict[str, Any],
+    *,
+    name: str | None,
+    generation_cost: float | None,
+    url: str | None,
+    duration: float | None,
 ) -> None:
     if node.type == "video" and not node.source.startswith(layout.ASSETS_DIR + "/"):
         path, field = _holder(repo, node)
@@ -154,8 +165,12 @@ def update(
         return
     renames = {"film": ("title", "total_duration"), "character_ref": ("name", None)}
     name_field, duration_field = renames.get(node.type, ("name", "duration"))
-    extra = {name_field: name, duration_field or "": duration, "url": url,
-             "generation_cost": generation_cost}
+    extra = {
+        name_field: name,
+        duration_field or "": duration,
+        "url": url,
+        "generation_cost": generation_cost,
+    }
     for key, value in extra.items():
         if value is not None and key:
             changes[key] = value

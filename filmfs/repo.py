@@ -46,9 +46,16 @@ class _Pending:
     video_id: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "type": self.type, "name": self.name, "url": self.url,
-                "duration": self.duration, "generation_cost": self.generation_cost,
-                "metadata": dict(self.metadata), "source": None}
+        return {
+            "id": self.id,
+            "type": self.type,
+            "name": self.name,
+            "url": self.url,
+            "duration": self.duration,
+            "generation_cost": self.generation_cost,
+            "metadata": dict(self.metadata),
+            "source": None,
+        }
 
 
 def _slug(name: str) -> str:
@@ -139,8 +146,9 @@ class FilmRepo:
         if generation_cost is not None and asset_type != "shot_take":
             raise FilmfsError("only a shot_take has a generation_cost")
         if asset_type == "shot_take" or (asset_type == "video" and "id" not in meta):
-            pending = _Pending(str(uuid.uuid4()), asset_type, name, meta, generation_cost, url,
-                               duration)
+            pending = _Pending(
+                str(uuid.uuid4()), asset_type, name, meta, generation_cost, url, duration
+            )
             self._pending[pending.id] = pending
             return pending.id
         path, data = self._new_file(asset_type, name, meta, url=url, duration=duration)
@@ -149,7 +157,12 @@ class FilmRepo:
         return stable_id(path.relative_to(self.root).as_posix())
 
     def _new_file(
-        self, kind: str, name: str, meta: dict[str, Any], *, url: str | None,
+        self,
+        kind: str,
+        name: str,
+        meta: dict[str, Any],
+        *,
+        url: str | None,
         duration: float | None,
     ) -> tuple[Path, dict[str, Any]]:
         root = self.root
@@ -163,14 +176,19 @@ class FilmRepo:
             if not isinstance(shot_id, str) or not layout.SHOT_ID.match(shot_id):
                 raise FilmfsError("a shot needs metadata['shot_number'] like '01A'")
             scene = meta.pop("scene", None) or self._scene_for(shot_id)
-            return layout.shot_file(root, shot_id), {"shot_number": shot_id, "scene": scene,
-                                                     **meta}
+            return layout.shot_file(root, shot_id), {"shot_number": shot_id, "scene": scene, **meta}
         ident = str(meta.pop("id", None) or _slug(name))
         if kind == "character_ref":
             return layout.character_file(root, ident), {"id": ident, "name": name, **meta}
         if kind in ("audio", "image", "text", "video"):
-            data = {"id": ident, "type": kind, "name": name, **meta, "url": url,
-                    "duration": duration}
+            data = {
+                "id": ident,
+                "type": kind,
+                "name": name,
+                **meta,
+                "url": url,
+                "duration": duration,
+            }
             return layout.asset_file(root, ident), {k: v for k, v in data.items() if v is not None}
         if kind == "film":
             hint = "use update_asset(repo.film_id, ...)"
@@ -196,8 +214,10 @@ class FilmRepo:
     ) -> None:
         """Link two assets by writing the manifest field that carries the relationship."""
         if relationship_type not in RELATIONSHIP_TYPES:
-            raise FilmfsError(f"unknown relationship type {relationship_type!r} "
-                              f"(one of {', '.join(RELATIONSHIP_TYPES)})")
+            raise FilmfsError(
+                f"unknown relationship type {relationship_type!r} "
+                f"(one of {', '.join(RELATIONSHIP_TYPES)})"
+            )
         from filmfs import linking
 
         parent, child = self._resolve(parent_asset_id), self._resolve(child_asset_id)
@@ -231,10 +251,18 @@ class FilmRepo:
         node = self._node(rid)
         fixed = _FIXED & set(changes)
         if fixed:
-            raise FilmfsError(f"{', '.join(sorted(fixed))} names the file and cannot change "
-                              "through update_asset")
-        linking.update(self, node, changes, name=name, generation_cost=generation_cost,
-                       url=url, duration=duration)
+            raise FilmfsError(
+                f"{', '.join(sorted(fixed))} names the file and cannot change through update_asset"
+            )
+        linking.update(
+            self,
+            node,
+            changes,
+            name=name,
+            generation_cost=generation_cost,
+            url=url,
+            duration=duration,
+        )
         self._changed()
 
     # --- queries -------------------------------------------------------------------------

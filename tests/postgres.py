@@ -48,8 +48,9 @@ def _as_postgres_user() -> list[str]:
 
         pwd.getpwnam("postgres")
     except KeyError:
-        pytest.fail("running as root, but there is no 'postgres' user to run initdb as",
-                    pytrace=False)
+        pytest.fail(
+            "running as root, but there is no 'postgres' user to run initdb as", pytrace=False
+        )
     if shutil.which("runuser"):
         return ["runuser", "-u", "postgres", "--"]
     return ["sudo", "-u", "postgres", "--"]
@@ -59,8 +60,11 @@ def _run(argv: list[str], log: Path | None = None) -> None:
     result = subprocess.run(argv, capture_output=True, text=True, check=False)
     if result.returncode != 0:
         tail = log.read_text(errors="replace")[-2000:] if log and log.exists() else ""
-        pytest.fail(f"{' '.join(argv)} failed ({result.returncode}):\n{result.stdout}"
-                    f"{result.stderr}\n{tail}", pytrace=False)
+        pytest.fail(
+            f"{' '.join(argv)} failed ({result.returncode}):\n{result.stdout}"
+            f"{result.stderr}\n{tail}",
+            pytrace=False,
+        )
 
 
 def server() -> Iterator[str]:
@@ -82,14 +86,45 @@ def server() -> Iterator[str]:
     if prefix:
         shutil.chown(base, "postgres", "postgres")
     data, log, port = base / "data", base / "server.log", _free_port()
-    _run([*prefix, str(bindir / "initdb"), "-D", str(data), "-U", "filmfs", "-A", "trust",
-          "-E", "UTF8", "--no-sync"])
+    _run(
+        [
+            *prefix,
+            str(bindir / "initdb"),
+            "-D",
+            str(data),
+            "-U",
+            "filmfs",
+            "-A",
+            "trust",
+            "-E",
+            "UTF8",
+            "--no-sync",
+        ]
+    )
     options = f"-p {port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=off"
-    _run([*prefix, str(bindir / "pg_ctl"), "-D", str(data), "-l", str(log), "-o", options,
-          "-w", "-t", "60", "start"], log)
+    _run(
+        [
+            *prefix,
+            str(bindir / "pg_ctl"),
+            "-D",
+            str(data),
+            "-l",
+            str(log),
+            "-o",
+            options,
+            "-w",
+            "-t",
+            "60",
+            "start",
+        ],
+        log,
+    )
     try:
         yield f"postgresql://filmfs@127.0.0.1:{port}/postgres"
     finally:
-        subprocess.run([*prefix, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate",
-                        "-w", "stop"], capture_output=True, check=False)
+        subprocess.run(
+            [*prefix, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"],
+            capture_output=True,
+            check=False,
+        )
         shutil.rmtree(base, ignore_errors=True)

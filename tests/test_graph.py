@@ -27,7 +27,10 @@ def test_contains_shot_in_film_order_and_per_scene(film_with_takes: Path) -> Non
     scene2 = graph.find("scene", "2")
     assert scene2 is not None
     assert [s.key for s in graph.children(scene2.id, "contains_shot")] == [
-        "02A", "02B", "02C", "02D"
+        "02A",
+        "02B",
+        "02C",
+        "02D",
     ]
     seqs = [e.sequence for e in graph.edges_from(scene2.id)]
     assert seqs == [1, 2, 3, 4]
@@ -48,8 +51,13 @@ def test_takes_videos_and_metadata(film_with_takes: Path) -> None:
     video = graph.children(takes[1].id, "generated_video", "video")
     assert len(video) == 1
     assert video[0].metadata == {
-        "width": 1280, "height": 720, "fps": 24.0, "codec": "h264", "format": "mp4",
-        "sha256": video[0].key, "size": 1002,
+        "width": 1280,
+        "height": 720,
+        "fps": 24.0,
+        "codec": "h264",
+        "format": "mp4",
+        "sha256": video[0].key,
+        "size": 1002,
     }
     assert video[0].duration == 4.2
     assert graph.children(takes[2].id, "generated_video") == []
@@ -89,8 +97,10 @@ def test_lineage_edges(film_with_takes: Path) -> None:
     data = yaml.safe_load(take.read_text())
     data["video"]["derived_from"] = [source, "f" * 64]
     take.write_text(yaml.safe_dump(data))
-    for name, extra in (("still", {}), ("still-warm", {"derived_from": "still",
-                                                       "variant_of": "still"})):
+    for name, extra in (
+        ("still", {}),
+        ("still-warm", {"derived_from": "still", "variant_of": "still"}),
+    ):
         body = {"id": name, "type": "image", "name": name, "url": f"https://x/{name}.png", **extra}
         (film / "assets" / f"{name}.yaml").write_text(yaml.safe_dump(body))
     (film / "characters" / "mira-old.yaml").write_text(
@@ -115,8 +125,16 @@ def test_lineage_edges(film_with_takes: Path) -> None:
 def test_final_edit(film_with_takes: Path) -> None:
     path = film_with_takes / "film.yaml"
     data = yaml.safe_load(path.read_text())
-    data["final_edit"] = {"sha256": "a" * 64, "size": 9, "duration": 31.0, "width": 1280,
-                          "height": 720, "fps": 24, "codec": "h264", "format": "mp4"}
+    data["final_edit"] = {
+        "sha256": "a" * 64,
+        "size": 9,
+        "duration": 31.0,
+        "width": 1280,
+        "height": 720,
+        "fps": 24,
+        "codec": "h264",
+        "format": "mp4",
+    }
     path.write_text(yaml.safe_dump(data))
     graph = build(film_with_takes)
     final = graph.children(graph.film_id, "final_edit", "video")

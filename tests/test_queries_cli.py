@@ -35,9 +35,14 @@ def test_tree(film_with_takes: Path) -> None:
     data = run_json("tree", "-C", film)
     assert [s["scene_number"] for s in data["scenes"]] == [1, 2]
     first = data["scenes"][0]["shots"][0]
-    assert first == {"shot_number": "01A", "description": first["description"],
-                     "duration_target": 4.0, "takes": 3, "selected_take": 2,
-                     "selected_duration": 4.2}
+    assert first == {
+        "shot_number": "01A",
+        "description": first["description"],
+        "duration_target": 4.0,
+        "takes": 3,
+        "selected_take": 2,
+        "selected_duration": 4.2,
+    }
 
 
 def test_show(film_with_takes: Path) -> None:
@@ -55,7 +60,9 @@ def test_query_takes_and_selected_video(film_with_takes: Path) -> None:
     film = str(film_with_takes)
     rows = run_json("query", "takes", "01A", "-C", film)
     assert [(r["attempt_number"], r["selected"], r["generation_cost"]) for r in rows] == [
-        (1, False, 0.5), (2, True, 0.75), (3, False, 0.25)
+        (1, False, 0.5),
+        (2, True, 0.75),
+        (3, False, 0.25),
     ]
     assert "* take 2" in run("query", "takes", "01A", "-C", film)
     video = run_json("query", "selected-video", "01A", "-C", film)
@@ -68,7 +75,8 @@ def test_query_takes_and_selected_video(film_with_takes: Path) -> None:
 def test_query_characters_cost_shots(film_with_takes: Path) -> None:
     film = str(film_with_takes)
     assert [c["key"] for c in run_json("query", "characters", "02A", "-C", film)] == [
-        "mira", "tomas"
+        "mira",
+        "tomas",
     ]
     assert "no characters" in run("query", "characters", "01A", "-C", film)
     cost = run_json("query", "cost", "-C", film)
@@ -116,7 +124,11 @@ def test_real_subprocess(film_with_takes: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     result = subprocess.run(
         [sys.executable, "-m", "filmfs", "query", "cost", "--json"],
-        cwd=film_with_takes, env=env, capture_output=True, text=True, check=False,
+        cwd=film_with_takes,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["total"] == 3.0

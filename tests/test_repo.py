@@ -85,8 +85,11 @@ def test_shot_lifecycle_example(example_copy: Path) -> None:
     take2_id = repo.create_asset(
         asset_type="shot_take",
         name="Shot 01D - Take 2",
-        metadata={"attempt_number": 2, "selected": False,
-                  "generation_params": {"provider": "minimax", "seed": 7}},
+        metadata={
+            "attempt_number": 2,
+            "selected": False,
+            "generation_params": {"provider": "minimax", "seed": 7},
+        },
         generation_cost=0.75,
     )
     video2_id = repo.create_asset(
@@ -116,8 +119,10 @@ def test_shot_lifecycle_example(example_copy: Path) -> None:
     assert video[0]["id"] == repo.get_asset(video2_id)["id"]
 
     # Selecting take 1 unselects take 2; the film stays valid throughout.
-    repo.update_asset(take1_id, {"selected": True, "quality_score": 8.5,
-                                 "director_notes": "Perfect! Use this one"})
+    repo.update_asset(
+        take1_id,
+        {"selected": True, "quality_score": 8.5, "director_notes": "Perfect! Use this one"},
+    )
     takes = repo.get_child_assets(shot_id, "generation_attempt")
     flags = [t["metadata"]["selected"] for t in takes]
     assert flags == [True, False]
@@ -150,8 +155,9 @@ def test_library_assets_and_lineage(example_copy: Path) -> None:
 def test_refuses_invalid_writes(example_copy: Path) -> None:
     repo = filmfs.open(example_copy)
     with pytest.raises(FilmfsError, match="duration_target"):
-        repo.create_asset("shot", "bad", {"shot_number": "01E", "prompt": "x",
-                                          "duration_target": "long"})
+        repo.create_asset(
+            "shot", "bad", {"shot_number": "01E", "prompt": "x", "duration_target": "long"}
+        )
     assert not (example_copy / "shots" / "01E").exists()
     with pytest.raises(FilmfsError, match="cannot change"):
         repo.update_asset(repo.find("shot", "01A"), {"shot_number": "09Z"})

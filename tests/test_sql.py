@@ -122,8 +122,15 @@ def test_queries_are_the_seed_text() -> None:
 
 def test_export_text_output(example_copy: Path, tmp_path: Path) -> None:
     result = CliRunner().invoke(
-        cli, ["export-sql", f"sqlite:///{tmp_path / 'x.db'}", "-C", str(example_copy),
-              "--workspace", "ws-1"],
+        cli,
+        [
+            "export-sql",
+            f"sqlite:///{tmp_path / 'x.db'}",
+            "-C",
+            str(example_copy),
+            "--workspace",
+            "ws-1",
+        ],
     )
     assert result.exit_code == 0, result.output
     assert "workspace ws-1, 14 assets, 24 relationships" in result.output

@@ -87,9 +87,7 @@ def cost(loaded: Loaded) -> dict[str, Any]:
         by_shot[shot.key] = round(spent, 6)
         total += spent
     direct = [
-        n.generation_cost
-        for n in graph.children(graph.film_id)
-        if n.generation_cost is not None
+        n.generation_cost for n in graph.children(graph.film_id) if n.generation_cost is not None
     ]
     return {
         "total": round(total, 6) if priced else None,

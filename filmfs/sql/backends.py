@@ -49,8 +49,10 @@ def export(graph: Graph, url: str, workspace: str) -> dict[str, int]:
         return _sqlite(graph, sqlite_path(url), workspace)
     if scheme in ("postgresql", "postgres"):
         return _postgres(graph, url, workspace)
-    raise FilmfsError(f"unsupported database URL {redact(url)!r}",
-                      hint="use sqlite:///film.db or postgresql://user@host/db")
+    raise FilmfsError(
+        f"unsupported database URL {redact(url)!r}",
+        hint="use sqlite:///film.db or postgresql://user@host/db",
+    )
 
 
 def _sqlite(graph: Graph, path: Path, workspace: str) -> dict[str, int]:

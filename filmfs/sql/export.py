@@ -29,8 +29,16 @@ class Dialect:
 
 
 SQLITE = Dialect("sqlite", "TEXT", "TEXT", "TEXT", "REAL", "IS NOT", "CURRENT_TIMESTAMP", "?")
-POSTGRES = Dialect("postgresql", "UUID", "JSONB", "TIMESTAMPTZ", "DOUBLE PRECISION",
-                   "IS DISTINCT FROM", "now()", "%s")
+POSTGRES = Dialect(
+    "postgresql",
+    "UUID",
+    "JSONB",
+    "TIMESTAMPTZ",
+    "DOUBLE PRECISION",
+    "IS DISTINCT FROM",
+    "now()",
+    "%s",
+)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS assets_v2 (
@@ -73,18 +81,26 @@ EDGE_COLUMNS = ("parent", "child", "relationship_type", "sequence")
 # (label, statement); {p} is the workspace parameter. Edges go first so no row points at a
 # removed asset; inserts after deletes.
 SYNC = (
-    ("removed_relationships", """
+    (
+        "removed_relationships",
+        """
 DELETE FROM asset_relationships
 WHERE parent_asset_id IN (SELECT id FROM assets_v2 WHERE workspace_id = {p})
   AND NOT EXISTS (
     SELECT 1 FROM stage_edges s
     WHERE s.parent = asset_relationships.parent_asset_id
       AND s.child = asset_relationships.child_asset_id
-      AND s.relationship_type = asset_relationships.relationship_type)"""),
-    ("removed_assets", """
+      AND s.relationship_type = asset_relationships.relationship_type)""",
+    ),
+    (
+        "removed_assets",
+        """
 DELETE FROM assets_v2
-WHERE workspace_id = {p} AND id NOT IN (SELECT id FROM stage_assets)"""),
-    ("changed_assets", """
+WHERE workspace_id = {p} AND id NOT IN (SELECT id FROM stage_assets)""",
+    ),
+    (
+        "changed_assets",
+        """
 INSERT INTO assets_v2 (id, workspace_id, type, name, url, duration, generation_cost, metadata)
 SELECT id, {p}, type, name, url, duration, generation_cost, metadata FROM stage_assets WHERE true
 ON CONFLICT (id) DO UPDATE SET
@@ -96,13 +112,17 @@ WHERE assets_v2.workspace_id {d.distinct} excluded.workspace_id
    OR assets_v2.url {d.distinct} excluded.url
    OR assets_v2.duration {d.distinct} excluded.duration
    OR assets_v2.generation_cost {d.distinct} excluded.generation_cost
-   OR assets_v2.metadata {d.distinct} excluded.metadata"""),
-    ("changed_relationships", """
+   OR assets_v2.metadata {d.distinct} excluded.metadata""",
+    ),
+    (
+        "changed_relationships",
+        """
 INSERT INTO asset_relationships (parent_asset_id, child_asset_id, relationship_type, sequence)
 SELECT parent, child, relationship_type, sequence FROM stage_edges WHERE true
 ON CONFLICT (parent_asset_id, child_asset_id, relationship_type) DO UPDATE SET
   sequence = excluded.sequence
-WHERE asset_relationships.sequence {d.distinct} excluded.sequence"""),
+WHERE asset_relationships.sequence {d.distinct} excluded.sequence""",
+    ),
 )
 
 
@@ -115,8 +135,15 @@ class Cursor(Protocol):
 
 def asset_rows(graph: Graph) -> list[tuple[Any, ...]]:
     return [
-        (n.id, n.type, n.name, n.url, n.duration, n.generation_cost,
-         json.dumps(n.metadata, sort_keys=True, separators=(",", ":"), ensure_ascii=False))
+        (
+            n.id,
+            n.type,
+            n.name,
+            n.url,
+            n.duration,
+            n.generation_cost,
+            json.dumps(n.metadata, sort_keys=True, separators=(",", ":"), ensure_ascii=False),
+        )
         for n in graph.nodes.values()
     ]
 
