@@ -19,6 +19,7 @@ from filmfs.sql.export import (
     POSTGRES,
     SQLITE,
     asset_rows,
+    drop_stage,
     edge_rows,
     statements,
     sync,
@@ -67,12 +68,11 @@ def _sqlite(graph: Graph, path: Path, workspace: str) -> dict[str, int]:
         for sql in statements(SQLITE):
             cur.execute(sql)
         marks = ", ".join("?" * len(ASSET_COLUMNS))
-        cur.executemany(f"INSERT INTO stage_assets VALUES ({marks})", asset_rows(graph))
+        cur.executemany(f"INSERT INTO filmfs_stage_assets VALUES ({marks})", asset_rows(graph))
         marks = ", ".join("?" * len(EDGE_COLUMNS))
-        cur.executemany(f"INSERT INTO stage_edges VALUES ({marks})", edge_rows(graph))
+        cur.executemany(f"INSERT INTO filmfs_stage_edges VALUES ({marks})", edge_rows(graph))
         counts = sync(cur, SQLITE, workspace)
-        cur.execute("DROP TABLE stage_assets")
-        cur.execute("DROP TABLE stage_edges")
+        drop_stage(cur, SQLITE)
         cur.execute("COMMIT")
     except sqlite3.Error as exc:
         if conn.in_transaction:
@@ -91,11 +91,10 @@ def _postgres(graph: Graph, url: str, workspace: str) -> dict[str, int]:
             cur.execute("SET LOCAL client_min_messages = warning")  # quiet IF NOT EXISTS notices
             for sql in statements(POSTGRES):
                 cur.execute(sql)
-            _copy(cur, "stage_assets", ASSET_COLUMNS, asset_rows(graph))
-            _copy(cur, "stage_edges", EDGE_COLUMNS, edge_rows(graph))
+            _copy(cur, "filmfs_stage_assets", ASSET_COLUMNS, asset_rows(graph))
+            _copy(cur, "filmfs_stage_edges", EDGE_COLUMNS, edge_rows(graph))
             counts = sync(cur, POSTGRES, workspace)
-            cur.execute("DROP TABLE stage_assets")
-            cur.execute("DROP TABLE stage_edges")
+            drop_stage(cur, POSTGRES)
             # Leaving the `with` commits; an exception rolls everything back.
     except psycopg.Error as exc:
         raise FilmfsError(f"PostgreSQL export to {redact(url)} failed: {exc}".strip()) from None

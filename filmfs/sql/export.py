@@ -26,9 +26,12 @@ class Dialect:
     distinct: str  # null-safe "differs"
     now: str
     param: str
+    temp: str  # the schema of temporary tables: a DROP can never reach a user's own table
 
 
-SQLITE = Dialect("sqlite", "TEXT", "TEXT", "TEXT", "REAL", "IS NOT", "CURRENT_TIMESTAMP", "?")
+SQLITE = Dialect(
+    "sqlite", "TEXT", "TEXT", "TEXT", "REAL", "IS NOT", "CURRENT_TIMESTAMP", "?", "temp"
+)
 POSTGRES = Dialect(
     "postgresql",
     "UUID",
@@ -38,6 +41,7 @@ POSTGRES = Dialect(
     "IS DISTINCT FROM",
     "now()",
     "%s",
+    "pg_temp",
 )
 
 SCHEMA = """
@@ -63,13 +67,13 @@ CREATE TABLE IF NOT EXISTS asset_relationships (
 );
 CREATE INDEX IF NOT EXISTS asset_relationships_child
   ON asset_relationships (child_asset_id, relationship_type);
-DROP TABLE IF EXISTS stage_assets;
-DROP TABLE IF EXISTS stage_edges;
-CREATE TEMP TABLE stage_assets (
+DROP TABLE IF EXISTS {d.temp}.filmfs_stage_assets;
+DROP TABLE IF EXISTS {d.temp}.filmfs_stage_edges;
+CREATE TEMP TABLE filmfs_stage_assets (
   id {d.id} PRIMARY KEY, type TEXT, name TEXT, url TEXT, duration {d.real},
   generation_cost {d.real}, metadata {d.json}
 );
-CREATE TEMP TABLE stage_edges (
+CREATE TEMP TABLE filmfs_stage_edges (
   parent {d.id}, child {d.id}, relationship_type TEXT, sequence INTEGER,
   PRIMARY KEY (parent, child, relationship_type)
 )
@@ -87,7 +91,7 @@ SYNC = (
 DELETE FROM asset_relationships
 WHERE parent_asset_id IN (SELECT id FROM assets_v2 WHERE workspace_id = {p})
   AND NOT EXISTS (
-    SELECT 1 FROM stage_edges s
+    SELECT 1 FROM filmfs_stage_edges s
     WHERE s.parent = asset_relationships.parent_asset_id
       AND s.child = asset_relationships.child_asset_id
       AND s.relationship_type = asset_relationships.relationship_type)""",
@@ -96,13 +100,14 @@ WHERE parent_asset_id IN (SELECT id FROM assets_v2 WHERE workspace_id = {p})
         "removed_assets",
         """
 DELETE FROM assets_v2
-WHERE workspace_id = {p} AND id NOT IN (SELECT id FROM stage_assets)""",
+WHERE workspace_id = {p} AND id NOT IN (SELECT id FROM filmfs_stage_assets)""",
     ),
     (
         "changed_assets",
         """
 INSERT INTO assets_v2 (id, workspace_id, type, name, url, duration, generation_cost, metadata)
-SELECT id, {p}, type, name, url, duration, generation_cost, metadata FROM stage_assets WHERE true
+SELECT id, {p}, type, name, url, duration, generation_cost, metadata
+FROM filmfs_stage_assets WHERE true
 ON CONFLICT (id) DO UPDATE SET
   workspace_id = excluded.workspace_id, type = excluded.type, name = excluded.name,
   url = excluded.url, duration = excluded.duration, generation_cost = excluded.generation_cost,
@@ -118,7 +123,7 @@ WHERE assets_v2.workspace_id {d.distinct} excluded.workspace_id
         "changed_relationships",
         """
 INSERT INTO asset_relationships (parent_asset_id, child_asset_id, relationship_type, sequence)
-SELECT parent, child, relationship_type, sequence FROM stage_edges WHERE true
+SELECT parent, child, relationship_type, sequence FROM filmfs_stage_edges WHERE true
 ON CONFLICT (parent_asset_id, child_asset_id, relationship_type) DO UPDATE SET
   sequence = excluded.sequence
 WHERE asset_relationships.sequence {d.distinct} excluded.sequence""",
@@ -155,6 +160,11 @@ def edge_rows(graph: Graph) -> list[tuple[Any, ...]]:
 
 def statements(dialect: Dialect) -> Iterable[str]:
     return (s.strip() for s in SCHEMA.format(d=dialect).split(";") if s.strip())
+
+
+def drop_stage(cursor: Cursor, dialect: Dialect) -> None:
+    for table in ("filmfs_stage_assets", "filmfs_stage_edges"):
+        cursor.execute(f"DROP TABLE {dialect.temp}.{table}")
 
 
 def sync(cursor: Cursor, dialect: Dialect, workspace: str) -> dict[str, int]:
