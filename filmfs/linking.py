@@ -79,6 +79,8 @@ def _attempt(repo: FilmRepo, shot: Node, take: _Pending, sequence: int | None) -
     if take.video is not None:
         data["video"] = take.video
     if data["selected"]:
+        # Checked first, so a refused take never leaves the shot with its selection cleared.
+        editing.check(data, "take", path.relative_to(repo.root).as_posix())
         unselect(repo, shot.key, keep=path)
     editing.create(path, data, root=repo.root, kind="take")
     repo._alias[take.id] = stable_id(path.relative_to(repo.root).as_posix())

@@ -244,7 +244,8 @@ class FilmRepo:
         if pending is not None:
             pending.metadata.update(changes)
             pending.name = name or pending.name
-            pending.generation_cost = generation_cost or pending.generation_cost
+            if generation_cost is not None:
+                pending.generation_cost = generation_cost
             pending.url = url or pending.url
             pending.duration = duration if duration is not None else pending.duration
             return
