@@ -179,5 +179,7 @@ def update(
     if node.type in ("shot", "scene") and name is not None:
         raise FilmfsError(f"a {node.type}'s name comes from its number and description")
     if node.type == "shot_take" and changes.get("selected") is True:
-        unselect(repo, node.metadata["shot_number"], keep=repo._path(node))
+        path = repo._path(node)
+        editing.check({**editing.current(path), **changes}, "take", node.source)
+        unselect(repo, node.metadata["shot_number"], keep=path)
     editing.change(repo._path(node), changes, root=repo.root, kind=editing.KIND[node.type])

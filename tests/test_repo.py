@@ -184,3 +184,12 @@ def test_final_edit_and_video_lineage(example_copy: Path) -> None:
     assert [s["metadata"]["sha256"] for s in sources] == [_video(1)["sha256"]]
     assert repo.get_asset(take)["metadata"]["attempt_number"] == 1
     assert [p for p in repo.problems() if p.severity == "error"] == []
+
+
+def test_bad_selection_keeps_the_current_one(film_with_takes: Path) -> None:
+    repo = filmfs.open(film_with_takes)
+    takes = repo.get_child_assets(repo.find("shot", "01A"), "generation_attempt")
+    with pytest.raises(FilmfsError, match="quality_score"):
+        repo.update_asset(takes[0]["id"], {"selected": True, "quality_score": 11})
+    again = repo.get_child_assets(repo.find("shot", "01A"), "generation_attempt")
+    assert [t["metadata"]["selected"] for t in again] == [False, True, False]
