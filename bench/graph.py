@@ -14,6 +14,7 @@ import argparse
 import gc
 import hashlib
 import json
+import shutil
 import sys
 import tempfile
 import time
@@ -99,6 +100,14 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, help="write the film here and keep it")
     args = parser.parse_args()
     base = args.keep or Path(tempfile.mkdtemp(prefix="filmfs-bench-"))
+    try:
+        run(base, args)
+    finally:
+        if not args.keep:
+            shutil.rmtree(base, ignore_errors=True)
+
+
+def run(base: Path, args: argparse.Namespace) -> None:
     root = base / "film"
     spent, files = timed(lambda: generate(root, args.scenes, args.shots, args.takes))
     total_shots = args.scenes * args.shots
