@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from filmfs.repo import FilmRepo
 
+__version__ = "0.1.0"
+
 
 def open(path: Path | str = ".") -> FilmRepo:
     """Open the film at ``path`` for scripts and notebooks."""

@@ -94,6 +94,8 @@ class ProviderError(FilmfsError):
     ) -> None:
         where = f" ({url} -> HTTP {status})" if url and status else (f" ({url})" if url else "")
         super().__init__(f"{provider}: {message}{where}", hint=hint)
+        self.detail = message
+        """The message without the provider and URL decoration."""
         self.provider = provider
         self.url = url
         self.status = status
@@ -111,3 +113,7 @@ class StoreError(FilmfsError):
 
 class LockedError(FilmfsError):
     """Another filmfs process holds the lock this command needs."""
+
+
+class GenerationCancelled(ProviderError):
+    """A generation was cancelled by the user (Ctrl-C or a cancel event); not retryable."""

@@ -49,9 +49,7 @@ def _check_scenes(project: Project, found: list[Problem]) -> None:
                 )
             )
         if number not in used:
-            found.append(
-                project.make_problem(scene.path, "scene has no shots", severity="warning")
-            )
+            found.append(project.make_problem(scene.path, "scene has no shots", severity="warning"))
 
 
 def _check_shot(project: Project, shot_id: str, found: list[Problem]) -> None:
@@ -127,9 +125,7 @@ def _check_takes(project: Project, shot_id: str, found: list[Problem]) -> None:
             )
         if take.selected and take.video is None:
             found.append(
-                project.make_problem(
-                    take.path, "selected take has no video", at=("selected",)
-                )
+                project.make_problem(take.path, "selected take has no video", at=("selected",))
             )
     for take in selected[1:]:
         others = ", ".join(t.path.name for t in selected if t is not take)

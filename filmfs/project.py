@@ -26,10 +26,11 @@ T = TypeVar("T")
 
 def display_path(path: Path) -> str:
     """How a path is shown: relative to the working directory when below it."""
+    absolute = Path(os.path.abspath(path))
     try:
-        return os.path.relpath(path)
-    except ValueError:  # another drive on Windows
-        return str(path)
+        return str(absolute.relative_to(Path.cwd())) if absolute != Path.cwd() else "."
+    except ValueError:
+        return str(absolute)
 
 
 @dataclass

@@ -22,8 +22,9 @@ def _translated(what: str) -> Iterator[None]:
     except git.GitCommandError as exc:
         raise ToolError(
             f"{what}: git failed",
-            argv=[str(a) for a in (exc.command if isinstance(exc.command, list)
-                                   else [exc.command])],
+            argv=[
+                str(a) for a in (exc.command if isinstance(exc.command, list) else [exc.command])
+            ],
             returncode=exc.status if isinstance(exc.status, int) else None,
             stderr=str(exc.stderr),
         ) from None
@@ -72,9 +73,11 @@ def commit_paths(root: Path, paths: Iterable[Path], message: str) -> str | None:
         repo.git.add("--all", "--", *rel)
         if not repo.git.diff("--cached", "--name-only", "--", *rel).strip():
             return None
-        identity = [] if _has_identity(repo) else [
-            "-c", "user.name=filmfs", "-c", "user.email=filmfs@localhost"
-        ]
+        identity = (
+            []
+            if _has_identity(repo)
+            else ["-c", "user.name=filmfs", "-c", "user.email=filmfs@localhost"]
+        )
         repo.git.execute(["git", *identity, "commit", "--no-verify", "-m", message, "--", *rel])
         return str(repo.head.commit.hexsha)
 

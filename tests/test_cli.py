@@ -26,8 +26,10 @@ def test_init_makes_a_film_that_validates(tmp_path: Path) -> None:
     assert (film / ".git").is_dir()
     assert ".filmfs/objects/" in (film / ".gitignore").read_text()
     assert (film / ".filmfs" / "schemas" / "shot.schema.json").is_file()
-    assert (film / "film.yaml").read_text().startswith(
-        "# yaml-language-server: $schema=.filmfs/schemas/film.schema.json\n"
+    assert (
+        (film / "film.yaml")
+        .read_text()
+        .startswith("# yaml-language-server: $schema=.filmfs/schemas/film.schema.json\n")
     )
     result = runner.invoke(cli, ["validate", str(film), "--strict"])
     assert result.exit_code == 0, result.output
@@ -75,13 +77,19 @@ def test_real_subprocess_run() -> None:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     ok = subprocess.run(
         [sys.executable, "-m", "filmfs", "validate", str(EXAMPLE_FILM)],
-        capture_output=True, text=True, env=env, check=False,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
     )
     assert ok.returncode == 0, ok.stderr
     assert "0 error(s)" in ok.stdout
     bad = subprocess.run(
         [sys.executable, "-m", "filmfs", "validate", "."],
-        capture_output=True, text=True, env=env, check=False,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
         cwd=CASES / "invalid" / "unsafe-python-tag",
     )
     assert bad.returncode == 1

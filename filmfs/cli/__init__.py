@@ -57,9 +57,19 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from filmfs.cli import export_sql, graph, init, queries, status, validate
+    from filmfs.cli import (
+        add_take,
+        export_sql,
+        generate,
+        graph,
+        init,
+        queries,
+        select,
+        status,
+        validate,
+    )
 
-    for module in (init, validate, status, export_sql, graph):
+    for module in (add_take, generate, init, select, validate, status, export_sql, graph):
         cli.add_command(module.command)
     for command in (queries.tree_command, queries.show_command, queries.query_group):
         cli.add_command(command)

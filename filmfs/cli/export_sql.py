@@ -16,14 +16,14 @@ from filmfs.commands.loaded import load
 @film_option
 @click.option("--workspace", help="workspace_id of the rows (default: the film folder's name).")
 @json_option
-def command(url: str, film: Path, workspace: str | None, as_json: bool) -> None:
+def command(url: str, root: Path, workspace: str | None, as_json: bool) -> None:
     """Export the film's assets and relationships to SQLite or PostgreSQL.
 
     URL is sqlite:///film.db (the default; relative to the working directory) or
     postgresql://user:password@host:port/db. Re-running upserts changed rows and removes rows
     the files no longer have, in one transaction.
     """
-    data = export_sql(load(film), url=url, workspace=workspace)
+    data = export_sql(load(root), url=url, workspace=workspace)
     if as_json:
         echo_json(data)
         return

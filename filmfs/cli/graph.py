@@ -21,10 +21,10 @@ from filmfs.commands.loaded import load
     show_default=True,
     help="mermaid for Markdown (GitHub renders it), dot for Graphviz, json for tools.",
 )
-def command(film: Path, fmt: str) -> None:
+def command(root: Path, fmt: str) -> None:
     """The film's assets and relationships: a picture of its structure.
 
     Pipe dot into Graphviz (`filmfs graph --format dot | dot -Tsvg > film.svg`), or paste
     mermaid into a ```mermaid block of a Markdown file.
     """
-    click.echo(diagram(load(film), fmt=fmt))
+    click.echo(diagram(load(root), fmt=fmt))

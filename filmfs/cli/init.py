@@ -18,8 +18,11 @@ from filmfs.commands.init import init
 def command(root: Path, title: str | None, width: int, height: int, fps: float) -> None:
     """Make DIR a new film: film.yaml, folders, .gitignore, schemas, and a Git repository."""
     result = init(
-        root, title=title or root.resolve().name.replace("-", " ").title(),
-        width=width, height=height, fps=fps,
+        root,
+        title=title or root.resolve().name.replace("-", " ").title(),
+        width=width,
+        height=height,
+        fps=fps,
     )
     click.echo(f"Created film in {root}" + (" (new Git repository)" if result.git_created else ""))
     click.echo(f"Next: add scenes/01.yaml and shots/01A/shot.yaml, then `filmfs validate {root}`")

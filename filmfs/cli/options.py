@@ -1,32 +1,29 @@
-"""Options shared by the query commands, and the one way they print JSON."""
+"""Options shared by several commands, and the one way the query commands print JSON."""
 
 from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
-F = TypeVar("F", bound=Callable[..., Any])
+film_option = click.option(
+    "-C",
+    "--film",
+    "root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=".",
+    show_default=True,
+    help="The film's directory.",
+)
 
+no_commit_option = click.option(
+    "--no-commit", is_flag=True, help="Change the manifests but do not commit them to Git."
+)
 
-def film_option(func: F) -> F:
-    return click.option(
-        "-C",
-        "--film",
-        "film",
-        type=click.Path(file_okay=False, path_type=Path),
-        default=".",
-        show_default=True,
-        help="The film's directory.",
-    )(func)
-
-
-def json_option(func: F) -> F:
-    return click.option("--json", "as_json", is_flag=True, help="Print JSON for tools.")(func)
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for tools.")
 
 
 def echo_json(data: Any) -> None:

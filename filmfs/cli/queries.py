@@ -78,9 +78,9 @@ def render_video(data: dict[str, Any] | None) -> str:
 @click.command("tree")
 @film_option
 @json_option
-def tree_command(film: Path, as_json: bool) -> None:
+def tree_command(root: Path, as_json: bool) -> None:
     """Film -> scenes -> shots, with each shot's selected take and durations."""
-    data = queries.tree(load(film))
+    data = queries.tree(load(root))
     echo_json(data) if as_json else click.echo(render_tree(data))
 
 
@@ -88,9 +88,9 @@ def tree_command(film: Path, as_json: bool) -> None:
 @click.argument("shot")
 @film_option
 @json_option
-def show_command(shot: str, film: Path, as_json: bool) -> None:
+def show_command(shot: str, root: Path, as_json: bool) -> None:
     """One shot: its takes (cost, score, notes, which is selected) and what it uses."""
-    data = queries.show(load(film), shot)
+    data = queries.show(load(root), shot)
     echo_json(data) if as_json else click.echo(render_show(data))
 
 
@@ -102,9 +102,9 @@ def query_group() -> None:
 @query_group.command("shots")
 @film_option
 @json_option
-def query_shots(film: Path, as_json: bool) -> None:
+def query_shots(root: Path, as_json: bool) -> None:
     """The film's shots in order (contains_shot with sequence)."""
-    rows = queries.shots(load(film))
+    rows = queries.shots(load(root))
     if as_json:
         echo_json(rows)
         return
@@ -116,9 +116,9 @@ def query_shots(film: Path, as_json: bool) -> None:
 @click.argument("shot")
 @film_option
 @json_option
-def query_takes(shot: str, film: Path, as_json: bool) -> None:
+def query_takes(shot: str, root: Path, as_json: bool) -> None:
     """All takes of SHOT (generation_attempt), by attempt number."""
-    rows = queries.takes(load(film), shot)
+    rows = queries.takes(load(root), shot)
     echo_json(rows) if as_json else click.echo(render_takes(rows))
 
 
@@ -126,9 +126,9 @@ def query_takes(shot: str, film: Path, as_json: bool) -> None:
 @click.argument("shot")
 @film_option
 @json_option
-def query_selected_video(shot: str, film: Path, as_json: bool) -> None:
+def query_selected_video(shot: str, root: Path, as_json: bool) -> None:
     """The video of SHOT's selected take."""
-    data = queries.selected_video(load(film), shot)
+    data = queries.selected_video(load(root), shot)
     echo_json(data) if as_json else click.echo(render_video(data))
 
 
@@ -136,9 +136,9 @@ def query_selected_video(shot: str, film: Path, as_json: bool) -> None:
 @click.argument("shot")
 @film_option
 @json_option
-def query_characters(shot: str, film: Path, as_json: bool) -> None:
+def query_characters(shot: str, root: Path, as_json: bool) -> None:
     """The characters SHOT uses (uses_character)."""
-    rows = queries.characters(load(film), shot)
+    rows = queries.characters(load(root), shot)
     if as_json:
         echo_json(rows)
         return
@@ -148,9 +148,9 @@ def query_characters(shot: str, film: Path, as_json: bool) -> None:
 @query_group.command("cost")
 @film_option
 @json_option
-def query_cost(film: Path, as_json: bool) -> None:
+def query_cost(root: Path, as_json: bool) -> None:
     """Total generation cost of the film (every take), and per shot."""
-    data = queries.cost(load(film))
+    data = queries.cost(load(root))
     if as_json:
         echo_json(data)
         return

@@ -49,7 +49,7 @@ def render(data: dict[str, Any]) -> str:
 @click.command("status")
 @film_option
 @json_option
-def command(film: Path, as_json: bool) -> None:
+def command(root: Path, as_json: bool) -> None:
     """Production metrics per shot, scene and film: attempts, cost, scores, what is missing."""
-    data = status(load(film))
+    data = status(load(root))
     echo_json(data) if as_json else click.echo(render(data))

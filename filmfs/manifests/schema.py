@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import functools
 import json
+import re
 from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
@@ -91,7 +92,9 @@ def _message(error: jsonschema.ValidationError) -> tuple[str, bool]:
         words = " or ".join(_TYPE_WORDS.get(w, w) for w in wanted if w != "null")
         return f"{name} must be {words}, not {json.dumps(value, default=str)[:60]}", False
     if validator_name == "required":
-        missing = [k for k in arg if isinstance(value, dict) and k not in value]
+        # jsonschema raises one error per missing field, naming it in the message.
+        named = re.match(r"^'(.+)' is a required property", error.message)
+        missing = [named.group(1)] if named else [k for k in arg if k not in value]
         where = f"{name} is missing" if error.absolute_path else "missing"
         return f"{where} required field {missing[0]!r}", False
     if validator_name == "additionalProperties" and isinstance(value, dict):

@@ -34,8 +34,11 @@ def ffmpeg_exe() -> str:
     return str(imageio_ffmpeg.get_ffmpeg_exe())
 
 
-def run_ffmpeg(args: Sequence[str], *, what: str, timeout: float | None = None) -> None:
-    """Run ``ffmpeg -hide_banner -nostdin -y <args>``; raise ToolError if it fails."""
+def run_ffmpeg(args: Sequence[str], *, what: str, timeout: float | None = None) -> list[str]:
+    """Run ``ffmpeg -hide_banner -nostdin -y <args>``; raise ToolError if it fails.
+
+    Returns the full argv run, for callers that report the commands they ran.
+    """
     argv = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y", *args]
     try:
         proc = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, check=False)
@@ -47,3 +50,4 @@ def run_ffmpeg(args: Sequence[str], *, what: str, timeout: float | None = None) 
         raise ToolError(
             f"{what}: ffmpeg failed", argv=argv, returncode=proc.returncode, stderr=proc.stderr
         )
+    return argv

@@ -1,0 +1,40 @@
+"""`filmfs add-take SHOT FILE`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from filmfs.cli.options import film_option, no_commit_option
+from filmfs.commands.add_take import add_take
+from filmfs.project import Project
+
+
+@click.command("add-take")
+@click.argument("shot_id")
+@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--provider", default="external", show_default=True, help="Who made it.")
+@click.option("--model", help="The model that made it.")
+@click.option("--seed", type=int, help="The seed, if known.")
+@click.option("--cost", type=float, help="What it cost, in USD.")
+@click.option("--note", help="Director notes.")
+@no_commit_option
+@film_option
+def command(
+    shot_id: str, source: Path, provider: str, model: str | None, seed: int | None,
+    cost: float | None, note: str | None, no_commit: bool, root: Path,
+) -> None:
+    """Add the video SOURCE, made elsewhere, as the next take of shot SHOT_ID."""
+    result = add_take(
+        Project.load(root), shot_id=shot_id, source=source, provider=provider, model=model,
+        seed=seed, cost=cost, note=note, commit=not no_commit,
+    )
+    video = result.video
+    mark = " (selected)" if result.selected else ""
+    click.echo(
+        f"{shot_id}: take {result.attempt}{mark}: {video.width}x{video.height} "
+        f"{video.fps:g} fps {video.codec}, {video.duration:.2f} s, sha256 {video.sha256[:12]}"
+    )
+    if result.commit:
+        click.echo(f"committed {result.commit[:10]}")

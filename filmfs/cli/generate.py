@@ -1,0 +1,84 @@
+"""`filmfs generate SHOT... | --all | --missing`."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import click
+
+from filmfs.cli.options import film_option, no_commit_option
+from filmfs.commands.generate import Settings, TakeOutcome, generate
+from filmfs.errors import FilmfsError
+from filmfs.project import Project
+from filmfs.providers.runner import Progress
+
+
+@click.command("generate")
+@click.argument("shot_ids", nargs=-1)
+@click.option("--all", "all_shots", is_flag=True, help="A new take of every shot.")
+@click.option("--missing", is_flag=True, help="A take of every shot that has none yet.")
+@click.option("--provider", help="Provider name (see `filmfs providers`); default from manifests.")
+@click.option("--model", help="Provider model; default from the shot, then the provider.")
+@click.option("--seed", type=int, help="Seed for every take (default: derived per shot+attempt).")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=4, show_default=True,
+              help="Shots generated at once (also bounded per provider).")
+@click.option("--timeout", type=float, default=1800, show_default=True,
+              help="Seconds one generation may take.")
+@click.option("-v", "--verbose", is_flag=True, help="Show each submit, poll and download.")
+@no_commit_option
+@film_option
+def command(
+    shot_ids: tuple[str, ...], all_shots: bool, missing: bool, provider: str | None,
+    model: str | None, seed: int | None, jobs: int, timeout: float, verbose: bool,
+    no_commit: bool, root: Path,
+) -> None:
+    """Generate a new take for each named shot (or --all, or --missing).
+
+    Each take is written to shots/<ID>/takes/<NNN>.yaml with its provider, model, seed, cost
+    and the probed video, whose bytes go to the media store. A shot's first take is selected.
+    Inside a Git repository the new take files are committed.
+    """
+    project = Project.load(root)
+    lock = threading.Lock()
+    done = [0]
+    total = [0]
+
+    def progress(shot_id: str, event: Progress) -> None:
+        if verbose:
+            with lock:
+                click.echo(f"  {shot_id}: {event.stage}: {event.message}", err=True)
+
+    def finished(outcome: TakeOutcome) -> None:
+        with lock:
+            done[0] += 1
+            head = f"[{done[0]}/{total[0]}] {outcome.shot_id}"
+            if outcome.ok:
+                mark = " (selected)" if outcome.selected else ""
+                cost = f"${outcome.cost:.2f}" if outcome.cost is not None else "cost unknown"
+                click.echo(
+                    f"{head}: take {outcome.attempt}{mark} via {outcome.provider}/"
+                    f"{outcome.model}, {cost}, {outcome.elapsed:.1f} s"
+                )
+            else:
+                click.secho(f"{head}: FAILED: {outcome.error}", fg="red", err=True)
+
+    def started(count: int) -> None:
+        total[0] = count
+
+    result = generate(
+        project, shot_ids=list(shot_ids), all_shots=all_shots, missing=missing,
+        settings=Settings(provider=provider, model=model, seed=seed, timeout=timeout),
+        jobs=jobs, commit=not no_commit, on_start=started, on_progress=progress,
+        on_done=finished,
+    )
+    if not result.outcomes:
+        click.echo("nothing to generate: every shot has a take")
+        return
+    made = len(result.outcomes) - len(result.failed)
+    click.echo(
+        f"{made} take(s) generated in {result.elapsed:.1f} s, total cost "
+        f"${result.total_cost:.2f}" + (f"; committed {result.commit[:10]}" if result.commit else "")
+    )
+    if result.failed:
+        raise FilmfsError(f"{len(result.failed)} of {len(result.outcomes)} generation(s) failed")

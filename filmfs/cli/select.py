@@ -1,0 +1,36 @@
+"""`filmfs select SHOT N`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from filmfs.cli.options import film_option, no_commit_option
+from filmfs.commands.select import select
+from filmfs.project import Project
+
+
+@click.command("select")
+@click.argument("shot_id")
+@click.argument("attempt", type=int)
+@click.option("--note", help="Director notes for the take.")
+@click.option("--score", type=float, help="Quality score, 0 to 10.")
+@no_commit_option
+@film_option
+def command(
+    shot_id: str, attempt: int, note: str | None, score: float | None, no_commit: bool, root: Path
+) -> None:
+    """Use take ATTEMPT of shot SHOT_ID in the cut (and no other take of that shot)."""
+    result = select(
+        Project.load(root),
+        shot_id=shot_id,
+        attempt=attempt,
+        note=note,
+        score=score,
+        commit=not no_commit,
+    )
+    was = f" (was take {result.previous})" if result.previous not in (None, attempt) else ""
+    click.echo(f"{shot_id}: take {attempt} selected{was}")
+    if result.commit:
+        click.echo(f"committed {result.commit[:10]}")

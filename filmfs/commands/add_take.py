@@ -1,0 +1,70 @@
+"""`filmfs add-take SHOT FILE`: a video made elsewhere becomes the shot's next take.
+
+Many filmmakers generate in a provider's web app or finish a shot in an editor; this brings the
+file in with the same rules as a generated take: probed, stored by sha256, provenance recorded,
+attempt number reserved, first take selected, committed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from filmfs import layout, vcs
+from filmfs.errors import FilmfsError
+from filmfs.media.probe import probe
+from filmfs.media.store import MediaStore
+from filmfs.model import VideoRef
+from filmfs.project import Project
+from filmfs.takes import reserve_attempt, take_data, write_take
+
+
+@dataclass(frozen=True)
+class AddTakeResult:
+    shot_id: str
+    attempt: int
+    path: Path
+    selected: bool
+    video: VideoRef
+    commit: str | None
+
+
+def add_take(
+    project: Project,
+    *,
+    shot_id: str,
+    source: Path,
+    provider: str = "external",
+    model: str | None = None,
+    seed: int | None = None,
+    cost: float | None = None,
+    note: str | None = None,
+    commit: bool = True,
+) -> AddTakeResult:
+    project.require_valid()
+    shot = project.shot(shot_id)
+    if not source.is_file():
+        raise FilmfsError(f"{source}: no such file")
+    if cost is not None and cost < 0:
+        raise FilmfsError(f"--cost must not be negative, not {cost}")
+    info = probe(source)  # raises a clear error for anything that is not a video
+    store = MediaStore(layout.state_dir(project.root))
+    stored = store.put_file(source)
+    video = VideoRef(
+        sha256=stored.sha256, size=stored.size, duration=info.duration, width=info.width,
+        height=info.height, fps=info.fps, codec=info.codec, format=info.format,
+        has_audio=info.has_audio,
+    )
+    params = {"provider": provider, "model": model, "seed": seed, "source": source.name}
+    with reserve_attempt(project.root, shot.shot_number) as attempt:
+        data = take_data(
+            attempt=attempt, selected=False, generation_params=params, video=video,
+            generation_cost=cost, director_notes=note,
+        )
+        path, selected = write_take(project.root, shot.shot_number, attempt, data, select=True)
+    sha = (
+        vcs.commit_paths(project.root, [path], f"add take {attempt} to {shot_id} from {source.name}")
+        if commit
+        else None
+    )
+    return AddTakeResult(shot_id, attempt, path, selected, video, sha)

@@ -1,0 +1,252 @@
+"""`filmfs generate`: shot -> provider -> take file + video in the store, many shots at once.
+
+Each shot's attempt runs on a worker thread: reserve the attempt number, run the provider into a
+temp file inside the store, publish the video as a store object, probe it, then write the take
+file by rename. The take file is the commit point: a run killed before it leaves at most an
+unreferenced object (garbage, harmless), never a half-written take, and ``--missing`` picks up
+the shot again on the next run. Concurrency is ``jobs`` overall and at most
+``provider.max_concurrency`` (when a provider declares it) per provider.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from filmfs import layout, vcs
+from filmfs.errors import FilmfsError
+from filmfs.media.probe import probe
+from filmfs.media.store import MediaStore
+from filmfs.model import Film, Shot, VideoRef
+from filmfs.project import Project
+from filmfs.providers import registry
+from filmfs.providers.base import GenerationRequest, Provider
+from filmfs.providers.runner import Progress, run
+from filmfs.takes import reserve_attempt, take_data, write_take
+
+DEFAULT_PROVIDER = "testcard"
+
+
+@dataclass(frozen=True)
+class TakeOutcome:
+    """What happened to one shot in a run."""
+
+    shot_id: str
+    provider: str
+    model: str
+    attempt: int | None = None
+    path: Path | None = None
+    selected: bool = False
+    cost: float | None = None
+    elapsed: float = 0.0
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+@dataclass
+class GenerateResult:
+    outcomes: list[TakeOutcome] = field(default_factory=list)
+    elapsed: float = 0.0
+    commit: str | None = None
+
+    @property
+    def total_cost(self) -> float:
+        return sum(o.cost or 0.0 for o in self.outcomes if o.ok)
+
+    @property
+    def failed(self) -> list[TakeOutcome]:
+        return [o for o in self.outcomes if not o.ok]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Choices from the command line that override the manifests."""
+
+    provider: str | None = None
+    model: str | None = None
+    seed: int | None = None
+    timeout: float = 1800.0
+    poll_interval: float = 2.0
+
+
+def pick_shots(
+    project: Project, *, shot_ids: list[str], all_shots: bool, missing: bool
+) -> list[Shot]:
+    """The shots a run covers, in film order; omitted shots only when named."""
+    if sum((bool(shot_ids), all_shots, missing)) != 1:
+        raise FilmfsError("name shots, or pass exactly one of --all / --missing")
+    if shot_ids:
+        return [project.shot(shot_id) for shot_id in shot_ids]
+    shots = [s for s in project.shots.values() if s.status != "omitted"]
+    if missing:
+        shots = [s for s in shots if not any(t.video for t in s.takes)]
+    return shots
+
+
+def compose_prompt(project: Project, film: Film, shot: Shot) -> str:
+    """The text sent to the model: the shot's prompt, who is in it, and the film's look."""
+    parts = [shot.prompt.strip().rstrip(".")]
+    for char_id in shot.characters:
+        char = project.characters[char_id]
+        if char.appearance:
+            parts.append(f"{char.name}: {char.appearance.strip()}")
+    style = str(film.defaults.get("style", "")).strip()
+    if style:
+        parts.append(style)
+    return ". ".join(parts)
+
+
+def default_seed(shot_id: str, attempt: int) -> int:
+    """A reproducible seed when none is given: the same shot and attempt give the same seed."""
+    digest = hashlib.sha256(f"{shot_id}:{attempt}".encode()).digest()
+    return int.from_bytes(digest[:4], "big") & 0x7FFFFFFF
+
+
+def generate(
+    project: Project,
+    *,
+    shot_ids: list[str],
+    all_shots: bool = False,
+    missing: bool = False,
+    settings: Settings | None = None,
+    jobs: int = 4,
+    commit: bool = True,
+    on_start: Callable[[int], None] | None = None,
+    on_progress: Callable[[str, Progress], None] | None = None,
+    on_done: Callable[[TakeOutcome], None] | None = None,
+    cancel: threading.Event | None = None,
+) -> GenerateResult:
+    """Generate one new take for each chosen shot."""
+    film = project.require_valid()
+    settings = settings or Settings()
+    shots = pick_shots(project, shot_ids=shot_ids, all_shots=all_shots, missing=missing)
+    store = MediaStore(layout.state_dir(project.root))
+    cancel = cancel or threading.Event()
+    providers: dict[str, Provider] = {}
+    limits: dict[str, threading.Semaphore] = {}
+    plans = []
+    for shot in shots:
+        name = (
+            settings.provider
+            or shot.generation.get("provider")
+            or film.defaults.get("provider")
+            or DEFAULT_PROVIDER
+        )
+        if name not in providers:
+            providers[name] = registry.get(name)
+            ok, reason = providers[name].configured()
+            if not ok:
+                raise FilmfsError(f"provider {name!r} is not configured: {reason}")
+            limit = getattr(providers[name], "max_concurrency", None) or jobs
+            limits[name] = threading.Semaphore(max(1, min(limit, jobs)))
+        plans.append((shot, providers[name]))
+
+    def one(shot: Shot, provider: Provider) -> TakeOutcome:
+        with limits[provider.name]:
+            return _generate_one(
+                project, film, shot, provider, store, settings=settings, cancel=cancel,
+                on_progress=on_progress,
+            )
+
+    if on_start:
+        on_start(len(plans))
+    result = GenerateResult()
+    started = time.monotonic()
+    pool = ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="filmfs-generate")
+    try:
+        futures: list[Future[TakeOutcome]] = [pool.submit(one, s, p) for s, p in plans]
+        for future in futures:
+            outcome = future.result()
+            result.outcomes.append(outcome)
+            if on_done:
+                on_done(outcome)
+    except BaseException:
+        cancel.set()
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+    result.elapsed = time.monotonic() - started
+    written = [o.path for o in result.outcomes if o.path is not None]
+    if commit and written:
+        lines = [f"{o.shot_id} take {o.attempt}" for o in result.outcomes if o.ok]
+        names = ", ".join(sorted({o.provider for o in result.outcomes if o.ok}))
+        result.commit = vcs.commit_paths(
+            project.root, written, f"generate {len(written)} take(s) with {names}\n\n"
+            + "\n".join(lines),
+        )
+    return result
+
+
+def _generate_one(
+    project: Project,
+    film: Film,
+    shot: Shot,
+    provider: Provider,
+    store: MediaStore,
+    *,
+    settings: Settings,
+    cancel: threading.Event,
+    on_progress: Callable[[str, Progress], None] | None,
+) -> TakeOutcome:
+    model = settings.model or shot.generation.get("model") or provider.default_model
+    started = time.monotonic()
+    base = TakeOutcome(shot_id=shot.shot_number, provider=provider.name, model=model)
+    try:
+        with reserve_attempt(project.root, shot.shot_number) as attempt:
+            seed = settings.seed if settings.seed is not None else default_seed(
+                shot.shot_number, attempt
+            )
+            negative = shot.negative_prompt or film.defaults.get("negative_prompt")
+            request = GenerationRequest(
+                shot_id=shot.shot_number,
+                attempt_number=attempt,
+                prompt=compose_prompt(project, film, shot),
+                duration=shot.duration_target,
+                width=film.format.width,
+                height=film.format.height,
+                fps=film.format.fps,
+                model=model,
+                seed=seed,
+                negative_prompt=negative,
+                params=dict(shot.generation.get("params", {})),
+            )
+            with store.temp_path(".mp4") as tmp:
+                ran = run(
+                    provider, request, tmp, timeout=settings.timeout,
+                    poll_interval=settings.poll_interval, cancel=cancel,
+                    on_progress=(lambda p: on_progress(shot.shot_number, p))
+                    if on_progress else None,
+                )
+                info = probe(tmp)
+                stored = store.put_file(tmp, move=True)
+            video = VideoRef(
+                sha256=stored.sha256, size=stored.size, duration=info.duration,
+                width=info.width, height=info.height, fps=info.fps, codec=info.codec,
+                format=info.format, has_audio=info.has_audio,
+            )
+            params = {
+                "provider": provider.name, "model": model, "seed": seed,
+                "prompt": request.prompt, "negative_prompt": negative,
+                "task_id": ran.job.task_id, **request.params,
+            }
+            data = take_data(
+                attempt=attempt, selected=False, generation_params=params, video=video,
+                generation_cost=ran.cost,
+            )
+            path, selected = write_take(
+                project.root, shot.shot_number, attempt, data, select=True
+            )
+    except FilmfsError as exc:
+        return replace(base, error=str(exc), elapsed=time.monotonic() - started)
+    return replace(
+        base, attempt=attempt, path=path, selected=selected, cost=ran.cost,
+        elapsed=time.monotonic() - started,
+    )

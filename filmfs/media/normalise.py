@@ -1,0 +1,135 @@
+"""The target format of a cut, and bringing a clip to it with one re-encode.
+
+A clip already in the target format (size, rate, H.264 yuv420p, AAC 48 kHz stereo) can be
+stream-copied into the cut; anything else is re-encoded once and the result cached in the
+store, keyed by (source sha256, target format, NORMALISER_VERSION), so a re-assembly never
+encodes the same clip twice. Bump NORMALISER_VERSION whenever the encode arguments change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+from filmfs.media.ffmpeg import run_ffmpeg
+from filmfs.media.probe import VideoInfo
+
+NORMALISER_VERSION = 2
+AUDIO_RATE = 48000
+AUDIO_CHANNELS = 2
+
+
+def exact_rate(fps: float | Fraction) -> Fraction:
+    """Exact frame rate; NTSC-style rates (23.976, 29.97, 59.94) become n*1000/1001."""
+    if isinstance(fps, Fraction):
+        return fps
+    ntsc = round(fps * 1.001)
+    if abs(fps - ntsc / 1.001) < 1e-3 and abs(fps - round(fps)) > 1e-3:
+        return Fraction(ntsc * 1000, 1001)
+    return Fraction(fps).limit_denominator(1001)
+
+
+@dataclass(frozen=True)
+class Format:
+    """Target picture of the cut; audio is always AAC 48 kHz stereo."""
+
+    width: int
+    height: int
+    fps: float | Fraction
+
+    @property
+    def rate(self) -> Fraction:
+        return exact_rate(self.fps)
+
+    def key(self) -> str:
+        return f"{self.width}x{self.height}@{self.rate}"
+
+
+def mismatches(info: VideoInfo, fmt: Format) -> list[str]:
+    """Why a clip cannot be stream-copied into a cut of ``fmt``; empty when it can."""
+    reasons = []
+    if (info.width, info.height) != (fmt.width, fmt.height):
+        reasons.append(f"size {info.width}x{info.height} != {fmt.width}x{fmt.height}")
+    if abs(info.fps_exact - fmt.rate) > Fraction(1, 1000):
+        reasons.append(f"fps {info.fps:g} != {float(fmt.rate):g}")
+    if info.codec != "h264":
+        reasons.append(f"codec {info.codec} != h264")
+    if info.pix_fmt != "yuv420p":
+        reasons.append(f"pixel format {info.pix_fmt} != yuv420p")
+    if info.format not in ("mp4", "mov", "m4v"):
+        reasons.append(f"container {info.format} != mp4")
+    if info.has_audio and info.streams != ("video", "audio"):
+        # The concat demuxer pairs streams by index across files: anything but exactly
+        # video then audio (audio first, a timecode or data track) must be rewritten.
+        reasons.append(f"streams {'+'.join(info.streams)} != video+audio")
+    if not info.has_audio:
+        reasons.append("no audio")
+    elif (info.audio_codec, info.audio_rate, info.audio_channels) != (
+        "aac",
+        AUDIO_RATE,
+        AUDIO_CHANNELS,
+    ):
+        reasons.append(
+            f"audio {info.audio_codec} {info.audio_rate} Hz x{info.audio_channels}"
+            f" != aac {AUDIO_RATE} Hz x{AUDIO_CHANNELS}"
+        )
+    return reasons
+
+
+def encode_args(fmt: Format) -> list[str]:
+    """Output arguments every re-encoded piece shares, so pieces stream-copy together."""
+    # -bf 0: no frame reordering, so pieces carry no decode delay. Concatenating pieces whose
+    # delays differ leaves the cut's track duration a frame or two off (frames and sync are
+    # intact, but probes then read 24.3 fps); takes made by filmfs at least never add to it.
+    return [
+        "-c:v", "libx264", "-preset", "veryfast", "-crf", "18", "-profile:v", "high", "-bf", "0",
+        "-pix_fmt", "yuv420p", "-r", str(fmt.rate),
+        # A keyframe every second keeps later partial re-encodes and seeking cheap.
+        "-g", str(round(fmt.rate)),
+        "-c:a", "aac", "-b:a", "192k", "-ar", str(AUDIO_RATE), "-ac", str(AUDIO_CHANNELS),
+        "-movflags", "+faststart",
+    ]  # fmt: skip
+
+
+def picture_filter(fmt: Format) -> str:
+    """Scale to fit, pad to the target size (aspect kept), then the target rate."""
+    w, h = fmt.width, fmt.height
+    return (
+        f"scale={w}:{h}:force_original_aspect_ratio=decrease,"
+        f"pad={w}:{h}:(ow-iw)/2:(oh-ih)/2,setsar=1,fps={fmt.rate},format=yuv420p"
+    )
+
+
+def cache_key(source_sha256: str, fmt: Format) -> str:
+    blob = json.dumps([source_sha256, fmt.key(), NORMALISER_VERSION]).encode()
+    return hashlib.sha256(blob).hexdigest()
+
+
+def normalise_argv(src: Path, info: VideoInfo, fmt: Format, out: Path) -> list[str]:
+    # Frames the picture will have at the target rate; audio is cut/padded to exactly that,
+    # so audio and video stay aligned once many clips are concatenated.
+    duration = round(info.duration * fmt.rate) / fmt.rate
+    args = ["-i", str(src)]
+    if info.has_audio:
+        audio = f"[0:a]aresample={AUDIO_RATE},apad[a]"
+    else:
+        # A take without sound gets silence, so every piece of the cut has both streams.
+        args += ["-f", "lavfi", "-i", f"anullsrc=r={AUDIO_RATE}:cl=stereo"]
+        audio = "[1:a]anull[a]"
+    graph = f"[0:v]{picture_filter(fmt)}[v];{audio}"
+    return [
+        *args,
+        "-filter_complex", graph, "-map", "[v]", "-map", "[a]",
+        "-t", f"{float(duration):.6f}",
+        *encode_args(fmt), str(out),
+    ]  # fmt: skip
+
+
+def normalise(src: Path, info: VideoInfo, fmt: Format, out: Path) -> list[str]:
+    """Re-encode ``src`` to ``fmt`` at ``out``; returns the ffmpeg arguments run."""
+    argv = normalise_argv(src, info, fmt, out)
+    run_ffmpeg(argv, what=f"normalising {src.name}")
+    return argv

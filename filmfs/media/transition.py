@@ -1,0 +1,177 @@
+"""Transitions: the few seconds around a cut, re-encoded; everything else stream-copied.
+
+For a crossfade of d seconds from A into B, A is copied up to its last clean keyframe at
+least d (plus a frame) before its end, B from its first clean keyframe at least d in, and
+only A's tail and B's head are decoded, crossed with ``xfade`` and encoded (a "join"). A clip
+too short to hold a keyframe in the right place goes whole into the join. Audio is not cut
+this way: AAC frames do not line up with video keyframes, so the film's sound is rebuilt in
+the final pass (``acrossfade``), which costs an audio encode only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Literal
+
+from filmfs.errors import FilmfsError
+from filmfs.media.normalise import NORMALISER_VERSION, Format, encode_args
+from filmfs.media.splice import CutPoints
+
+TransitionKind = Literal["crossfade", "fade"]
+# xfade names: "fade" is a dissolve; "fadeblack" dips through black.
+_XFADE = {"crossfade": "fade", "fade": "fadeblack"}
+
+
+@dataclass(frozen=True)
+class Transition:
+    kind: TransitionKind
+    duration: float  # seconds; the cut gets this much shorter (the clips overlap)
+
+    def __post_init__(self) -> None:
+        if self.kind not in _XFADE:
+            raise FilmfsError(f"unknown transition {self.kind!r}; use crossfade or fade")
+        if self.duration <= 0:
+            raise FilmfsError(f"transition duration must be > 0, not {self.duration}")
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A file already in the target format, or the [start, end) seconds of one."""
+
+    label: str
+    path: Path
+    sha256: str
+    duration: float  # of the whole file
+    transition_in: Transition | None
+    start: float = 0.0
+    end: float | None = None
+
+    @property
+    def length(self) -> float:
+        return (self.duration if self.end is None else self.end) - self.start
+
+
+@dataclass(frozen=True)
+class Copy:
+    piece: Piece  # start/end say which part is stream-copied
+
+
+@dataclass(frozen=True)
+class Join:
+    pieces: list[Piece]  # trimmed parts, crossed by their transitions and encoded
+
+    def key(self, fmt: Format) -> str:
+        spec = [
+            [p.sha256, round(p.start, 6), p.end and round(p.end, 6),
+             [p.transition_in.kind, p.transition_in.duration] if p.transition_in else None]
+            for p in self.pieces
+        ]  # fmt: skip
+        blob = json.dumps(["join", spec, fmt.key(), NORMALISER_VERSION]).encode()
+        return hashlib.sha256(blob).hexdigest()
+
+
+def plan(pieces: list[Piece], points: list[CutPoints], fmt: Format) -> list[Copy | Join]:
+    """Split the cut into stream-copied parts and re-encoded joins around transitions."""
+    frame = float(1 / fmt.rate)
+    parts: list[Copy | Join] = []
+    join: list[Piece] | None = None
+    for i, piece in enumerate(pieces):
+        tr_in = piece.transition_in
+        tr_out = pieces[i + 1].transition_in if i + 1 < len(pieces) else None
+        for tr, other in ((tr_in, pieces[i - 1] if i else None), (tr_out, None)):
+            if tr and (tr.duration >= piece.duration or (other and tr.duration >= other.duration)):
+                raise FilmfsError(
+                    f"{piece.label}: a {tr.duration} s {tr.kind} is longer than a clip it joins",
+                    hint="shorten the transition",
+                )
+        # One frame of margin so each side of an xfade is strictly longer than the fade.
+        start = 0.0
+        if tr_in:
+            need = tr_in.duration + frame
+            start = next((t for t in points[i].starts if t >= need), piece.duration)
+        end = piece.duration
+        if tr_out:
+            limit = piece.duration - tr_out.duration - frame
+            end = next((t for t in reversed(points[i].ends) if t <= limit), 0.0)
+        if end - start < frame:  # no clean copy inside: the whole clip joins
+            whole = replace(piece, transition_in=tr_in)
+            join = [*join, whole] if join else [whole]
+            if not tr_out:
+                parts.append(Join(join))
+                join = None
+            continue
+        if start > 0:
+            head = replace(piece, end=start)
+            parts.append(Join([*join, head] if join else [head]))
+            join = None
+        parts.append(Copy(replace(piece, transition_in=None, start=start,
+                                  end=None if end >= piece.duration else end)))  # fmt: skip
+        if tr_out:
+            join = [replace(piece, transition_in=None, start=end)]
+    return parts
+
+
+def join_argv(pieces: list[Piece], fmt: Format, out: Path) -> list[str]:
+    """ffmpeg arguments encoding the video of a join; a transition on the first part is a
+    fade in from black (nothing to cross from)."""
+    args: list[str] = []
+    graph: list[str] = []
+    for i, piece in enumerate(pieces):
+        args += ["-i", str(piece.path)]
+        end = f":end={piece.end:.6f}" if piece.end is not None else ""
+        # Times from the first frame, as splice.copy_video counts them (a file may start at
+        # 21 ms after an edit list); then a common time base so xfade accepts any pair.
+        graph.append(
+            f"[{i}:v]setpts=PTS-STARTPTS,trim=start={piece.start:.6f}{end},"
+            f"setpts=PTS-STARTPTS,settb=AVTB[v{i}]"
+        )
+    vin = "v0"
+    first = pieces[0].transition_in
+    if first:
+        graph.append(f"[v0]fade=t=in:d={first.duration}[v0f]")
+        vin = "v0f"
+    elapsed = pieces[0].length
+    for i, piece in enumerate(pieces[1:], start=1):
+        tr = piece.transition_in
+        if tr is None:
+            graph.append(f"[{vin}][v{i}]concat=n=2:v=1:a=0[vj{i}]")
+            elapsed += piece.length
+        else:
+            graph.append(
+                f"[{vin}][v{i}]xfade=transition={_XFADE[tr.kind]}:"
+                f"duration={tr.duration}:offset={elapsed - tr.duration:.6f}[vj{i}]"
+            )
+            elapsed += piece.length - tr.duration
+        vin = f"vj{i}"
+    return [
+        *args, "-filter_complex", ";".join(graph), "-map", f"[{vin}]", "-an",
+        *encode_args(fmt), str(out),
+    ]  # fmt: skip
+
+
+def film_audio(pieces: list[Piece], *, first_input: int) -> tuple[list[str], str]:
+    """Inputs and graph rebuilding the cut's sound from whole clips: ``[film]``.
+
+    Each clip's sound is padded/cut to its picture so the tracks cannot drift apart.
+    """
+    args: list[str] = []
+    graph: list[str] = []
+    for n, piece in enumerate(pieces):
+        args += ["-i", str(piece.path)]
+        graph.append(
+            f"[{first_input + n}:a]asetpts=PTS-STARTPTS,apad,atrim=0:{piece.duration:.6f}[a{n}]"
+        )
+    ain = "a0"
+    if pieces[0].transition_in:
+        graph.append(f"[a0]afade=t=in:d={pieces[0].transition_in.duration}[a0f]")
+        ain = "a0f"
+    for n, piece in enumerate(pieces[1:], start=1):
+        tr = piece.transition_in
+        op = f"acrossfade=d={tr.duration}" if tr else "concat=n=2:v=0:a=1"
+        graph.append(f"[{ain}][a{n}]{op}[aj{n}]")
+        ain = f"aj{n}"
+    graph.append(f"[{ain}]anull[film]")
+    return args, ";".join(graph)

@@ -1,0 +1,137 @@
+"""fal.ai queue API.
+
+Submit ``POST {queue}/{model_id}`` with the model input as the body; the answer gives
+``status_url``, ``response_url`` and ``cancel_url``, which are used as given (they drop any
+model subpath). Status answers 202 while ``IN_QUEUE``/``IN_PROGRESS`` and 200 when
+``COMPLETED``; a failed request still completes, and its error arrives when the result is
+fetched. The result holds ``video.url``. See /work/shared/reference/providers.md section 3.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from filmfs.errors import ProviderError
+from filmfs.providers.base import GenerationRequest, Job, JobStatus
+from filmfs.providers.download import download
+from filmfs.providers.service import HttpService
+from filmfs.providers.transport import error_detail
+
+# Estimated USD per video from fal's model pages at the time of writing (estimates only).
+PRICES: dict[str, float] = {
+    "fal-ai/minimax/video-01": 0.50,
+    "fal-ai/minimax/video-01-live": 0.50,
+    "fal-ai/minimax/hailuo-02/standard/text-to-video": 0.27,
+}
+
+
+def video_url(result: Any) -> str | None:
+    """``video.url`` of a fal result (or ``videos[0].url`` for models that return a list)."""
+    if not isinstance(result, dict):
+        return None
+    video = result.get("video")
+    if not isinstance(video, dict):
+        videos = result.get("videos")
+        video = videos[0] if isinstance(videos, list) and videos else None
+    url = video.get("url") if isinstance(video, dict) else None
+    return str(url) if url else None
+
+
+# The queue hands back absolute URLs to call with the key; only fal's own hosts (or the
+# configured base, for tests and proxies) may receive it.
+TRUSTED_SUFFIXES = (".fal.run", ".falrun.com", ".fal.ai")
+
+
+class FalProvider(HttpService):
+    """fal.ai queue; key in ``FAL_KEY``."""
+
+    name = "fal"
+    default_model = "fal-ai/minimax/video-01"
+    description = "fal.ai queue (default model fal-ai/minimax/video-01)"
+    key_env = "FAL_KEY"
+    base_env = "FILMFS_FAL_BASE_URL"
+    default_base = "https://queue.fal.run"
+    signup = "https://fal.ai/dashboard/keys"
+
+    def auth_header(self, key: str) -> dict[str, str]:
+        return {"Authorization": f"Key {key}"}
+
+    def submit(self, request: GenerationRequest) -> Job:
+        """Queue a request; ``request.params`` are merged into the input."""
+        model = request.model or self.default_model
+        inputs: dict[str, Any] = {"prompt": request.prompt}
+        if request.seed is not None:
+            inputs["seed"] = request.seed
+        if request.negative_prompt:
+            inputs["negative_prompt"] = request.negative_prompt
+        inputs.update(request.params)
+        resp = self.api().request("POST", f"{self.base_url}/{model.strip('/')}",
+                                  json_body=inputs)
+        body = resp.body if isinstance(resp.body, dict) else {}
+        request_id = str(body.get("request_id") or "")
+        urls = {k: body.get(k) for k in ("status_url", "response_url", "cancel_url")}
+        if not request_id or not urls["status_url"] or not urls["response_url"]:
+            raise ProviderError("submit: answer lacks request_id/status_url/response_url",
+                                provider=self.name, url=resp.url, status=resp.status)
+        data = {k: str(v) for k, v in urls.items() if v}
+        for url in data.values():
+            self._check_host(url)
+        return Job(provider=self.name, task_id=request_id, model=model, data=data)
+
+    def _check_host(self, url: str) -> None:
+        host = urlsplit(url).hostname or ""
+        if host == urlsplit(self.base_url).hostname or host.endswith(TRUSTED_SUFFIXES):
+            return
+        raise ProviderError(
+            f"refusing to send {self.key_env} to {host!r}, which is not a fal host",
+            provider=self.name,
+        )
+
+    def poll(self, job: Job) -> JobStatus:
+        """Read the status; once COMPLETED, fetch the result (where failures show)."""
+        api = self.api()
+        resp = api.request("GET", str(job.data["status_url"]))
+        body = resp.body if isinstance(resp.body, dict) else {}
+        raw = str(body.get("status", ""))
+        if raw == "IN_QUEUE":
+            pos = body.get("queue_position")
+            return JobStatus("queued", detail=f"queue position {pos}" if pos is not None else "")
+        if raw == "IN_PROGRESS":
+            return JobStatus("running")
+        if raw in ("FAILED", "ERROR"):  # only third-party schemas have these
+            return JobStatus("failed", detail=self.redact(error_detail(body)))
+        if raw in ("CANCELED", "CANCELLED"):
+            return JobStatus("canceled")
+        if raw != "COMPLETED":
+            raise ProviderError(f"unknown request status {raw!r}", provider=self.name,
+                                url=resp.url)
+        result = api.request("GET", str(job.data["response_url"]), ok=tuple(range(400, 500)))
+        if result.status >= 400 or (
+            isinstance(result.body, dict) and "detail" in result.body
+            and video_url(result.body) is None
+        ):
+            detail = self.redact(error_detail(result.body))
+            return JobStatus("failed", detail=f"HTTP {result.status}: {detail}")
+        url = video_url(result.body)
+        if url is None:
+            return JobStatus("failed", detail="result has no video.url")
+        return JobStatus("succeeded", result_url=url)
+
+    def fetch(self, job: Job, status: JobStatus, dest: Path, *, max_bytes: int) -> None:
+        """Download ``video.url`` (fal's CDN needs no auth; none is sent)."""
+        if not status.result_url:
+            raise ProviderError("no video URL to fetch", provider=self.name)
+        download(status.result_url, dest, provider=self.name, max_bytes=max_bytes,
+                 timeout=self.download_timeout)
+
+    def cancel(self, job: Job) -> None:
+        """Cancel a queued request (``PUT cancel_url``); fal ignores it once processing."""
+        url = job.data.get("cancel_url")
+        if url:
+            self.api().request("PUT", str(url), ok=(400,))
+
+    def cost(self, request: GenerationRequest, job: Job) -> float | None:
+        """Estimated USD from :data:`PRICES`; None for models not in the table."""
+        return PRICES.get(job.model)

@@ -1,0 +1,122 @@
+"""Replicate predictions API.
+
+Official models: ``POST /v1/models/{owner}/{name}/predictions`` with ``{"input": {...}}``;
+a model given as ``owner/name:version`` uses ``POST /v1/predictions`` with ``version``. Poll
+``GET /v1/predictions/{id}``, cancel ``POST /v1/predictions/{id}/cancel``. Errors are RFC 7807
+bodies; 429 carries Retry-After. ``output`` is a URL string or a list of them (``data:`` URIs
+are possible with ``Prefer: wait``). See /work/shared/reference/providers.md section 2.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from filmfs.errors import ProviderError
+from filmfs.providers.base import GenerationRequest, Job, JobStatus, State
+from filmfs.providers.download import download
+from filmfs.providers.service import HttpService
+
+STATES: dict[str, State] = {
+    "starting": "queued",
+    "processing": "running",
+    "succeeded": "succeeded",
+    "failed": "failed",
+    "canceled": "canceled",
+}
+# Estimated USD per prediction from the model pages at the time of writing (estimates only;
+# Replicate reports run time, not cost).
+PRICES: dict[str, float] = {
+    "minimax/video-01": 0.50,
+    "minimax/video-01-director": 0.50,
+    "minimax/hailuo-02": 0.27,
+}
+
+
+def first_output(output: Any) -> str | None:
+    """The video URL in a prediction's ``output``: a string, or the first string of a list."""
+    if isinstance(output, str) and output:
+        return output
+    if isinstance(output, list):
+        for item in output:
+            if isinstance(item, str) and item:
+                return item
+    return None
+
+
+class ReplicateProvider(HttpService):
+    """Replicate predictions; token in ``REPLICATE_API_TOKEN``."""
+
+    name = "replicate"
+    default_model = "minimax/video-01"
+    description = "Replicate predictions (default model minimax/video-01)"
+    key_env = "REPLICATE_API_TOKEN"
+    base_env = "FILMFS_REPLICATE_BASE_URL"
+    default_base = "https://api.replicate.com"
+    signup = "https://replicate.com/account/api-tokens"
+
+    def submit(self, request: GenerationRequest) -> Job:
+        """Create a prediction; ``request.params`` are merged into ``input``."""
+        model = request.model or self.default_model
+        inputs: dict[str, Any] = {"prompt": request.prompt}
+        if request.seed is not None:
+            inputs["seed"] = request.seed
+        if request.negative_prompt:
+            inputs["negative_prompt"] = request.negative_prompt
+        inputs.update(request.params)
+        api = self.api()
+        owner_name, _, version = model.partition(":")
+        if version:
+            url = f"{self.base_url}/v1/predictions"
+            body: dict[str, Any] = {"version": version, "input": inputs}
+        else:
+            if owner_name.count("/") != 1:
+                raise ProviderError(
+                    f"model {model!r} is not 'owner/name' or 'owner/name:version'",
+                    provider=self.name,
+                )
+            url = f"{self.base_url}/v1/models/{owner_name}/predictions"
+            body = {"input": inputs}
+        resp = api.request("POST", url, json_body=body)
+        pred = resp.body if isinstance(resp.body, dict) else {}
+        pred_id = str(pred.get("id") or "")
+        if not pred_id:
+            raise ProviderError("create prediction: answer has no id", provider=self.name,
+                                url=resp.url, status=resp.status)
+        return Job(provider=self.name, task_id=pred_id, model=model)
+
+    def poll(self, job: Job) -> JobStatus:
+        """Read the prediction; failure text comes from ``error``."""
+        url = f"{self.base_url}/v1/predictions/{quote(job.task_id)}"
+        resp = self.api().request("GET", url)
+        pred = resp.body if isinstance(resp.body, dict) else {}
+        raw = str(pred.get("status", ""))
+        state = STATES.get(raw)
+        if state is None:
+            raise ProviderError(f"unknown prediction status {raw!r}", provider=self.name,
+                                url=url)
+        if state == "failed":
+            return JobStatus("failed", detail=self.redact(str(pred.get("error") or "")))
+        if state != "succeeded":
+            return JobStatus(state, detail=raw)
+        out = first_output(pred.get("output"))
+        if out is None:
+            return JobStatus("failed", detail="prediction succeeded but has no output URL")
+        return JobStatus("succeeded", result_url=out)
+
+    def fetch(self, job: Job, status: JobStatus, dest: Path, *, max_bytes: int) -> None:
+        """Download the output file (replicate.delivery needs no auth; none is sent)."""
+        if not status.result_url:
+            raise ProviderError("no output URL to fetch", provider=self.name)
+        download(status.result_url, dest, provider=self.name, max_bytes=max_bytes,
+                 timeout=self.download_timeout)
+
+    def cancel(self, job: Job) -> None:
+        """Cancel the prediction (``POST /v1/predictions/{id}/cancel``)."""
+        url = f"{self.base_url}/v1/predictions/{quote(job.task_id)}/cancel"
+        self.api().request("POST", url)
+
+    def cost(self, request: GenerationRequest, job: Job) -> float | None:
+        """Estimated USD from :data:`PRICES`; None for models not in the table."""
+        return PRICES.get(job.model.partition(":")[0])

@@ -1,0 +1,74 @@
+"""What the HTTP providers share: key and base URL from the environment, the configured check.
+
+The key is read from the environment each time it is needed (not at import), so a provider
+built by the registry sees a key exported later, and tests can pass their own ``env``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+
+from filmfs.errors import ProviderNotConfigured
+from filmfs.providers.transport import Api
+
+
+class HttpService:
+    """Base of the HTTP providers. Subclasses set the class attributes and auth header."""
+
+    name: str
+    default_model: str
+    description: str
+    key_env: str
+    base_env: str
+    default_base: str
+    signup: str = ""
+    """Where to get a key, for the not-configured hint."""
+
+    def __init__(
+        self,
+        *,
+        base_url: str | None = None,
+        api_key: str | None = None,
+        timeout: float = 30.0,
+        download_timeout: float = 120.0,
+        env: Mapping[str, str] | None = None,
+    ) -> None:
+        self._env = os.environ if env is None else env
+        self._api_key = api_key
+        self.base_url = (
+            base_url or self._env.get(self.base_env) or self.default_base
+        ).rstrip("/")
+        self.timeout = timeout
+        self.download_timeout = download_timeout
+
+    def _key(self) -> str | None:
+        return self._api_key or self._env.get(self.key_env) or None
+
+    def configured(self) -> tuple[bool, str]:
+        """True when the API key environment variable is set; else says which one."""
+        if self._key():
+            return True, ""
+        return False, f"{self.key_env} is not set"
+
+    def redact(self, text: str) -> str:
+        """``text`` with the API key masked (for anything a server echoes back)."""
+        key = self._key()
+        return text.replace(key, "***") if key else text
+
+    def auth_header(self, key: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {key}"}
+
+    def api(self) -> Api:
+        """A client with the auth header; raises ProviderNotConfigured without a key."""
+        key = self._key()
+        if not key:
+            where = f" (get one at {self.signup})" if self.signup else ""
+            raise ProviderNotConfigured(
+                f"{self.name}: no API key: the environment variable {self.key_env} is not set",
+                hint=f"export {self.key_env}=...{where}, or use the offline provider `testcard`",
+            )
+        headers = {**self.auth_header(key), "Content-Type": "application/json"}
+        return Api(
+            provider=self.name, headers=headers, secret=key, timeout=self.timeout,
+        )
