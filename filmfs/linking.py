@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from filmfs import editing, layout
 from filmfs.errors import FilmfsError
 from filmfs.graph import Node, stable_id
+from filmfs.takes import shot_lock
 
 if TYPE_CHECKING:
     from filmfs.repo import FilmRepo, _Pending
@@ -62,11 +63,24 @@ def _pending(repo: FilmRepo, asset_id: str, kind: str) -> _Pending:
 
 
 def _attempt(repo: FilmRepo, shot: Node, take: _Pending, sequence: int | None) -> None:
+    # The shot's lock is the one `filmfs generate` and `filmfs select` take: a script and a
+    # running generation never pick the same attempt number or select two takes.
+    with shot_lock(repo.root, shot.key):
+        _write_attempt(repo, shot, take, sequence)
+
+
+def _next_attempt(root: Path, shot_id: str) -> int:
+    folder = layout.takes_dir(root, shot_id)
+    numbers = [int(p.stem) for p in folder.glob("*.yaml") if layout.TAKE_STEM.match(p.stem)]
+    return max(numbers, default=0) + 1
+
+
+def _write_attempt(repo: FilmRepo, shot: Node, take: _Pending, sequence: int | None) -> None:
     meta = dict(take.metadata)
     wanted = meta.pop("attempt_number", None)
     if wanted is not None and sequence is not None and wanted != sequence:
         raise FilmfsError(f"attempt_number {wanted} and sequence {sequence} disagree")
-    attempt = wanted or sequence or repo.project.shot(shot.key).next_attempt
+    attempt = wanted or sequence or _next_attempt(repo.root, shot.key)
     path = layout.take_file(repo.root, shot.key, attempt)
     data: dict[str, Any] = {
         "attempt_number": attempt,
@@ -180,6 +194,9 @@ def update(
         raise FilmfsError(f"a {node.type}'s name comes from its number and description")
     if node.type == "shot_take" and changes.get("selected") is True:
         path = repo._path(node)
-        editing.check({**editing.current(path), **changes}, "take", node.source)
-        unselect(repo, node.metadata["shot_number"], keep=path)
+        with shot_lock(repo.root, node.metadata["shot_number"]):
+            editing.check({**editing.current(path), **changes}, "take", node.source)
+            unselect(repo, node.metadata["shot_number"], keep=path)
+            editing.change(path, changes, root=repo.root, kind="take")
+        return
     editing.change(repo._path(node), changes, root=repo.root, kind=editing.KIND[node.type])
