@@ -62,9 +62,6 @@ def add_take(
             generation_cost=cost, director_notes=note,
         )
         path, selected = write_take(project.root, shot.shot_number, attempt, data, select=True)
-    sha = (
-        vcs.commit_paths(project.root, [path], f"add take {attempt} to {shot_id} from {source.name}")
-        if commit
-        else None
-    )
+    message = f"add take {attempt} to {shot_id} from {source.name}"
+    sha = vcs.commit_paths(project.root, [path], message) if commit else None
     return AddTakeResult(shot_id, attempt, path, selected, video, sha)

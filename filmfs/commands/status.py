@@ -6,64 +6,99 @@ selected take's duration compares with the shot's duration_target.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from filmfs.commands.loaded import Loaded
 from filmfs.graph import Graph, Node
 
 
-def _mean(values: list[float]) -> float | None:
-    return round(sum(values) / len(values), 3) if values else None
+@dataclass
+class _Totals:
+    """Running sums for a scene or the film (one pass over the shot rows)."""
+
+    shots: int = 0
+    attempts: int = 0
+    cost: float = 0.0
+    score_sum: float = 0.0
+    scored: int = 0
+    target: float = 0.0
+    selected: float = 0.0
+    no_take: list[str] = field(default_factory=list)
+    none_selected: list[str] = field(default_factory=list)
+
+    def add(self, row: dict[str, Any], score_sum: float, scored: int) -> None:
+        self.shots += 1
+        self.attempts += row["attempts"]
+        self.cost += row["cost"]
+        self.score_sum += score_sum
+        self.scored += scored
+        self.target += row["duration_target"]
+        if row["selected_duration"] is not None:
+            self.selected += row["selected_duration"]
+        if not row["attempts"]:
+            self.no_take.append(row["shot_number"])
+        elif row["selected_take"] is None:
+            self.none_selected.append(row["shot_number"])
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "shots": self.shots,
+            "attempts": self.attempts,
+            "cost": round(self.cost, 6),
+            "mean_quality": round(self.score_sum / self.scored, 3) if self.scored else None,
+            "shots_without_take": self.no_take,
+            "shots_without_selected_take": self.none_selected,
+            "duration_target": round(self.target, 3),
+            "selected_duration": round(self.selected, 3),
+        }
 
 
-def _shot(graph: Graph, shot: Node) -> dict[str, Any]:
+def _shot(graph: Graph, shot: Node) -> tuple[dict[str, Any], float, int]:
+    """A shot's row, plus the sum and count of its takes' scores (for the means above it)."""
+    cost = score_sum = 0.0
+    scored = 0
+    chosen = None
     takes = graph.children(shot.id, "generation_attempt", "shot_take")
-    scores = [
-        t.metadata["quality_score"] for t in takes if t.metadata.get("quality_score") is not None
-    ]
-    chosen = next((t for t in takes if t.metadata.get("selected")), None)
+    for take in takes:
+        meta = take.metadata
+        if take.generation_cost is not None:
+            cost += take.generation_cost
+        score = meta.get("quality_score")
+        if score is not None:
+            score_sum += score
+            scored += 1
+        if chosen is None and meta.get("selected"):
+            chosen = take
     target = float(shot.metadata["duration_target"])
     duration = chosen.duration if chosen else None
-    return {
+    row = {
         "shot_number": shot.key,
         "scene": shot.metadata["scene"],
         "attempts": len(takes),
-        "cost": round(sum(t.generation_cost or 0.0 for t in takes), 6),
-        "scores": scores,
-        "mean_quality": _mean(scores),
+        "cost": round(cost, 6),
+        "mean_quality": round(score_sum / scored, 3) if scored else None,
         "selected_take": chosen.metadata["attempt_number"] if chosen else None,
         "duration_target": target,
         "selected_duration": duration,
         "duration_delta": round(duration - target, 3) if duration is not None else None,
     }
-
-
-def _summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
-    scores = [s for row in rows for s in row["scores"]]
-    selected = [r for r in rows if r["selected_take"] is not None]
-    return {
-        "shots": len(rows),
-        "attempts": sum(r["attempts"] for r in rows),
-        "cost": round(sum(r["cost"] for r in rows), 6),
-        "mean_quality": _mean(scores),
-        "shots_without_take": [r["shot_number"] for r in rows if r["attempts"] == 0],
-        "shots_without_selected_take": [
-            r["shot_number"] for r in rows if r["attempts"] and r["selected_take"] is None
-        ],
-        "duration_target": round(sum(r["duration_target"] for r in rows), 3),
-        "selected_duration": round(sum(r["selected_duration"] for r in selected), 3),
-    }
+    return row, score_sum, scored
 
 
 def status(loaded: Loaded) -> dict[str, Any]:
     graph = loaded.graph
-    rows = [_shot(graph, s) for s in graph.children(graph.film_id, "contains_shot", "shot")]
-    by_scene: dict[int, list[dict[str, Any]]] = {number: [] for number in loaded.project.scenes}
-    for row in rows:
-        by_scene.setdefault(row["scene"], []).append(row)
-    scenes = [{"scene_number": n, **_summary(mine)} for n, mine in by_scene.items()]
-    film = _summary(rows)
-    for row in rows:
-        del row["scores"]  # folded into the means above
-    title = graph.nodes[graph.film_id].name
-    return {"title": title, "film": film, "scenes": scenes, "shots": rows}
+    film = _Totals()
+    scenes = {number: _Totals() for number in loaded.project.scenes}
+    rows = []
+    for shot in graph.children(graph.film_id, "contains_shot", "shot"):
+        row, score_sum, scored = _shot(graph, shot)
+        rows.append(row)
+        film.add(row, score_sum, scored)
+        scenes.setdefault(row["scene"], _Totals()).add(row, score_sum, scored)
+    return {
+        "title": graph.nodes[graph.film_id].name,
+        "film": film.as_dict(),
+        "scenes": [{"scene_number": n, **totals.as_dict()} for n, totals in scenes.items()],
+        "shots": rows,
+    }
