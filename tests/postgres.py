@@ -82,7 +82,8 @@ def server() -> Iterator[str]:
             pytest.fail(message, pytrace=False)
         pytest.skip("no PostgreSQL binaries; install postgresql or set FILMFS_TEST_PG_URL")
     prefix = _as_postgres_user()
-    base = Path(tempfile.mkdtemp(prefix="filmfs-pg-"))
+    # Under /tmp when switching user: the postgres user must reach it, whatever TMPDIR is.
+    base = Path(tempfile.mkdtemp(prefix="filmfs-pg-", dir="/tmp" if prefix else None))
     if prefix:
         shutil.chown(base, "postgres", "postgres")
     data, log, port = base / "data", base / "server.log", _free_port()

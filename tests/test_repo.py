@@ -193,3 +193,20 @@ def test_bad_selection_keeps_the_current_one(film_with_takes: Path) -> None:
         repo.update_asset(takes[0]["id"], {"selected": True, "quality_score": 11})
     again = repo.get_child_assets(repo.find("shot", "01A"), "generation_attempt")
     assert [t["metadata"]["selected"] for t in again] == [False, True, False]
+
+
+def test_update_fields_of_film_shot_and_character(example_copy: Path) -> None:
+    repo = filmfs.open(example_copy)
+    repo.update_asset(repo.film_id, {"status": "in_production"}, name="Paper Boats II")
+    shot = repo.find("shot", "01B")
+    repo.update_asset(shot, {"camera_angle": "extreme close-up", "duration_target": 3.5})
+    repo.update_asset(repo.find("character_ref", "tomas"), name="Tomás")
+    film = repo.get_asset(repo.film_id)
+    assert (film["name"], film["metadata"]["status"]) == ("Paper Boats II", "in_production")
+    assert repo.get_asset(shot)["metadata"]["camera_angle"] == "extreme close-up"
+    assert repo.get_asset(repo.find("character_ref", "tomas"))["name"] == "Tomás"
+    text = (example_copy / "shots" / "01B" / "shot.yaml").read_text()
+    assert text.startswith("# yaml-language-server")  # the round trip keeps the modeline
+    with pytest.raises(FilmfsError, match="already exists"):
+        repo.create_asset("character_ref", "Mira")
+    assert [p for p in repo.problems() if p.severity == "error"] == []
