@@ -181,15 +181,12 @@ class FilmRepo:
         if kind == "character_ref":
             return layout.character_file(root, ident), {"id": ident, "name": name, **meta}
         if kind in ("audio", "image", "text", "video"):
-            data = {
-                "id": ident,
-                "type": kind,
-                "name": name,
-                **meta,
-                "url": url,
-                "duration": duration,
-            }
-            return layout.asset_file(root, ident), {k: v for k, v in data.items() if v is not None}
+            data = {"id": ident, "type": kind, "name": name, **meta}
+            if url is not None:
+                data["url"] = url
+            if duration is not None:
+                data["duration"] = duration
+            return layout.asset_file(root, ident), data
         if kind == "film":
             hint = "use update_asset(repo.film_id, ...)"
             raise FilmfsError("this film exists already", hint=hint)
