@@ -107,10 +107,9 @@ def _video_block(repo: FilmRepo, asset_id: str) -> dict[str, Any]:
         node = repo._node(asset_id, "video")
         block = {**node.metadata, "duration": node.duration, "url": node.url}
     else:
-        block = {**video.metadata, "duration": video.duration, "url": video.url}
-        block["duration"] = (
-            block["duration"] if video.duration is not None else (video.metadata.get("duration"))
-        )
+        # The duration= and url= arguments win; metadata may carry them too.
+        columns = {"duration": video.duration, "url": video.url}
+        block = {**video.metadata, **{k: v for k, v in columns.items() if v is not None}}
     block = {k: v for k, v in block.items() if v is not None and k not in ("id", "description")}
     missing = [f for f in VIDEO_FIELDS if f not in block]
     if missing:
