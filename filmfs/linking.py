@@ -172,6 +172,8 @@ def update(
     url: str | None,
     duration: float | None,
 ) -> None:
+    if not node.source:
+        raise FilmfsError(f"{node.name} is only known as a derived_from source; no file holds it")
     if node.type == "video" and not node.source.startswith(layout.ASSETS_DIR + "/"):
         path, field = _holder(repo, node)
         block = {**editing.current(path)[field], **changes}
