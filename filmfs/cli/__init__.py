@@ -57,10 +57,35 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from filmfs.cli import add_take, assemble, export, generate, init, select, validate
+    from filmfs.cli import (
+        add_take,
+        assemble,
+        export,
+        export_sql,
+        generate,
+        graph,
+        init,
+        queries,
+        select,
+        status,
+        validate,
+    )
 
-    for module in (add_take, assemble, export, generate, init, select, validate):
+    for module in (
+        add_take,
+        assemble,
+        export,
+        export_sql,
+        generate,
+        graph,
+        init,
+        select,
+        status,
+        validate,
+    ):
         cli.add_command(module.command)
+    for command in (queries.tree_command, queries.show_command, queries.query_group):
+        cli.add_command(command)
 
 
 _register()
