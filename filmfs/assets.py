@@ -198,6 +198,10 @@ class _Builder:
         self.videos[video.sha256] = self.graph.add(node)
         if video.derived_from:
             self.pending_derived.append((node.id, video.derived_from))
+        for conformed, source in video.conformed.items():
+            # A take re-encoded to the film's format for this cut: derived_from its source.
+            target = self.videos.get(conformed) or self.stub_video(conformed)
+            self.pending_derived.append((target, (source,)))
         return node.id
 
     def stub_video(self, sha: str) -> str:

@@ -94,6 +94,15 @@ def test_a_take_in_another_format_is_conformed_once(film: Path, tmp_path: Path) 
     assert final is not None
     source = Project.load(film).shots["01B"].selected_take.video.sha256  # type: ignore[union-attr]
     assert list(final.conformed.values()) == [source]
+    conformed = next(iter(final.conformed))
+    assert conformed in final.derived_from and source not in final.derived_from
+    # The lineage is in the graph: cut -> conformed copy -> the take's video.
+    from filmfs.graph import build
+
+    graph = build(Project.load(film))
+    copy = graph.find("video", conformed)
+    assert copy is not None
+    assert [n.key for n in graph.children(copy.id, "derived_from")] == [source]
     second = runner.invoke(cli, ["assemble", "--no-commit", "-C", str(film)])
     assert "encoded this run: nothing" in second.output
     assert probe(film / "cut.mp4").duration == pytest.approx(

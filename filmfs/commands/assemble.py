@@ -128,6 +128,8 @@ def assemble_film(
         info = probe(tmp)
         stored = store.put_file(tmp, move=True)
     out = output or project.root / DEFAULT_OUTPUT
+    # The cut is made from the conformed copies where a take had to be re-encoded.
+    conformed_for = {source: conformed for conformed, source in made.derived.items()}
     _publish_copy(stored.path, out)
     video = VideoRef(
         sha256=stored.sha256,
@@ -139,7 +141,7 @@ def assemble_film(
         codec=info.codec,
         format=info.format,
         has_audio=info.has_audio,
-        derived_from=tuple(dict.fromkeys(c.sha256 for c in clips)),
+        derived_from=tuple(dict.fromkeys(conformed_for.get(c.sha256, c.sha256) for c in clips)),
         conformed=dict(made.derived),
     )
     update(film.path, {"final_edit": video.as_data()})
