@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
-from referencing import Registry, Resource
 
 from filmfs.manifests.loader import Document, JsonPath
 from filmfs.report import Problem
@@ -53,14 +52,35 @@ def _schemas() -> dict[str, dict[str, Any]]:
     }
 
 
+def _inline(node: Any, schemas: dict[str, dict[str, Any]], home: str) -> Any:
+    """``node`` with every ``$ref`` replaced by a copy of what it points at.
+
+    The schemas have no recursive references, so they can be flattened once; validating
+    then never goes through the reference resolver, which was a third of validation time.
+    """
+    if isinstance(node, list):
+        return [_inline(item, schemas, home) for item in node]
+    if not isinstance(node, dict):
+        return node
+    ref = node.get("$ref")
+    if isinstance(ref, str):
+        document, _, pointer = ref.partition("#")
+        kind = document.removesuffix(".schema.json") if document else home
+        target: Any = schemas[kind]
+        for part in pointer.strip("/").split("/") if pointer.strip("/") else []:
+            target = target[part]
+        merged = {**target, **{k: v for k, v in node.items() if k != "$ref"}}
+        return _inline(merged, schemas, kind)
+    return {key: _inline(value, schemas, home) for key, value in node.items()}
+
+
 @functools.cache
 def validator(kind: str) -> jsonschema.protocols.Validator:
     schemas = _schemas()
-    registry: Registry[Any] = Registry().with_resources(
-        (schema["$id"], Resource.from_contents(schema)) for schema in schemas.values()
-    )
+    flat = _inline({k: v for k, v in schemas[kind].items() if k != "$defs"}, schemas, kind)
     cls = jsonschema.validators.validator_for(schemas[kind])
-    return cls(schemas[kind], registry=registry)
+    cls.check_schema(schemas[kind])
+    return cls(flat)
 
 
 def field_name(path: JsonPath) -> str:
