@@ -10,6 +10,7 @@ from filmfs import layout, vcs
 from filmfs.errors import FilmfsError
 from filmfs.manifests import schema
 from filmfs.manifests.writer import atomic_write_text, write_new
+from filmfs.model import number
 
 GITIGNORE = """\
 # filmfs: media lives in the content-addressed store, never in Git.
@@ -56,7 +57,7 @@ def init(
         "title": title,
         "synopsis": "",
         "status": "development",
-        "format": {"width": width, "height": height, "fps": int(fps) if fps.is_integer() else fps},
+        "format": {"width": width, "height": height, "fps": number(fps)},
         "defaults": {"provider": "testcard"},
     }
     write_new(film_path, film, root=root, kind="film")

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import difflib
 import functools
+import importlib.util
 import json
 import re
 from collections.abc import Iterator
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -37,10 +37,14 @@ _TYPE_WORDS = {
 
 def schema_dir() -> Path:
     """Directory holding the *.schema.json files (installed package or source checkout)."""
+    # filmfs.schemas is a namespace package (plain JSON files, no __init__.py).
     try:
-        return Path(str(resources.files("filmfs.schemas")))
+        spec = importlib.util.find_spec("filmfs.schemas")
     except ModuleNotFoundError:
-        return Path(__file__).resolve().parents[2] / "schemas"
+        spec = None
+    if spec is not None and spec.submodule_search_locations:
+        return Path(next(iter(spec.submodule_search_locations)))
+    return Path(__file__).resolve().parents[2] / "schemas"
 
 
 @functools.cache
