@@ -57,10 +57,12 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from filmfs.cli import add_take, generate, init, select, validate
+    from filmfs.cli import add_take, generate, init, media, push, remote, select, validate
 
-    for module in (add_take, generate, init, select, validate):
+    for module in (add_take, generate, init, media, remote, select, validate):
         cli.add_command(module.command)
+    for verb in (push.push_command, push.pull_command, push.fetch_command):
+        cli.add_command(verb)
 
 
 _register()
