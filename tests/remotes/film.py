@@ -26,7 +26,10 @@ def store(root: Path) -> MediaStore:
 def git(root: Path, *args: str) -> str:
     return subprocess.run(
         ["git", "-c", "user.name=t", "-c", "user.email=t@t", *args],
-        cwd=root, check=True, capture_output=True, text=True,
+        cwd=root,
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout
 
 
@@ -53,18 +56,26 @@ def write_take(root: Path, shot: str, attempt: int, data: bytes, *, keep: bool =
         "attempt_number": attempt,
         "selected": attempt == 1,
         "generation_params": {"provider": "testcard", "seed": attempt},
-        "video": {"sha256": digest, "size": len(data), "duration": 1, "width": 64,
-                  "height": 64, "fps": 24, "codec": "h264", "format": "mp4"},
+        "video": {
+            "sha256": digest,
+            "size": len(data),
+            "duration": 1,
+            "width": 64,
+            "height": 64,
+            "fps": 24,
+            "codec": "h264",
+            "format": "mp4",
+        },
     }
     write_new(layout.take_file(root, shot, attempt), take, root=root, kind="take")
     return digest
 
 
-def write_asset(root: Path, asset_id: str, data: bytes, *, url: str | None = None,
-                keep: bool = True) -> str:
+def write_asset(
+    root: Path, asset_id: str, data: bytes, *, url: str | None = None, keep: bool = True
+) -> str:
     digest = put(root, data) if keep else sha(data)
-    asset = {"id": asset_id, "type": "audio", "name": asset_id, "sha256": digest,
-             "size": len(data)}
+    asset = {"id": asset_id, "type": "audio", "name": asset_id, "sha256": digest, "size": len(data)}
     if url:
         asset["url"] = url
     write_new(layout.asset_file(root, asset_id), asset, root=root, kind="asset")
@@ -75,8 +86,12 @@ def make_film(tmp: Path, name: str = "film") -> Path:
     """`filmfs init`, one scene and shot 01A with two takes, committed."""
     root = tmp / name
     init(root, title="Tiny", fps=24.0)  # int fps trips init on Python 3.11
-    write_new(layout.scene_file(root, 1), {"scene_number": 1, "setting": "a kitchen"},
-              root=root, kind="scene")
+    write_new(
+        layout.scene_file(root, 1),
+        {"scene_number": 1, "setting": "a kitchen"},
+        root=root,
+        kind="scene",
+    )
     shot = {"shot_number": "01A", "scene": 1, "duration_target": 2, "prompt": "a kettle"}
     write_new(layout.shot_file(root, "01A"), shot, root=root, kind="shot")
     write_take(root, "01A", 1, b"take one " * 1000)

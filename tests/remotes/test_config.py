@@ -18,8 +18,10 @@ def test_add_list_remove(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     shared = yaml.safe_load((root / ".filmfs" / "config.yaml").read_text())
     assert shared == {
-        "remotes": {"origin": {"url": str(tmp_path / "store")},
-                    "mirror": {"url": "file:///srv/mirror"}},
+        "remotes": {
+            "origin": {"url": str(tmp_path / "store")},
+            "mirror": {"url": "file:///srv/mirror"},
+        },
         "default_remote": "origin",
     }
     listed = run("remote", "list", "--json", "-C", str(root))
@@ -55,7 +57,9 @@ def test_local_config_overrides_and_stays_out_of_git(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     result = run("remote", "modify", "s3", "anon", "false", "--local", "-C", str(root))
     assert result.exit_code == 0, result.output
-    assert run("remote", "add", "s3", "/mnt/mirror", "--local", "-f", "-C", str(root)).exit_code == 0
+    assert (
+        run("remote", "add", "s3", "/mnt/mirror", "--local", "-f", "-C", str(root)).exit_code == 0
+    )
     spec = load_config(root).remote(None)
     assert spec.url == "/mnt/mirror"
     assert dict(spec.options) == {"profile": "work", "anon": False}

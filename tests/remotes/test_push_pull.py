@@ -14,7 +14,14 @@ from filmfs.commands.push import push
 from filmfs.project import Project
 from tests.conftest import REPO
 from tests.remotes.film import (
-    commit_all, git, make_film, run, sha, store, write_asset, write_take,
+    commit_all,
+    git,
+    make_film,
+    run,
+    sha,
+    store,
+    write_asset,
+    write_take,
 )
 
 
@@ -46,15 +53,21 @@ def test_round_trip_between_two_clones(shared: tuple[Path, Path], tmp_path: Path
     root, remote = shared
     takes = [o.sha256 for o in store(root).iter_objects()]
     before = status(root)
-    assert before["counts"] == {"ok": 0, "not pushed": 2, "missing locally": 0,
-                                "missing everywhere": 0}
+    assert before["counts"] == {
+        "ok": 0,
+        "not pushed": 2,
+        "missing locally": 0,
+        "missing everywhere": 0,
+    }
     pushed = run("push", "--json", "-j", "3", "-C", str(root))
     assert pushed.exit_code == 0, pushed.output
     report = json.loads(pushed.output)
     assert sorted(report["transferred"]) == sorted(takes)
     assert report["bytes"] == 9 * 1000 + 9 * 2000
     for digest in takes:
-        assert remote_object(remote, digest).read_bytes() == store(root).path_of(digest).read_bytes()
+        assert (
+            remote_object(remote, digest).read_bytes() == store(root).path_of(digest).read_bytes()
+        )
     assert not list((remote / "tmp").iterdir())  # every upload was renamed into place
     assert status(root)["counts"]["ok"] == 2
 
@@ -168,8 +181,7 @@ def test_asset_pulled_from_its_file_url(tmp_path: Path) -> None:
 def test_asset_pulled_from_its_http_url(tmp_path: Path, httpserver: HTTPServer) -> None:
     root = make_film(tmp_path)
     httpserver.expect_request("/song.mp3").respond_with_data(b"do re mi")
-    digest = write_asset(root, "song", b"do re mi", url=httpserver.url_for("/song.mp3"),
-                         keep=False)
+    digest = write_asset(root, "song", b"do re mi", url=httpserver.url_for("/song.mp3"), keep=False)
     result = run("fetch", "-C", str(root))
     assert result.exit_code == 0, result.output
     assert "1 object(s) fetched, 8 B" in result.output
@@ -177,7 +189,7 @@ def test_asset_pulled_from_its_http_url(tmp_path: Path, httpserver: HTTPServer) 
 
 
 def test_many_objects_concurrently(shared: tuple[Path, Path], tmp_path: Path) -> None:
-    root, remote = shared
+    root, _ = shared
     made = [write_take(root, "01A", n, f"take {n}".encode() * 500) for n in range(3, 33)]
     commit_all(root, "many takes")
     assert len(push(Project.load(root), jobs=8).transferred) == 32
@@ -188,14 +200,25 @@ def test_many_objects_concurrently(shared: tuple[Path, Path], tmp_path: Path) ->
 
 
 def test_push_and_pull_in_a_real_process(shared: tuple[Path, Path], tmp_path: Path) -> None:
-    root, remote = shared
+    root, _ = shared
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    done = subprocess.run([sys.executable, "-m", "filmfs", "push", "-C", str(root)],
-                          capture_output=True, text=True, env=env, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "filmfs", "push", "-C", str(root)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     assert "2 object(s) pushed (origin)" in done.stdout
     other = clone(root, tmp_path)
-    done = subprocess.run([sys.executable, "-m", "filmfs", "pull"], cwd=other,
-                          capture_output=True, text=True, env=env, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "filmfs", "pull"],
+        cwd=other,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     assert "2 object(s) fetched (origin)" in done.stdout
