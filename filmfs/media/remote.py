@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlparse
 
 import fsspec
 
@@ -50,7 +51,12 @@ class CorruptObject(StoreError):
 
 
 def resolve_url(url: str, root: Path) -> str:
-    """A plain relative path is relative to the film's directory, as DVC's are to its config."""
+    """A plain relative path is relative to the film's directory, as DVC's are to its config.
+
+    A ``file://`` URL becomes its path: fsspec would keep percent-escapes (``%20``) literally.
+    """
+    if url.startswith("file://"):
+        return unquote(urlparse(url).path)
     if "://" in url or os.path.isabs(url):
         return url
     return str((root / url).resolve())

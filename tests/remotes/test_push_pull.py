@@ -222,3 +222,16 @@ def test_push_and_pull_in_a_real_process(shared: tuple[Path, Path], tmp_path: Pa
     )
     assert done.returncode == 0, done.stderr
     assert "2 object(s) fetched (origin)" in done.stdout
+
+
+def test_file_url_remote(tmp_path: Path) -> None:
+    root = make_film(tmp_path)
+    remote = tmp_path / "by url"
+    url = remote.as_uri()
+    assert url.startswith("file:///")
+    assert run("remote", "add", "u", url, "-d", "-C", str(root)).exit_code == 0
+    commit_all(root, "remote")
+    assert len(push(Project.load(root)).transferred) == 2
+    assert remote_object(remote, sha(b"take one " * 1000)).is_file()
+    other = clone(root, tmp_path)
+    assert len(pull(Project.load(other), remote="u").transferred) == 2
