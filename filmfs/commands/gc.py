@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from filmfs import layout
-from filmfs.media.refs import history_references, workspace_references
+from filmfs import layout, vcs
+from filmfs.errors import FilmfsError
+from filmfs.media.refs import history_references, tree_references
 from filmfs.media.store import MediaStore, is_sha256
 from filmfs.project import Project
 
@@ -34,8 +35,13 @@ class GcResult:
 
 
 def referenced(project: Project, scope: Scope) -> set[str]:
-    keep = {ref.sha256 for ref in workspace_references(project)}
+    keep = {ref.sha256 for ref in tree_references(project.root)}
     if scope == "all-commits":
+        if vcs.find_toplevel(project.root) is None:
+            raise FilmfsError(
+                f"{project.root} is not in a Git repository: there are no commits to scan",
+                hint="use --scope workspace",
+            )
         keep |= {ref.sha256 for ref in history_references(project)}
     return keep
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from filmfs import vcs
-from filmfs.errors import ManifestError
-from filmfs.manifests.loader import parse
+from filmfs.errors import FilmfsError, ManifestError
+from filmfs.manifests.loader import load, parse
 from filmfs.media.store import is_sha256
 from filmfs.project import Project
 
@@ -62,6 +63,29 @@ def workspace_references(project: Project) -> list[Reference]:
     found: list[Reference] = []
     for path, document in project.documents.items():
         found.extend(document_references(path.relative_to(project.root).as_posix(), document.data))
+    return found
+
+
+def tree_references(root: Path) -> list[Reference]:
+    """References of every YAML file under ``root`` (hidden folders aside), for deletion.
+
+    Wider than :func:`workspace_references`: a manifest in an unexpected place still
+    protects its media, and one that does not parse stops the caller instead of letting
+    its media look unreferenced.
+    """
+    found: list[Reference] = []
+    for path in sorted(root.rglob("*.y*ml")):
+        rel = path.relative_to(root)
+        if any(part.startswith(".") for part in rel.parts) or not path.is_file():
+            continue
+        try:
+            data = load(path, rel.as_posix()).data
+        except ManifestError as exc:
+            raise FilmfsError(
+                f"{exc}: cannot tell which media it references; nothing was deleted",
+                hint="fix the file (see `filmfs validate`), then run gc again",
+            ) from None
+        found.extend(document_references(rel.as_posix(), data))
     return found
 
 

@@ -124,7 +124,13 @@ class Remote:
             try:
                 self.fs.put_file(str(local), tmp)
                 self.fs.makedirs(posixpath.dirname(final), exist_ok=True)
-                self.fs.mv(tmp, final)
+                try:
+                    self.fs.mv(tmp, final)
+                except OSError:
+                    # SFTP's rename refuses an existing target: a concurrent push won.
+                    if not self.fs.exists(final):
+                        raise
+                    self.fs.rm_file(tmp)
             except BaseException:
                 if self.fs.exists(tmp):
                     self.fs.rm_file(tmp)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import time
 from pathlib import Path
 
@@ -109,3 +110,30 @@ def test_fsck_quarantines_a_corrupt_object(tmp_path: Path) -> None:
     assert status["counts"]["missing everywhere"] == 1
     assert run("media", "fsck", "-C", str(root)).exit_code == 0
     assert "quarantine" not in git(root, "status", "--porcelain", "--untracked-files=all")
+
+
+def test_gc_refuses_when_a_manifest_does_not_parse(tmp_path: Path) -> None:
+    root = make_film(tmp_path)
+    orphan = put(root, b"orphan")
+    take = root / "shots" / "01A" / "takes" / "002.yaml"
+    take.write_text(take.read_text() + "  oops: [unclosed\n")
+    result = run("media", "gc", "-C", str(root))
+    assert result.exit_code == 1
+    assert "shots/01A/takes/002.yaml" in result.output and "nothing was deleted" in result.output
+    assert objects(root) == {orphan, TAKE_ONE, TAKE_TWO}
+
+
+def test_gc_keeps_media_of_a_manifest_in_an_odd_place(tmp_path: Path) -> None:
+    root = make_film(tmp_path)
+    kept = put(root, b"kept by a stray manifest")
+    (root / "notes").mkdir()
+    (root / "notes" / "extra.yaml").write_text(f"clip:\n  sha256: {kept}\n")
+    assert gc(Project.load(root)).removed == []
+
+
+def test_all_commits_needs_a_repository(tmp_path: Path) -> None:
+    root = make_film(tmp_path)
+    shutil.rmtree(root / ".git")
+    result = run("media", "gc", "--scope", "all-commits", "-C", str(root))
+    assert result.exit_code == 1
+    assert "not in a Git repository" in result.output
