@@ -235,3 +235,34 @@ def test_file_url_remote(tmp_path: Path) -> None:
     assert remote_object(remote, sha(b"take one " * 1000)).is_file()
     other = clone(root, tmp_path)
     assert len(pull(Project.load(other), remote="u").transferred) == 2
+
+
+@pytest.mark.parametrize("renames", [True, False], ids=["rename", "object-store"])
+def test_other_fsspec_filesystem(tmp_path: Path, monkeypatch, renames: bool) -> None:  # type: ignore[no-untyped-def]
+    # fsspec's in-memory filesystem stands in for a non-local backend; with renames off,
+    # uploads take the object-store path (direct writes, no temp key).
+    import fsspec
+
+    from filmfs.media import remote as remote_module
+
+    root = make_film(tmp_path)
+    url = f"memory://filmfs-test-{tmp_path.name}-{renames}"
+    assert run("remote", "add", "mem", url, "-d", "-C", str(root)).exit_code == 0
+    commit_all(root, "remote")
+    real_init = remote_module.Remote.__init__
+
+    def init(self, spec, root):  # type: ignore[no-untyped-def]
+        real_init(self, spec, root)
+        self.renames = renames
+
+    monkeypatch.setattr(remote_module.Remote, "__init__", init)
+    assert len(push(Project.load(root)).transferred) == 2
+    fs = fsspec.filesystem("memory")
+    base = url.removeprefix("memory://")
+    names = sorted(p.rsplit("/", 2)[-2] + p.rsplit("/", 1)[-1] for p in fs.find(base))
+    assert names == sorted(o.sha256 for o in store(root).iter_objects())
+    other = clone(root, tmp_path)
+    assert status(other)["counts"]["missing locally"] == 2
+    assert len(pull(Project.load(other)).transferred) == 2
+    assert status(other)["counts"]["ok"] == 2
+    fs.rm(base, recursive=True)
