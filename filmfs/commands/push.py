@@ -22,8 +22,8 @@ def push(
     all_objects: bool = False,
     jobs: int = 4,
 ) -> Transfer:
-    """Upload what the remote lacks: objects of the working tree's manifests, plus those of
-    every commit (``all_commits``) or every object in the local store (``all_objects``).
+    """Upload what the remote lacks: objects of the working tree's manifests, plus the local
+    ones any commit references (``all_commits``) or every local object (``all_objects``).
 
     Each object is re-hashed before it leaves, so a corrupt local copy never reaches the
     remote. Idempotent: a second run transfers nothing.
@@ -33,7 +33,9 @@ def push(
     store = MediaStore(layout.state_dir(project.root))
     wanted = list(transferable(workspace_references(project)))
     if all_commits:
-        wanted += transferable(history_references(project))
+        # Only what this store holds: an object an old commit named but nobody kept is not
+        # this push's failure.
+        wanted += [sha for sha in transferable(history_references(project)) if store.has(sha)]
     if all_objects:
         wanted += [obj.sha256 for obj in store.iter_objects()]
     wanted = list(dict.fromkeys(wanted))

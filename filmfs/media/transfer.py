@@ -45,13 +45,18 @@ def run_all(
 
     A FilmfsError fails one item, not the run; anything else is a bug and propagates.
     """
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+    pool = ThreadPoolExecutor(max_workers=max(1, jobs))
+    try:
         futures = {pool.submit(work, item): item for item in items}
         for future in as_completed(futures):
             try:
                 yield futures[future], future.result()
             except FilmfsError as exc:
                 yield futures[future], exc
+    finally:
+        # On Ctrl-C (or an error) drop the queued transfers; running ones finish, and every
+        # transfer publishes by rename, so none is left half-done.
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def fetch_url(
