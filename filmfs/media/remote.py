@@ -21,6 +21,7 @@ from typing import Any
 from urllib.parse import unquote, urlparse
 
 import fsspec
+from fsspec.implementations.local import LocalFileSystem
 
 from filmfs.config import RemoteSpec
 from filmfs.errors import FilmfsError, StoreError
@@ -68,7 +69,7 @@ def _translated(name: str, what: str) -> Iterator[None]:
         yield
     except FilmfsError:
         raise
-    except (OSError, ValueError, RuntimeError) as exc:
+    except Exception as exc:  # the fsspec backends raise their own (botocore, asyncssh, ...)
         raise RemoteError(f"remote {name!r}: {what}: {type(exc).__name__}: {exc}") from None
 
 
@@ -123,6 +124,8 @@ class Remote:
             self.fs.makedirs(posixpath.dirname(tmp), exist_ok=True)
             try:
                 self.fs.put_file(str(local), tmp)
+                if isinstance(self.fs, LocalFileSystem):
+                    _fsync(tmp)  # the rename below must not publish bytes still in cache
                 self.fs.makedirs(posixpath.dirname(final), exist_ok=True)
                 try:
                     self.fs.mv(tmp, final)
@@ -145,6 +148,14 @@ class Remote:
             return receive(
                 iter(lambda: source.read(CHUNK), b""), sha256, store, origin=f"remote {self.name!r}"
             )
+
+
+def _fsync(path: str) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def receive(
