@@ -273,3 +273,15 @@ def test_other_fsspec_filesystem(tmp_path: Path, monkeypatch, renames: bool) -> 
     assert len(pull(Project.load(other)).transferred) == 2
     assert status(other)["counts"]["ok"] == 2
     fs.rm(base, recursive=True)
+
+
+def test_unwritable_remote_fails_each_object_with_a_reason(tmp_path: Path) -> None:
+    root = make_film(tmp_path)
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    assert run("remote", "add", "bad", str(blocker), "-d", "-C", str(root)).exit_code == 0
+    result = run("push", "-C", str(root))
+    assert result.exit_code == 1
+    assert "2 object(s) failed to transfer" in result.output
+    assert "remote 'bad': uploading" in result.output
+    assert "internal error" not in result.output
