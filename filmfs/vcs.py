@@ -12,6 +12,8 @@ from filmfs.errors import FilmfsError, ToolError
 if TYPE_CHECKING:
     import git
 
+MAX_BLOB = 1_000_000  # as the manifest reader: bigger files are not manifests
+
 
 @contextmanager
 def _translated(what: str) -> Iterator[None]:
@@ -90,3 +92,49 @@ def _has_identity(repo: git.Repo) -> bool:
         )
     except Exception:
         return False
+
+
+def iter_history_files(root: Path, *, suffix: str) -> Iterator[tuple[str, str]]:
+    """(path relative to ``root``, text) of every distinct version of every ``suffix`` file
+    below ``root`` in every commit reachable from any ref (branches, tags, stashes) of its
+    repository. Hidden folders (``.filmfs/``) are skipped. Nothing when not in a repository.
+    """
+    import git
+
+    top = find_toplevel(root)
+    if top is None:
+        return
+    with _translated("reading history"):
+        repo = git.Repo(top)
+        try:
+            revs = repo.git.rev_list("--all").split()
+        except git.GitCommandError:
+            return  # no commits yet
+        prefix = Path(root).resolve().relative_to(top.resolve()).as_posix()
+        seen: set[str] = set()
+        for rev in revs:
+            tree = repo.commit(rev).tree
+            if prefix != ".":
+                try:
+                    tree = tree / prefix
+                except KeyError:
+                    continue
+            yield from _walk(tree, "", suffix, seen)
+
+
+def _walk(tree: git.Tree, at: str, suffix: str, seen: set[str]) -> Iterator[tuple[str, str]]:
+    # Trees and blobs are content-addressed: one already seen holds nothing new.
+    if tree.hexsha in seen:
+        return
+    seen.add(tree.hexsha)
+    for sub in tree.trees:
+        if not sub.name.startswith("."):
+            yield from _walk(sub, f"{at}{sub.name}/", suffix, seen)
+    for blob in tree.blobs:
+        if blob.name.endswith(suffix) and blob.hexsha not in seen and blob.size <= MAX_BLOB:
+            seen.add(blob.hexsha)
+            try:
+                text = blob.data_stream.read().decode("utf-8")
+            except UnicodeDecodeError:
+                continue
+            yield f"{at}{blob.name}", text

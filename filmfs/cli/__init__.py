@@ -56,36 +56,32 @@ def cli() -> None:
     """
 
 
-def _register() -> None:
-    from filmfs.cli import (
-        add_take,
-        assemble,
-        export,
-        export_sql,
-        generate,
-        graph,
-        init,
-        queries,
-        select,
-        status,
-        validate,
-    )
+# Each module's click commands, in the order `filmfs --help` lists them (alphabetical).
+COMMANDS = {
+    "add_take": ["command"],
+    "assemble": ["command"],
+    "export": ["command"],
+    "export_sql": ["command"],
+    "generate": ["command"],
+    "graph": ["command"],
+    "init": ["command"],
+    "media": ["command"],
+    "push": ["push_command", "pull_command", "fetch_command"],
+    "queries": ["tree_command", "show_command", "query_group"],
+    "remote": ["command"],
+    "select": ["command"],
+    "status": ["command"],
+    "validate": ["command"],
+}
 
-    for module in (
-        add_take,
-        assemble,
-        export,
-        export_sql,
-        generate,
-        graph,
-        init,
-        select,
-        status,
-        validate,
-    ):
-        cli.add_command(module.command)
-    for command in (queries.tree_command, queries.show_command, queries.query_group):
-        cli.add_command(command)
+
+def _register() -> None:
+    import importlib
+
+    for module_name, attributes in COMMANDS.items():
+        module = importlib.import_module(f"filmfs.cli.{module_name}")
+        for attribute in attributes:
+            cli.add_command(getattr(module, attribute))
 
 
 _register()

@@ -1,0 +1,94 @@
+"""`filmfs push` and `filmfs pull` / `filmfs fetch`."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from pathlib import Path
+
+import click
+
+from filmfs.cli.options import film_option
+from filmfs.cli.sizes import human_size
+from filmfs.commands.pull import pull
+from filmfs.commands.push import push
+from filmfs.errors import FilmfsError
+from filmfs.media.transfer import Transfer
+from filmfs.project import Project
+
+remote_option = click.option(
+    "-r", "--remote", help="The remote's name (default: the default remote)."
+)
+jobs_option = click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(1, 64),
+    default=4,
+    show_default=True,
+    help="Objects transferred at once.",
+)
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+
+
+def report(result: Transfer, *, verb: str, as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps({**asdict(result), "ok": result.ok}, indent=2))
+    else:
+        where = f" ({result.remote})" if result.remote else ""
+        click.echo(
+            f"{len(result.transferred)} object(s) {verb}{where}, {human_size(result.bytes)} "
+            f"in {result.elapsed:.1f} s; {result.up_to_date} already up to date"
+        )
+        for sha in result.unavailable:
+            click.secho(f"  {sha[:12]}: not available anywhere", fg="yellow", err=True)
+        for sha, why in result.failed.items():
+            click.secho(f"  {sha[:12]}: FAILED: {why}", fg="red", err=True)
+    if result.failed:
+        raise FilmfsError(f"{len(result.failed)} object(s) failed to transfer")
+    if result.unavailable:
+        raise FilmfsError(
+            f"{len(result.unavailable)} referenced object(s) are not available",
+            hint="push them from a clone that has them, or regenerate those takes",
+        )
+
+
+@click.command("push")
+@remote_option
+@click.option("--all-commits", is_flag=True, help="Also objects referenced by any commit.")
+@click.option("--all", "all_objects", is_flag=True, help="Every object in the local store.")
+@jobs_option
+@json_option
+@film_option
+def push_command(
+    remote: str | None,
+    all_commits: bool,
+    all_objects: bool,
+    jobs: int,
+    as_json: bool,
+    root: Path,
+) -> None:
+    """Upload the media the manifests reference to a remote that lacks it."""
+    result = push(
+        Project.load(root),
+        remote=remote,
+        all_commits=all_commits,
+        all_objects=all_objects,
+        jobs=jobs,
+    )
+    report(result, verb="pushed", as_json=as_json)
+
+
+def _pull(remote: str | None, jobs: int, as_json: bool, root: Path) -> None:
+    report(pull(Project.load(root), remote=remote, jobs=jobs), verb="fetched", as_json=as_json)
+
+
+_pull_help = (
+    "Download the media the manifests reference and the local store lacks.\n\n"
+    "From the remote, or from an asset's url; every object's sha256 is checked on the way in."
+)
+pull_command = click.command("pull", help=_pull_help)(
+    remote_option(jobs_option(json_option(film_option(_pull))))
+)
+fetch_command = click.command("fetch", help="The same as `filmfs pull`.")(
+    remote_option(jobs_option(json_option(film_option(_pull))))
+)

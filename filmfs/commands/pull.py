@@ -1,0 +1,68 @@
+"""`filmfs pull` (alias `fetch`): bring the objects the manifests reference into the local store.
+
+Sources, in order: the remote, then the ``url`` a manifest gives next to the sha256 (an asset
+kept on the web or in the film's folder). Every byte is hashed on the way in; an object whose
+bytes do not match is refused, never stored.
+"""
+
+from __future__ import annotations
+
+import time
+
+from filmfs import layout
+from filmfs.config import load_config
+from filmfs.errors import FilmfsError
+from filmfs.media.refs import Reference, transferable, workspace_references
+from filmfs.media.remote import Remote, RemoteError
+from filmfs.media.store import MediaStore
+from filmfs.media.transfer import Transfer, fetch_url, run_all
+from filmfs.project import Project
+
+
+def source_remote(project: Project, name: str | None) -> Remote | None:
+    """The remote to read from; None when none is named and none is configured."""
+    config = load_config(project.root)
+    if name is None and not config.remotes:
+        return None
+    return Remote(config.remote(name), project.root)
+
+
+def pull(project: Project, *, remote: str | None = None, jobs: int = 4) -> Transfer:
+    """Fetch every referenced object missing locally. Idempotent."""
+    started = time.monotonic()
+    source = source_remote(project, remote)
+    store = MediaStore(layout.state_dir(project.root))
+    references = transferable(workspace_references(project))
+    on_remote = source.list_objects() if source else {}
+    result = Transfer(remote=source.name if source else None)
+    todo: dict[str, list[Reference]] = {}
+    for sha, refs in references.items():
+        if store.has(sha):
+            result.up_to_date += 1
+        elif sha in on_remote or any(ref.url for ref in refs):
+            todo[sha] = refs
+        else:
+            result.unavailable.append(sha)
+
+    def fetch(sha: str) -> int:
+        errors: list[str] = []
+        if source and sha in on_remote:
+            try:
+                return source.download(sha, store).size
+            except FilmfsError as exc:
+                errors.append(str(exc))
+        for url in dict.fromkeys(ref.url for ref in todo[sha] if ref.url):
+            try:
+                return fetch_url(url, sha, store, root=project.root).size
+            except FilmfsError as exc:
+                errors.append(str(exc))
+        raise RemoteError("; ".join(errors))
+
+    for sha, outcome in run_all(todo, fetch, jobs=jobs):
+        if isinstance(outcome, int):
+            result.transferred.append(sha)
+            result.bytes += outcome
+        else:
+            result.failed[sha] = str(outcome)
+    result.elapsed = time.monotonic() - started
+    return result
