@@ -58,8 +58,9 @@ def cli() -> None:
 
 def _register() -> None:
     from filmfs.cli import add_take, generate, init, select, validate
+    from filmfs.cli import review as review_cli
 
-    for module in (add_take, generate, init, select, validate):
+    for module in (add_take, generate, init, select, validate, review_cli):
         cli.add_command(module.command)
 
 
