@@ -80,6 +80,7 @@ class Browser:
         self._next_id = 0
         self.events: list[dict[str, Any]] = []
         self.session: str | None = None
+        self.target: str | None = None
         self.width, self.height = width, height
 
     # --- protocol ------------------------------------------------------------------------
@@ -132,6 +133,8 @@ class Browser:
             session=False,
         )
         self.session = attached["sessionId"]
+        self.target = target["targetId"]
+        self.events.clear()
         self.send("Page.enable")
         self.send("Runtime.enable")
         self.send(
@@ -191,6 +194,12 @@ class Browser:
             for e in self.events
             if e.get("method") == "Runtime.exceptionThrown"
         ]
+
+    def close_page(self) -> None:
+        """Close the tab :meth:`open` made; the browser keeps running for the next page."""
+        if self.target:
+            self.send("Target.closeTarget", {"targetId": self.target}, session=False)
+        self.session = self.target = None
 
     def close(self) -> None:
         with contextlib.suppress(BrowserError, OSError):
