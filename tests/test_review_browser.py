@@ -152,12 +152,18 @@ def test_keyboard_moves_between_shots_and_takes(browser: Browser, page: tuple[Pa
 def test_missing_media_shows_the_pull_hint(browser: Browser) -> None:
     browser.eval("document.querySelector('.shot-item[data-shot=\"02C\"] button').click()")
     assert browser.eval("document.body.dataset.currentShot") == "02C"
-    assert browser.eval(VIEWER + ".hidden") is True
-    box = browser.eval(CURRENT + ".querySelector('.viewer-missing')")
-    assert box is not None
-    text = browser.eval(CURRENT + ".querySelector('.viewer-missing').innerText")
+    # What is seen, not just the hidden property: CSS must not show a hidden element.
+    assert browser.eval(VIEWER + ".checkVisibility()") is False
+    box = CURRENT + ".querySelector('.viewer-missing')"
+    assert browser.eval(box + ".checkVisibility()") is True
+    text = browser.eval(box + ".innerText")
     assert "Media not in the local store" in text and "filmfs pull" in text
-    assert browser.eval(CURRENT + ".querySelector('.viewer-missing').hidden") is False
+    card = CURRENT + ".querySelector('.take-card .missing')"
+    assert "filmfs pull" in browser.eval(card + ".innerText")
+    # A shot with a video shows the player and hides the placeholder.
+    browser.key("ArrowLeft", "ArrowLeft", 37)
+    assert browser.eval(VIEWER + ".checkVisibility()") is True
+    assert browser.eval(box + ".checkVisibility()") is False
 
 
 def test_play_cut_plays_selected_takes_in_order(browser: Browser) -> None:

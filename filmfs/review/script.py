@@ -10,6 +10,7 @@ JS = r"""
   var shots = Array.prototype.slice.call(document.querySelectorAll("article.shot"));
   var items = Array.prototype.slice.call(document.querySelectorAll(".shot-item"));
   var playButton = document.getElementById("play-cut");
+  var stage = document.querySelector(".stage");
   var state = { index: -1, playing: false };
 
   function placeholder(title, detail) {
@@ -82,6 +83,7 @@ JS = r"""
     if (previous && previous !== shots[index]) {
       Array.prototype.forEach.call(previous.querySelectorAll("video"), function (v) { v.pause(); });
     }
+    if (state.index !== index && stage) { stage.scrollTop = 0; }
     state.index = index;
     shots.forEach(function (s, i) { s.hidden = i !== index; });
     items.forEach(function (item, i) {

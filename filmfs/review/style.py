@@ -5,9 +5,12 @@ CSS = """
   --bg: #0f1115; --panel: #171a21; --panel-2: #1e222b; --line: #2a2f3a;
   --text: #e6e8ee; --muted: #8b93a5; --accent: #4f9dff; --ok: #3ecf8e;
   --warn: #f5a524; --bad: #f05a5a; --radius: 10px;
+  color-scheme: dark;
   --mono: ui-monospace, "SFMono-Regular", "DejaVu Sans Mono", Menlo, Consolas, monospace;
 }
 * { box-sizing: border-box; }
+/* Rules below set display on videos and placeholders; hidden must still win. */
+[hidden] { display: none !important; }
 html, body { margin: 0; height: 100%; }
 body {
   background: var(--bg); color: var(--text);
@@ -104,7 +107,7 @@ code { font-family: var(--mono); font-size: 12px; }
   white-space: pre-wrap; }
 .cmd { display: flex; align-items: center; gap: 6px; background: #0b0d11;
   border: 1px solid var(--line); border-radius: 6px; padding: 5px 6px 5px 9px; }
-.cmd code { flex: 1; overflow-x: auto; white-space: nowrap; color: #b9d4ff; }
+.cmd code { flex: 1; overflow-wrap: anywhere; color: #b9d4ff; }
 .cmd button { background: var(--panel-2); border: 1px solid var(--line); border-radius: 5px;
   font-size: 11px; padding: 2px 8px; }
 .keys { color: var(--muted); font-size: 12px; padding: 8px 22px;
