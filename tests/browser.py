@@ -58,6 +58,9 @@ class Browser:
             os.dup2(read_end, 3)
             os.dup2(write_end, 4)
 
+        self.log_path = profile / "chromium.log"
+        profile.mkdir(parents=True, exist_ok=True)
+        self._log = open(self.log_path, "wb")  # noqa: SIM115 - closed in close()
         self.proc = subprocess.Popen(
             [
                 binary,
@@ -68,7 +71,8 @@ class Browser:
             ],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            # A file, not a pipe nobody reads: Chromium's chatter could fill a pipe and stall it.
+            stderr=self._log,
             preexec_fn=wire,
             # pass_fds would close 3 and 4 again after preexec_fn; the pipes themselves are
             # not inheritable, so only the dup2'd copies reach Chromium.
@@ -118,7 +122,7 @@ class Browser:
             if ready:
                 chunk = os.read(self._from_child, 1 << 16)
                 if not chunk:
-                    raise BrowserError("Chromium closed the pipe")
+                    raise BrowserError(f"Chromium closed the pipe; its log:\n{self.log_tail()}")
                 self._buffer += chunk
         raw, self._buffer = self._buffer.split(b"\0", 1)
         parsed: dict[str, Any] = json.loads(raw)
@@ -212,5 +216,9 @@ class Browser:
         for fd in (self._to_child, self._from_child):
             with contextlib.suppress(OSError):
                 os.close(fd)
-        if self.proc.stderr:
-            self.proc.stderr.close()
+        self._log.close()
+
+    def log_tail(self, lines: int = 20) -> str:
+        self._log.flush()
+        text = self.log_path.read_text(errors="replace")
+        return "\n".join(text.splitlines()[-lines:])
