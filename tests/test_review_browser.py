@@ -171,7 +171,12 @@ def test_play_cut_plays_selected_takes_in_order(browser: Browser) -> None:
     assert browser.eval("document.body.classList.contains('playing-cut')") is True
     browser.wait_for(f"!{VIEWER}.paused && {VIEWER}.currentTime > 0")
     seen = [browser.eval("document.body.dataset.currentShot")]
-    # Jump each clip to its end instead of waiting for it; "ended" advances the cut.
+    # The first clip really plays to its end (seeked close to it): its "ended" moves the cut on.
+    browser.eval(f"{VIEWER}.currentTime = {VIEWER}.duration - 0.3")
+    browser.wait_for("document.body.dataset.currentShot === '01B'", timeout=10)
+    browser.wait_for(f"!{VIEWER}.paused && {VIEWER}.currentTime > 0")
+    seen.append("01B")
+    # The rest are ended at once instead of waited for.
     for _ in range(6):
         browser.eval(f"{VIEWER}.dispatchEvent(new Event('ended'))")
         if not browser.eval("document.body.classList.contains('playing-cut')"):
@@ -180,3 +185,17 @@ def test_play_cut_plays_selected_takes_in_order(browser: Browser) -> None:
     # 02C (media missing), 02D (no selection) and 02E (no takes) are not in the cut.
     assert seen == ["01A", "01B", "01C", "02A", "02B"]
     assert browser.eval("document.getElementById('play-cut').textContent") == "\u25b6 Play cut"
+
+
+def test_copy_puts_the_select_command_on_the_clipboard_or_selects_it(browser: Browser) -> None:
+    button = CURRENT + ".querySelector('.take-card[data-take=\"2\"] .cmd button')"
+    browser.eval(button + ".click()")
+    said = browser.wait_for(
+        f"['Copied', 'Ctrl+C'].includes({button}.textContent) && {button}.textContent"
+    )
+    command = browser.eval(
+        CURRENT + ".querySelector('.take-card[data-take=\"2\"] .cmd code').textContent"
+    )
+    assert command.startswith("filmfs select 01A 2 --note ")
+    if said == "Ctrl+C":  # clipboard refused (no user gesture under CDP): the text is selected
+        assert browser.eval("window.getSelection().toString()") == command

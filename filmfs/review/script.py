@@ -172,17 +172,29 @@ JS = r"""
 
   if (playButton) { playButton.addEventListener("click", playCut); }
 
+  // Copy a select command; where the clipboard is refused (file:// pages often are), select
+  // its text so Ctrl+C copies it.
+  function selectText(node) {
+    var range = document.createRange();
+    range.selectNodeContents(node);
+    var selection = window.getSelection();
+    selection.removeAllRanges();
+    selection.addRange(range);
+  }
+
   Array.prototype.forEach.call(document.querySelectorAll(".cmd button"), function (button) {
     button.addEventListener("click", function () {
-      var text = button.parentNode.querySelector("code").textContent;
-      var done = function () {
-        button.textContent = "Copied";
-        setTimeout(function () { button.textContent = "Copy"; }, 1200);
+      var code = button.parentNode.querySelector("code");
+      var say = function (text) {
+        button.textContent = text;
+        setTimeout(function () { button.textContent = "Copy"; }, 1500);
       };
+      var fallback = function () { selectText(code); say("Ctrl+C"); };
       if (navigator.clipboard && navigator.clipboard.writeText) {
-        navigator.clipboard.writeText(text).then(done, function () {
-          button.textContent = "Select";
-        });
+        navigator.clipboard.writeText(code.textContent).then(function () { say("Copied"); },
+          fallback);
+      } else {
+        fallback();
       }
     });
   });
