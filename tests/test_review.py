@@ -136,3 +136,24 @@ def test_review_runs_as_a_real_process(film: Path, tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert out.is_file() and "Paper Boats" in out.read_text()
+
+
+def test_video_urls_are_percent_encoded(film: Path, tmp_path: Path) -> None:
+    from urllib.parse import unquote
+
+    out = tmp_path / "my review #1" / "index.html"
+    review(Project.load(film), out=out)
+    srcs = re.findall(r'data-src="([^"]+)"', out.read_text())
+    assert srcs and all("#" not in src and " " not in src for src in srcs)
+    assert all((out.parent / unquote(src)).is_file() for src in srcs)
+
+
+def test_a_new_film_without_shots_gets_a_page(tmp_path: Path) -> None:
+    runner = CliRunner()
+    assert runner.invoke(cli, ["init", str(tmp_path / "new"), "--title", "Empty"]).exit_code == 0
+    result = runner.invoke(cli, ["review", "-C", str(tmp_path / "new")])
+    assert result.exit_code == 0, result.output
+    assert "0 shot(s), 0 take(s)" in result.output
+    html = (tmp_path / "new" / "review" / "index.html").read_text()
+    assert "This film has no shots yet." in html
+    assert "/review/" in (tmp_path / "new" / ".gitignore").read_text().splitlines()
