@@ -1,3 +1,18 @@
-"""filmfs: a film kept as code."""
+"""filmfs: a film kept as code. ``filmfs.open(path)`` is the Python API (see filmfs.repo)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from filmfs.repo import FilmRepo
 
 __version__ = "0.1.0"
+
+
+def open(path: Path | str = ".") -> FilmRepo:
+    """Open the film at ``path`` for scripts and notebooks."""
+    from filmfs.repo import FilmRepo
+
+    return FilmRepo(path)

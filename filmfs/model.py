@@ -40,6 +40,8 @@ class VideoRef:
     has_audio: bool | None = None
     url: str | None = None
     derived_from: tuple[str, ...] = ()
+    conformed: Mapping[str, str] = field(default_factory=dict)
+    """Assembled cuts only: conformed (re-encoded) video sha256 -> its source's sha256."""
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> VideoRef:
@@ -55,6 +57,7 @@ class VideoRef:
             has_audio=data.get("has_audio"),
             url=data.get("url"),
             derived_from=tuple(data.get("derived_from", ())),
+            conformed=dict(data.get("conformed", {})),
         )
 
     def as_data(self) -> dict[str, Any]:
@@ -74,6 +77,8 @@ class VideoRef:
             data["url"] = self.url
         if self.derived_from:
             data["derived_from"] = list(self.derived_from)
+        if self.conformed:
+            data["conformed"] = dict(self.conformed)
         return data
 
 
@@ -257,6 +262,7 @@ class Asset:
     volume: float = 1.0
     derived_from: str | None = None
     variant_of: str | None = None
+    generation: Mapping[str, Any] | None = None
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any], path: Path) -> Asset:
@@ -273,4 +279,5 @@ class Asset:
             volume=float(data.get("volume", 1.0)),
             derived_from=data.get("derived_from"),
             variant_of=data.get("variant_of"),
+            generation=data.get("generation"),
         )

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,3 +18,85 @@ def example_copy(tmp_path: Path) -> Path:
     target = tmp_path / "film"
     shutil.copytree(EXAMPLE_FILM, target, ignore=shutil.ignore_patterns(".filmfs", "*.mp4"))
     return target
+
+
+def write_take(
+    film: Path,
+    shot: str,
+    attempt: int,
+    *,
+    selected: bool = False,
+    cost: float | None = 0.5,
+    score: float | None = None,
+    notes: str = "",
+    duration: float = 4.0,
+    video: bool = True,
+) -> str:
+    """Write shots/<shot>/takes/<NNN>.yaml with a literal video block; returns the video sha256."""
+    import hashlib
+
+    import yaml
+
+    sha = hashlib.sha256(f"{shot}/{attempt}".encode()).hexdigest()
+    data: dict[str, object] = {
+        "attempt_number": attempt,
+        "selected": selected,
+        "generation_params": {"provider": "testcard", "model": "bars", "seed": attempt},
+    }
+    if cost is not None:
+        data["generation_cost"] = cost
+    if score is not None:
+        data["quality_score"] = score
+    if notes:
+        data["director_notes"] = notes
+    if video:
+        data["video"] = {
+            "sha256": sha,
+            "size": 1000 + attempt,
+            "duration": duration,
+            "width": 1280,
+            "height": 720,
+            "fps": 24,
+            "codec": "h264",
+            "format": "mp4",
+        }
+    path = film / "shots" / shot / "takes" / f"{attempt:03d}.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    return sha
+
+
+@pytest.fixture
+def film_with_takes(example_copy: Path) -> Path:
+    """The example film with takes: 01A has three (2 selected), 01C one (selected), 02A one."""
+    write_take(example_copy, "01A", 1, cost=0.5, score=6, notes="too dark")
+    write_take(example_copy, "01A", 2, selected=True, cost=0.75, score=8.5, notes="Perfect!",
+               duration=4.2)
+    write_take(example_copy, "01A", 3, cost=0.25, score=None, video=False)
+    write_take(example_copy, "01C", 1, selected=True, cost=1.0, score=7, duration=5.0)
+    write_take(example_copy, "02A", 1, cost=0.5, score=5)
+    return example_copy
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[str]:
+    """URL of a throwaway PostgreSQL server (see tests/postgres.py)."""
+    from tests.postgres import server
+
+    yield from server()
+
+
+@pytest.fixture
+def pg_url(pg_server: str) -> Iterator[str]:
+    """A fresh, empty database on the test server; dropped afterwards."""
+    import uuid
+    from urllib.parse import urlsplit, urlunsplit
+
+    import psycopg
+
+    name = "filmfs_" + uuid.uuid4().hex[:12]
+    with psycopg.connect(pg_server, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    yield urlunsplit(urlsplit(pg_server)._replace(path=f"/{name}"))
+    with psycopg.connect(pg_server, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")

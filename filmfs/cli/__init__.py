@@ -57,11 +57,37 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from filmfs.cli import add_take, generate, init, select, validate
-    from filmfs.cli import review as review_cli
+    from filmfs.cli import (
+        add_take,
+        assemble,
+        export,
+        export_sql,
+        generate,
+        graph,
+        init,
+        queries,
+        review,
+        select,
+        status,
+        validate,
+    )
 
-    for module in (add_take, generate, init, select, validate, review_cli):
+    for module in (
+        add_take,
+        assemble,
+        export,
+        export_sql,
+        generate,
+        graph,
+        init,
+        review,
+        select,
+        status,
+        validate,
+    ):
         cli.add_command(module.command)
+    for command in (queries.tree_command, queries.show_command, queries.query_group):
+        cli.add_command(command)
 
 
 _register()

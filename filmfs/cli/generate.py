@@ -9,6 +9,7 @@ import click
 
 from filmfs.cli.options import film_option, no_commit_option
 from filmfs.commands.generate import Settings, TakeOutcome, generate
+from filmfs.commands.generate_assets import generate_assets
 from filmfs.errors import FilmfsError
 from filmfs.project import Project
 from filmfs.providers.runner import Progress
@@ -97,6 +98,12 @@ def command(
         on_progress=progress,
         on_done=finished,
     )
+    if all_shots or missing:
+        assets, asset_commit = generate_assets(project.reload(), commit=not no_commit)
+        for asset in assets:
+            click.echo(f"asset {asset.asset_id}: {asset.duration:g} s, sha256 {asset.sha256[:12]}")
+        if asset_commit:
+            click.echo(f"committed {asset_commit[:10]}")
     if not result.outcomes:
         click.echo("nothing to generate: every shot has a take")
         return

@@ -114,7 +114,7 @@ def render(request: GenerationRequest, dest: Path, *, model: str) -> None:
                 "-t", dur,
                 "-c:v", "libx264", "-preset", "veryfast", "-crf", "28",
                 "-pix_fmt", "yuv420p", "-threads:v", str(ENCODER_THREADS),
-                "-c:a", "aac", "-b:a", "96k",
+                "-c:a", "aac", "-b:a", "96k", "-ac", "2",
                 "-flags:v", "+bitexact", "-flags:a", "+bitexact", "-fflags", "+bitexact",
                 "-map_metadata", "-1", "-map_chapters", "-1",
                 "-movflags", "+faststart",

@@ -1,0 +1,177 @@
+"""`filmfs assemble`: the selected takes in film order, in the film's format, as one MP4.
+
+The cut goes into the media store and film.yaml records it as the film's ``final_edit``
+(sha256, duration, format), ``derived_from`` the videos it was cut from, and ``conformed``
+for takes that were re-encoded to the film's format (conformed sha256 -> source sha256).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from filmfs import layout, vcs
+from filmfs.errors import FilmfsError, StoreError
+from filmfs.manifests.writer import update
+from filmfs.media.assembly import Clip, Soundtrack, assemble
+from filmfs.media.normalise import Format
+from filmfs.media.probe import probe
+from filmfs.media.slate import stored_slate
+from filmfs.media.store import MediaStore
+from filmfs.media.transition import Transition
+from filmfs.model import Shot, VideoRef
+from filmfs.project import Project
+
+DEFAULT_OUTPUT = "cut.mp4"
+
+
+@dataclass
+class AssembleResult:
+    output: Path
+    video: VideoRef
+    shots: list[str] = field(default_factory=list)
+    slates: list[str] = field(default_factory=list)
+    conformed: list[str] = field(default_factory=list)
+    """Shots whose take was re-encoded to the film's format (this run or cached)."""
+    reencoded: list[str] = field(default_factory=list)
+    """Shots encoded in this run (conformed, or joined around a transition)."""
+    reused: list[str] = field(default_factory=list)
+    expected_duration: float = 0.0
+    commit: str | None = None
+
+
+def cut_transition(shot: Shot, *, first: bool) -> Transition | None:
+    """The transition into ``shot``; the film's first shot has nothing to transition from."""
+    wanted = shot.transition_in
+    if first or wanted is None or wanted.type != "crossfade" or wanted.duration <= 0:
+        return None
+    return Transition("crossfade", wanted.duration)
+
+
+def _audio_path(project: Project, store: MediaStore, asset_id: str) -> tuple[Path, float] | None:
+    asset = project.assets[asset_id]
+    if asset.sha256 is None:
+        return None
+    return store.require(asset.sha256, what=f"audio asset {asset_id}"), asset.volume
+
+
+def plan_clips(
+    project: Project, store: MediaStore, *, fmt: Format, allow_gaps: bool
+) -> tuple[list[Clip], list[str], float]:
+    """The cut's clips, the shots given a slate, and the expected duration in seconds."""
+    clips: list[Clip] = []
+    gaps: list[str] = []
+    missing: list[str] = []
+    expected = 0.0
+    for shot in project.shots.values():
+        if shot.status == "omitted":
+            continue
+        transition = cut_transition(shot, first=not clips)
+        take = shot.selected_take
+        if take is None or take.video is None:
+            gaps.append(shot.shot_number)
+            if not allow_gaps:
+                continue
+            slate = stored_slate(
+                store, f"{shot.shot_number}  no selected take", shot.duration_target, fmt
+            )
+            path, sha, duration = slate.path, slate.sha256, shot.duration_target
+        else:
+            sha, duration = take.video.sha256, take.video.duration
+            if not store.has(sha):
+                missing.append(f"{shot.shot_number} take {take.attempt_number} ({sha[:12]})")
+                continue
+            path = store.path_of(sha)
+        audio = _audio_path(project, store, shot.audio[0]) if shot.audio else None
+        clips.append(
+            Clip(
+                label=shot.shot_number,
+                path=path,
+                sha256=sha,
+                transition_in=transition,
+                audio=audio[0] if audio else None,
+                audio_volume=audio[1] if audio else 1.0,
+            )
+        )
+        expected += duration - (transition.duration if transition else 0.0)
+    if gaps and not allow_gaps:
+        raise FilmfsError(
+            f"{len(gaps)} shot(s) have no selected take: {', '.join(gaps)}",
+            hint="generate them (`filmfs generate --missing`), select a take with "
+            "`filmfs select SHOT N`, or pass --allow-gaps to put a slate in their place",
+        )
+    if missing:
+        raise StoreError(
+            "media missing from the local store: " + ", ".join(missing),
+            hint="fetch it with `filmfs pull`, or generate the takes again",
+        )
+    return clips, gaps, expected
+
+
+def assemble_film(
+    project: Project, *, output: Path | None = None, allow_gaps: bool = False, commit: bool = True
+) -> AssembleResult:
+    film = project.require_valid()
+    store = MediaStore(layout.state_dir(project.root))
+    fmt = Format(film.format.width, film.format.height, film.format.fps)
+    clips, gaps, expected = plan_clips(project, store, fmt=fmt, allow_gaps=allow_gaps)
+    if not clips:
+        raise FilmfsError("nothing to assemble: no shot has a selected take")
+    soundtrack = None
+    if film.soundtrack:
+        bed = _audio_path(project, store, film.soundtrack)
+        soundtrack = Soundtrack(bed[0], bed[1]) if bed else None
+    with store.temp_path(".mp4") as tmp:
+        made = assemble(clips, fmt, tmp, store=store, soundtrack=soundtrack)
+        info = probe(tmp)
+        stored = store.put_file(tmp, move=True)
+    out = output or project.root / DEFAULT_OUTPUT
+    # The cut is made from the conformed copies where a take had to be re-encoded.
+    conformed_for = {source: conformed for conformed, source in made.derived.items()}
+    _publish_copy(stored.path, out)
+    video = VideoRef(
+        sha256=stored.sha256,
+        size=stored.size,
+        duration=info.duration,
+        width=info.width,
+        height=info.height,
+        fps=info.fps,
+        codec=info.codec,
+        format=info.format,
+        has_audio=info.has_audio,
+        derived_from=tuple(dict.fromkeys(conformed_for.get(c.sha256, c.sha256) for c in clips)),
+        conformed=dict(made.derived),
+    )
+    update(film.path, {"final_edit": video.as_data()})
+    sha = None
+    if commit:
+        sha = vcs.commit_paths(
+            project.root,
+            [film.path],
+            f"assemble: final cut {stored.sha256[:12]} ({len(clips)} shots, {info.duration:.1f} s)",
+        )
+    return AssembleResult(
+        output=out,
+        video=video,
+        shots=[c.label for c in clips],
+        slates=gaps if allow_gaps else [],
+        conformed=list(made.mismatched),
+        reencoded=list(made.reencoded),
+        reused=list(made.reused),
+        expected_duration=expected,
+        commit=sha,
+    )
+
+
+def _publish_copy(source: Path, dest: Path) -> None:
+    """Put a copy of the cut at ``dest`` atomically.
+
+    A copy, not a hard link: editing the output in place must never alter the store's object.
+    """
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_name(f".{dest.name}.tmp")
+    shutil.copyfile(source, tmp)
+    os.chmod(tmp, 0o644)
+    os.replace(tmp, dest)

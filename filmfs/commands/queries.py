@@ -1,0 +1,150 @@
+"""Read-only questions about a film, answered from its relationship graph.
+
+``takes``, ``selected_video``, ``characters`` and ``cost`` are the model's four query patterns
+(the SQL in ``filmfs/sql/`` answers the same questions from an export); ``tree`` and ``show``
+are the views people read. Each returns JSON-shaped data; the CLI renders it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from filmfs.commands.loaded import Loaded
+from filmfs.graph import Graph, Node
+
+
+def take_row(graph: Graph, take: Node) -> dict[str, Any]:
+    """A take as a flat record, with the video it generated (if any)."""
+    meta = take.metadata
+    videos = graph.children(take.id, "generated_video", "video")
+    params = meta.get("generation_params", {})
+    return {
+        "id": take.id,
+        "attempt_number": meta["attempt_number"],
+        "selected": meta["selected"],
+        "status": meta.get("status"),
+        "provider": params.get("provider"),
+        "model": params.get("model"),
+        "seed": params.get("seed"),
+        "generation_cost": take.generation_cost,
+        "quality_score": meta.get("quality_score"),
+        "director_notes": meta.get("director_notes", ""),
+        "duration": take.duration,
+        "video": videos[0].as_dict() if videos else None,
+        "source": take.source,
+    }
+
+
+def takes(loaded: Loaded, shot_id: str) -> list[dict[str, Any]]:
+    """All takes of a shot, by attempt number (the model's generation_attempt children)."""
+    shot = loaded.shot(shot_id)
+    return [
+        take_row(loaded.graph, t)
+        for t in loaded.graph.children(shot.id, "generation_attempt", "shot_take")
+    ]
+
+
+def selected_video(loaded: Loaded, shot_id: str) -> dict[str, Any] | None:
+    """The video of the shot's selected take, or None when no take is selected."""
+    graph = loaded.graph
+    shot = loaded.shot(shot_id)
+    for take in graph.children(shot.id, "generation_attempt", "shot_take"):
+        if take.metadata.get("selected"):
+            videos = graph.children(take.id, "generated_video", "video")
+            return videos[0].as_dict() if videos else None
+    return None
+
+
+def characters(loaded: Loaded, shot_id: str) -> list[dict[str, Any]]:
+    shot = loaded.shot(shot_id)
+    found = loaded.graph.children(shot.id, "uses_character", "character_ref")
+    return [node.as_dict() for node in found]
+
+
+def shots(loaded: Loaded) -> list[dict[str, Any]]:
+    """The film's shots in order, with their contains_shot sequence (the model's first query)."""
+    graph = loaded.graph
+    edges = graph.edges_from(graph.film_id, "contains_shot")
+    return [{**graph.nodes[e.child].as_dict(), "sequence": e.sequence} for e in edges]
+
+
+def cost(loaded: Loaded) -> dict[str, Any]:
+    """Generation cost: the true total over every take reachable from the film, per shot too.
+
+    ``direct`` is what the model's fourth SQL query computes as written: the sum over the
+    film's *direct* children only (shots and the final edit carry no cost, so it is None).
+    """
+    graph = loaded.graph
+    by_shot: dict[str, float] = {}
+    total = 0.0
+    priced = 0
+    for shot in graph.children(graph.film_id, "contains_shot", "shot"):
+        spent = 0.0
+        for take in graph.children(shot.id, "generation_attempt", "shot_take"):
+            if take.generation_cost is not None:
+                spent += take.generation_cost
+                priced += 1
+        by_shot[shot.key] = round(spent, 6)
+        total += spent
+    direct = [
+        n.generation_cost for n in graph.children(graph.film_id) if n.generation_cost is not None
+    ]
+    return {
+        "total": round(total, 6) if priced else None,
+        "priced_takes": priced,
+        "direct": round(sum(direct), 6) if direct else None,
+        "by_shot": by_shot,
+    }
+
+
+def tree(loaded: Loaded) -> dict[str, Any]:
+    """Film -> scenes -> shots, each shot with its selected take and durations."""
+    graph, project = loaded.graph, loaded.project
+    film = graph.nodes[graph.film_id]
+    scenes: list[dict[str, Any]] = []
+    for number, scene in project.scenes.items():
+        node = graph.find("scene", str(number))
+        assert node is not None
+        rows = [_shot_line(graph, shot) for shot in graph.children(node.id, "contains_shot")]
+        scenes.append(
+            {"scene_number": number, "heading": scene.heading, "name": node.name, "shots": rows}
+        )
+    shots_all: list[dict[str, Any]] = [s for scene in scenes for s in scene["shots"]]
+    return {
+        "title": film.name,
+        "id": film.id,
+        "duration_target": round(sum(s["duration_target"] for s in shots_all), 3),
+        "duration_selected": round(sum(s["selected_duration"] or 0 for s in shots_all), 3),
+        "scenes": scenes,
+    }
+
+
+def _shot_line(graph: Graph, shot: Node) -> dict[str, Any]:
+    takes_ = graph.children(shot.id, "generation_attempt", "shot_take")
+    chosen = next((t for t in takes_ if t.metadata.get("selected")), None)
+    return {
+        "shot_number": shot.key,
+        "description": shot.metadata.get("description", ""),
+        "duration_target": shot.metadata["duration_target"],
+        "takes": len(takes_),
+        "selected_take": chosen.metadata["attempt_number"] if chosen else None,
+        "selected_duration": chosen.duration if chosen else None,
+    }
+
+
+def show(loaded: Loaded, shot_id: str) -> dict[str, Any]:
+    """One shot: its fields, every take (cost, score, notes, selected) and what it uses."""
+    graph = loaded.graph
+    shot = loaded.shot(shot_id)
+    rows = takes(loaded, shot_id)
+    scored = [r["quality_score"] for r in rows if r["quality_score"] is not None]
+    costs = [r["generation_cost"] for r in rows if r["generation_cost"] is not None]
+    return {
+        **shot.as_dict(),
+        "takes": rows,
+        "characters": [n.key for n in graph.children(shot.id, "uses_character")],
+        "audio": [n.key for n in graph.children(shot.id, "uses_audio")],
+        "assets": [n.key for n in graph.children(shot.id, "uses_asset")],
+        "total_cost": round(sum(costs), 6) if costs else None,
+        "mean_quality": round(sum(scored) / len(scored), 3) if scored else None,
+    }
