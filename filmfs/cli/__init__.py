@@ -69,6 +69,7 @@ COMMANDS = {
     "push": ["push_command", "pull_command", "fetch_command"],
     "queries": ["tree_command", "show_command", "query_group"],
     "remote": ["command"],
+    "review": ["command"],
     "select": ["command"],
     "status": ["command"],
     "validate": ["command"],

@@ -20,6 +20,7 @@ GITIGNORE = """\
 .filmfs/locks/
 .filmfs/config.local.yaml
 /cut.mp4
+/review/
 """
 
 

@@ -1,0 +1,50 @@
+"""`filmfs review [--out PATH] [--open]`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from filmfs.cli.options import film_option
+from filmfs.commands.review import review
+from filmfs.project import Project, display_path
+
+
+@click.command("review")
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the page (default: <film>/review/index.html).",
+)
+@click.option(
+    "--copy-media",
+    is_flag=True,
+    help="Copy the selected takes next to the page, to share the folder.",
+)
+@click.option("--open", "open_page", is_flag=True, help="Open the page in a browser.")
+@film_option
+def command(out: Path | None, copy_media: bool, open_page: bool, root: Path) -> None:
+    """Write the review page: shots in cut order, every take to compare, and "Play cut".
+
+    Videos play from the media store, so nothing is copied (unless --copy-media). Keys:
+    left/right move between shots, 1-9 view take N, p plays the cut.
+    """
+    result = review(Project.load(root), out=out, copy_media=copy_media)
+    m = result.review.metrics
+    click.echo(
+        f"{display_path(result.page)}: {m.shots} shot(s), {m.takes} take(s), "
+        f"total cost ${m.total_cost:.2f}"
+    )
+    if m.shots_without_selection:
+        click.secho(f"  {m.shots_without_selection} shot(s) without a selected take", fg="yellow")
+    if m.missing_media:
+        click.secho(
+            f"  {m.missing_media} take video(s) not in the local store; run `filmfs pull`",
+            fg="yellow",
+        )
+    if result.copied:
+        click.echo(f"  copied {len(result.copied)} selected take(s) next to the page")
+    if open_page:
+        click.launch(result.page.as_uri())

@@ -1,0 +1,161 @@
+"""What the review page shows, as frozen values built from a loaded project."""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from filmfs.model import Shot, Take
+from filmfs.project import Project
+
+
+@dataclass(frozen=True)
+class TakeReview:
+    """One take as a card in the compare grid."""
+
+    attempt: int
+    selected: bool
+    status: str
+    provider: str
+    model: str
+    seed: int | None
+    cost: float | None
+    score: float | None
+    notes: str
+    created_at: str
+    sha256: str | None
+    duration: float | None
+    resolution: str
+    media_present: bool
+    select_command: str
+
+    @property
+    def has_video(self) -> bool:
+        return self.sha256 is not None
+
+
+@dataclass(frozen=True)
+class ShotReview:
+    """One shot in the playlist, with its takes in attempt order."""
+
+    shot_id: str
+    scene: int
+    scene_heading: str
+    description: str
+    camera_angle: str
+    prompt: str
+    duration_target: float
+    status: str
+    takes: tuple[TakeReview, ...]
+
+    @property
+    def selected(self) -> TakeReview | None:
+        return next((take for take in self.takes if take.selected), None)
+
+    @property
+    def flags(self) -> tuple[str, ...]:
+        """Why a director should look at this shot before the cut is built."""
+        if not self.takes:
+            return ("no takes",)
+        found = []
+        selected = self.selected
+        if selected is None:
+            found.append("no selected take")
+        elif not selected.media_present:
+            found.append("selected media missing")
+        return tuple(found)
+
+
+@dataclass(frozen=True)
+class Metrics:
+    shots: int
+    takes: int
+    total_cost: float
+    unpriced_takes: int
+    shots_without_selection: int
+    missing_media: int
+    cut_duration: float
+
+
+@dataclass(frozen=True)
+class Review:
+    title: str
+    synopsis: str
+    shots: tuple[ShotReview, ...]
+
+    @property
+    def metrics(self) -> Metrics:
+        takes = [take for shot in self.shots for take in shot.takes]
+        return Metrics(
+            shots=len(self.shots),
+            takes=len(takes),
+            total_cost=sum(take.cost or 0.0 for take in takes),
+            unpriced_takes=sum(1 for take in takes if take.cost is None),
+            shots_without_selection=sum(1 for shot in self.shots if shot.selected is None),
+            missing_media=sum(1 for take in takes if take.has_video and not take.media_present),
+            cut_duration=sum(
+                (shot.selected.duration or 0.0) if shot.selected else 0.0 for shot in self.shots
+            ),
+        )
+
+
+def select_command(shot_id: str, take: Take) -> str:
+    """The command line that makes ``take`` the shot's selection, keeping its notes and score."""
+    argv = ["filmfs", "select", shot_id, str(take.attempt_number)]
+    if take.director_notes:
+        argv += ["--note", take.director_notes]
+    if take.quality_score is not None:
+        argv += ["--score", f"{take.quality_score:g}"]
+    return shlex.join(argv)
+
+
+def _take(shot: Shot, take: Take, has_object: Callable[[str], bool]) -> TakeReview:
+    params = take.generation_params
+    video = take.video
+    seed = params.get("seed")
+    return TakeReview(
+        attempt=take.attempt_number,
+        selected=take.selected,
+        status=take.status or "pending",
+        provider=str(params.get("provider", "?")),
+        model=str(params.get("model", "?")),
+        seed=seed if isinstance(seed, int) else None,
+        cost=take.generation_cost,
+        score=take.quality_score,
+        notes=take.director_notes,
+        created_at=take.created_at or "",
+        sha256=video.sha256 if video else None,
+        duration=video.duration if video else None,
+        resolution=f"{video.width}x{video.height} @ {video.fps:g} fps" if video else "",
+        media_present=bool(video and has_object(video.sha256)),
+        select_command=select_command(shot.shot_number, take),
+    )
+
+
+def build_review(project: Project, *, has_object: Callable[[str], bool]) -> Review:
+    """The review of a loaded film: shots in film (cut) order, omitted shots left out.
+
+    ``has_object`` says whether a video's bytes are in the local store (injected so this
+    module stays free of file access and tests can fake a store).
+    """
+    film = project.require_valid()
+    shots = []
+    for shot in project.shots.values():
+        if shot.status == "omitted":
+            continue
+        scene = project.scenes.get(shot.scene)
+        shots.append(
+            ShotReview(
+                shot_id=shot.shot_number,
+                scene=shot.scene,
+                scene_heading=scene.heading if scene else "",
+                description=shot.description,
+                camera_angle=shot.camera_angle,
+                prompt=shot.prompt,
+                duration_target=shot.duration_target,
+                status=shot.status or "draft",
+                takes=tuple(_take(shot, take, has_object) for take in shot.takes),
+            )
+        )
+    return Review(title=film.title, synopsis=film.synopsis, shots=tuple(shots))
