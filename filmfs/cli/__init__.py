@@ -57,9 +57,9 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from filmfs.cli import add_take, generate, init, select, validate
+    from filmfs.cli import add_take, generate, init, providers, select, validate
 
-    for module in (add_take, generate, init, select, validate):
+    for module in (add_take, generate, init, providers, select, validate):
         cli.add_command(module.command)
 
 
