@@ -22,9 +22,7 @@ def installed_plugins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         "Metadata-Version: 2.1\nName: filmfs-sample-plugins\nVersion: 1.0\n"
     )
     (dist / "entry_points.txt").write_text(
-        "[filmfs.providers]\n"
-        f"echo = {MOD}:EchoProvider\n"
-        f"exploding = {MOD}:exploding_factory\n"
+        f"[filmfs.providers]\necho = {MOD}:EchoProvider\nexploding = {MOD}:exploding_factory\n"
     )
     monkeypatch.syspath_prepend(str(tmp_path / "site"))
 

@@ -22,7 +22,9 @@ def render_text(infos: list[ProviderInfo], warnings: list[PluginWarning]) -> str
         for row in rows
     ]
     for warning in warnings:
-        lines.append(f"warning: plugin {warning.name} ({warning.source}) skipped: {warning.message}")
+        lines.append(
+            f"warning: plugin {warning.name} ({warning.source}) skipped: {warning.message}"
+        )
     return "\n".join(lines)
 
 
