@@ -18,7 +18,7 @@ from typing import Any
 
 from filelock import FileLock, Timeout
 
-from filmfs import layout
+from filmfs import layout, vcs
 from filmfs.errors import LockedError
 from filmfs.manifests.writer import write_new
 from filmfs.model import VideoRef
@@ -30,6 +30,24 @@ def locks_dir(root: Path) -> Path:
     folder = layout.state_dir(root) / "locks"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+def commit_takes(root: Path, paths: list[Path], message: str) -> str | None:
+    """Commit ``paths`` (see :func:`filmfs.vcs.commit_paths`), one filmfs process at a time.
+
+    Git takes ``.git/index.lock`` with O_EXCL and fails at once when it exists, so two filmfs
+    runs finishing together made one of them fail with "Unable to create index.lock" after
+    its takes were written. Waiting for a film-wide lock first serialises the commits.
+    """
+    lock = FileLock(str(locks_dir(root) / "git.lock"))
+    try:
+        with lock.acquire(timeout=LOCK_TIMEOUT):
+            return vcs.commit_paths(root, paths, message)
+    except Timeout:
+        raise LockedError(
+            "another filmfs process is committing to this film's Git repository",
+            hint=f"wait for it, or remove {lock.lock_file} if no filmfs is running",
+        ) from None
 
 
 @contextmanager

@@ -10,13 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from filmfs import layout, vcs
+from filmfs import layout
 from filmfs.errors import FilmfsError
 from filmfs.media.probe import probe
 from filmfs.media.store import MediaStore
 from filmfs.model import VideoRef
 from filmfs.project import Project
-from filmfs.takes import reserve_attempt, take_data, write_take
+from filmfs.takes import commit_takes, reserve_attempt, take_data, write_take
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,7 @@ def add_take(
         )
         path, selected = write_take(project.root, shot.shot_number, attempt, data, select=True)
     sha = (
-        vcs.commit_paths(
+        commit_takes(
             project.root, [path], f"add take {attempt} to {shot_id} from {source.name}"
         )
         if commit

@@ -18,7 +18,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from filmfs import layout, vcs
+from filmfs import layout
 from filmfs.errors import FilmfsError
 from filmfs.media.probe import probe
 from filmfs.media.store import MediaStore
@@ -27,7 +27,7 @@ from filmfs.project import Project
 from filmfs.providers import registry
 from filmfs.providers.base import GenerationRequest, Provider
 from filmfs.providers.runner import Progress, run
-from filmfs.takes import reserve_attempt, take_data, write_take
+from filmfs.takes import commit_takes, reserve_attempt, take_data, write_take
 
 DEFAULT_PROVIDER = "testcard"
 
@@ -184,7 +184,7 @@ def generate(
     if commit and written:
         lines = [f"{o.shot_id} take {o.attempt}" for o in result.outcomes if o.ok]
         names = ", ".join(sorted({o.provider for o in result.outcomes if o.ok}))
-        result.commit = vcs.commit_paths(
+        result.commit = commit_takes(
             project.root,
             written,
             f"generate {len(written)} take(s) with {names}\n\n" + "\n".join(lines),
