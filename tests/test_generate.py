@@ -151,3 +151,22 @@ def test_invalid_film_is_refused_with_positions(film: Path) -> None:
     assert "the film has 1 error(s)" in result.output
     assert "shots/01A/shot.yaml:6:18: duration_target must be a number" in result.output
     assert not list(film.glob("shots/*/takes"))
+
+
+def test_leftovers_of_a_killed_run_do_not_block_the_next(film: Path) -> None:
+    # What a SIGKILL can leave (see test_generate_processes): the writer's hidden temp file
+    # beside a take, half written, and a reservation whose process is gone.
+    takes = layout.takes_dir(film, "01A")
+    takes.mkdir(parents=True)
+    (takes / ".001.yaml.k1ll3d.tmp").write_text("attempt_number: 1\nselected: tr")
+    locks = film / ".filmfs" / "locks"
+    locks.mkdir(parents=True)
+    (locks / "01A-001.reserved").write_text("999999")
+    (locks / "01A.lock").write_text("")
+    assert run("validate", str(film), "--strict").exit_code == 0
+    result = run("generate", "--missing", "-C", str(film))
+    assert result.exit_code == 0, result.output
+    assert "01A: take 2 (selected)" in result.output
+    assert list(takes_of(film, "01A")) == [2]
+    checked = run("validate", str(film), "--strict")
+    assert checked.exit_code == 0, checked.output
