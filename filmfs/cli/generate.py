@@ -11,7 +11,7 @@ from filmfs.cli.options import film_option, no_commit_option
 from filmfs.commands.generate import Settings, TakeOutcome, generate
 from filmfs.errors import FilmfsError
 from filmfs.project import Project
-from filmfs.providers.runner import Progress
+from filmfs.providers.runner import DEFAULT_POLL_INTERVAL, Progress
 
 
 @click.command("generate")
@@ -36,6 +36,14 @@ from filmfs.providers.runner import Progress
     show_default=True,
     help="Seconds one generation may take.",
 )
+@click.option(
+    "--poll-interval",
+    type=click.FloatRange(0.05, 60),
+    default=DEFAULT_POLL_INTERVAL,
+    show_default=True,
+    help="Least seconds between status polls; polls then follow 20% of the elapsed time, "
+    "up to 15 s apart.",
+)
 @click.option("-v", "--verbose", is_flag=True, help="Show each submit, poll and download.")
 @no_commit_option
 @film_option
@@ -48,6 +56,7 @@ def command(
     seed: int | None,
     jobs: int,
     timeout: float,
+    poll_interval: float,
     verbose: bool,
     no_commit: bool,
     root: Path,
@@ -90,7 +99,13 @@ def command(
         shot_ids=list(shot_ids),
         all_shots=all_shots,
         missing=missing,
-        settings=Settings(provider=provider, model=model, seed=seed, timeout=timeout),
+        settings=Settings(
+            provider=provider,
+            model=model,
+            seed=seed,
+            timeout=timeout,
+            poll_interval=poll_interval,
+        ),
         jobs=jobs,
         commit=not no_commit,
         on_start=started,

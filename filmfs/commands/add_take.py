@@ -73,9 +73,7 @@ def add_take(
         )
         path, selected = write_take(project.root, shot.shot_number, attempt, data, select=True)
     sha = (
-        commit_takes(
-            project.root, [path], f"add take {attempt} to {shot_id} from {source.name}"
-        )
+        commit_takes(project.root, [path], f"add take {attempt} to {shot_id} from {source.name}")
         if commit
         else None
     )

@@ -26,7 +26,7 @@ from filmfs.model import Film, Shot, VideoRef
 from filmfs.project import Project
 from filmfs.providers import registry
 from filmfs.providers.base import GenerationRequest, Provider
-from filmfs.providers.runner import Progress, run
+from filmfs.providers.runner import DEFAULT_POLL_INTERVAL, Progress, run
 from filmfs.takes import commit_takes, reserve_attempt, take_data, write_take
 
 DEFAULT_PROVIDER = "testcard"
@@ -74,7 +74,7 @@ class Settings:
     model: str | None = None
     seed: int | None = None
     timeout: float = 1800.0
-    poll_interval: float = 2.0
+    poll_interval: float = DEFAULT_POLL_INTERVAL
 
 
 def pick_shots(
