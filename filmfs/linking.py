@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from filmfs import editing, layout
 from filmfs.errors import FilmfsError
 from filmfs.graph import Node, stable_id
-from filmfs.takes import shot_lock
+from filmfs.locks import shot_lock
 
 if TYPE_CHECKING:
     from filmfs.repo import FilmRepo, _Pending

@@ -16,33 +16,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from filelock import FileLock, Timeout
-
 from filmfs import layout
-from filmfs.errors import LockedError
+from filmfs.locks import locks_dir, shot_lock
 from filmfs.manifests.writer import write_new
 from filmfs.model import VideoRef
-
-LOCK_TIMEOUT = 30.0
-
-
-def locks_dir(root: Path) -> Path:
-    folder = layout.state_dir(root) / "locks"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-@contextmanager
-def shot_lock(root: Path, shot_id: str) -> Iterator[None]:
-    lock = FileLock(str(locks_dir(root) / f"{shot_id}.lock"))
-    try:
-        with lock.acquire(timeout=LOCK_TIMEOUT):
-            yield
-    except Timeout:
-        raise LockedError(
-            f"shot {shot_id} is locked by another filmfs process",
-            hint=f"wait for it, or remove {lock.lock_file} if no filmfs is running",
-        ) from None
 
 
 def _existing_attempts(root: Path, shot_id: str) -> set[int]:

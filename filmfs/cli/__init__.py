@@ -66,6 +66,7 @@ COMMANDS = {
     "graph": ["command"],
     "init": ["command"],
     "media": ["command"],
+    "providers": ["command"],
     "push": ["push_command", "pull_command", "fetch_command"],
     "queries": ["tree_command", "show_command", "query_group"],
     "remote": ["command"],

@@ -12,7 +12,7 @@ from filmfs.commands.generate import Settings, TakeOutcome, generate
 from filmfs.commands.generate_assets import generate_assets
 from filmfs.errors import FilmfsError
 from filmfs.project import Project
-from filmfs.providers.runner import Progress
+from filmfs.providers.runner import DEFAULT_POLL_INTERVAL, Progress
 
 
 @click.command("generate")
@@ -37,6 +37,14 @@ from filmfs.providers.runner import Progress
     show_default=True,
     help="Seconds one generation may take.",
 )
+@click.option(
+    "--poll-interval",
+    type=click.FloatRange(0.05, 60),
+    default=DEFAULT_POLL_INTERVAL,
+    show_default=True,
+    help="Least seconds between status polls; polls then follow 20% of the elapsed time, "
+    "up to 15 s apart.",
+)
 @click.option("-v", "--verbose", is_flag=True, help="Show each submit, poll and download.")
 @no_commit_option
 @film_option
@@ -49,6 +57,7 @@ def command(
     seed: int | None,
     jobs: int,
     timeout: float,
+    poll_interval: float,
     verbose: bool,
     no_commit: bool,
     root: Path,
@@ -86,24 +95,30 @@ def command(
     def started(count: int) -> None:
         total[0] = count
 
+    if all_shots or missing:
+        assets, asset_commit = generate_assets(project, commit=not no_commit)
+        for asset in assets:
+            click.echo(f"asset {asset.asset_id}: {asset.duration:g} s, sha256 {asset.sha256[:12]}")
+        if asset_commit:
+            click.echo(f"committed {asset_commit[:10]}")
     result = generate(
         project,
         shot_ids=list(shot_ids),
         all_shots=all_shots,
         missing=missing,
-        settings=Settings(provider=provider, model=model, seed=seed, timeout=timeout),
+        settings=Settings(
+            provider=provider,
+            model=model,
+            seed=seed,
+            timeout=timeout,
+            poll_interval=poll_interval,
+        ),
         jobs=jobs,
         commit=not no_commit,
         on_start=started,
         on_progress=progress,
         on_done=finished,
     )
-    if all_shots or missing:
-        assets, asset_commit = generate_assets(project.reload(), commit=not no_commit)
-        for asset in assets:
-            click.echo(f"asset {asset.asset_id}: {asset.duration:g} s, sha256 {asset.sha256[:12]}")
-        if asset_commit:
-            click.echo(f"committed {asset_commit[:10]}")
     if not result.outcomes:
         click.echo("nothing to generate: every shot has a take")
         return

@@ -10,8 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from filmfs import layout, vcs
+from filmfs import layout
 from filmfs.errors import FilmfsError
+from filmfs.locks import commit_manifests
 from filmfs.media.probe import probe
 from filmfs.media.store import MediaStore
 from filmfs.model import VideoRef
@@ -73,7 +74,7 @@ def add_take(
         )
         path, selected = write_take(project.root, shot.shot_number, attempt, data, select=True)
     sha = (
-        vcs.commit_paths(
+        commit_manifests(
             project.root, [path], f"add take {attempt} to {shot_id} from {source.name}"
         )
         if commit

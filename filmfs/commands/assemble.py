@@ -12,8 +12,9 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from filmfs import layout, vcs
+from filmfs import layout
 from filmfs.errors import FilmfsError, StoreError
+from filmfs.locks import commit_manifests
 from filmfs.manifests.writer import update
 from filmfs.media.assembly import Clip, Soundtrack, assemble
 from filmfs.media.normalise import Format
@@ -147,7 +148,7 @@ def assemble_film(
     update(film.path, {"final_edit": video.as_data()})
     sha = None
     if commit:
-        sha = vcs.commit_paths(
+        sha = commit_manifests(
             project.root,
             [film.path],
             f"assemble: final cut {stored.sha256[:12]} ({len(clips)} shots, {info.duration:.1f} s)",

@@ -18,15 +18,16 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from filmfs import layout, vcs
+from filmfs import layout
 from filmfs.errors import FilmfsError
+from filmfs.locks import commit_manifests
 from filmfs.media.probe import probe
 from filmfs.media.store import MediaStore
 from filmfs.model import Film, Shot, VideoRef
 from filmfs.project import Project
 from filmfs.providers import registry
 from filmfs.providers.base import GenerationRequest, Provider
-from filmfs.providers.runner import Progress, run
+from filmfs.providers.runner import DEFAULT_POLL_INTERVAL, Progress, run
 from filmfs.takes import reserve_attempt, take_data, write_take
 
 DEFAULT_PROVIDER = "testcard"
@@ -74,7 +75,7 @@ class Settings:
     model: str | None = None
     seed: int | None = None
     timeout: float = 1800.0
-    poll_interval: float = 2.0
+    poll_interval: float = DEFAULT_POLL_INTERVAL
 
 
 def pick_shots(
@@ -184,7 +185,7 @@ def generate(
     if commit and written:
         lines = [f"{o.shot_id} take {o.attempt}" for o in result.outcomes if o.ok]
         names = ", ".join(sorted({o.provider for o in result.outcomes if o.ok}))
-        result.commit = vcs.commit_paths(
+        result.commit = commit_manifests(
             project.root,
             written,
             f"generate {len(written)} take(s) with {names}\n\n" + "\n".join(lines),

@@ -10,8 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from filmfs import layout, vcs
+from filmfs import layout
 from filmfs.errors import FilmfsError
+from filmfs.locks import commit_manifests
 from filmfs.manifests.writer import update
 from filmfs.media.score import render_score
 from filmfs.media.store import MediaStore
@@ -71,5 +72,5 @@ def generate_assets(
     sha = None
     if commit and outcomes:
         names = ", ".join(o.asset_id for o in outcomes)
-        sha = vcs.commit_paths(project.root, [o.path for o in outcomes], f"generate {names}")
+        sha = commit_manifests(project.root, [o.path for o in outcomes], f"generate {names}")
     return outcomes, sha

@@ -21,6 +21,8 @@ GITIGNORE = """\
 .filmfs/config.local.yaml
 /cut.mp4
 /review/
+# A write killed before its rename leaves a hidden temp file beside the manifest.
+.*.tmp
 """
 
 

@@ -6,11 +6,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from filmfs import vcs
 from filmfs.errors import FilmfsError
+from filmfs.locks import commit_manifests, shot_lock
 from filmfs.manifests.writer import update
 from filmfs.project import Project
-from filmfs.takes import shot_lock
 
 
 @dataclass(frozen=True)
@@ -60,7 +59,7 @@ def select(
     sha = None
     if commit:
         detail = f": {note}" if note else ""
-        sha = vcs.commit_paths(project.root, changed, f"select {shot_id} take {attempt}{detail}")
+        sha = commit_manifests(project.root, changed, f"select {shot_id} take {attempt}{detail}")
     return SelectResult(
         shot_id=shot_id,
         attempt=attempt,

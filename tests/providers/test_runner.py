@@ -95,3 +95,36 @@ def test_unexpected_errors_still_cancel_and_clean_up(tmp_path: Path) -> None:
         run(provider, REQUEST, dest, sleep=lambda s: None)
     assert provider.cancelled == 1
     assert not dest.exists()
+
+
+class FinishesAt(EchoProvider):
+    """Running until the (simulated) clock passes ``done_at`` seconds."""
+
+    def __init__(self, clock: list[float], done_at: float) -> None:
+        self.clock, self.done_at = clock, done_at
+
+    def poll(self, job: Job) -> JobStatus:
+        return JobStatus("succeeded" if self.clock[0] >= self.done_at else "running")
+
+    def fetch(self, job: Job, status: JobStatus, dest: Path, *, max_bytes: int) -> None:
+        dest.write_bytes(b"\x00\x00\x00\x20ftypisom" + bytes(32))
+
+
+@pytest.mark.parametrize("done_at", [1.0, 7.0, 180.0])
+def test_polls_notice_a_finished_task_within_a_fifth_of_its_time(
+    tmp_path: Path, done_at: float
+) -> None:
+    now = [0.0]
+    waits: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        waits.append(seconds)
+        now[0] += seconds
+
+    provider = FinishesAt(now, done_at)
+    run(provider, REQUEST, tmp_path / "v.mp4", poll_interval=0.5, sleep=sleep,
+        clock=lambda: now[0])
+    assert waits[0] == 0.5  # the first poll is right after submit, the second soon after
+    assert all(0.5 <= w <= 15.0 for w in waits)
+    assert done_at <= now[0] <= max(done_at * 1.2, done_at + 0.5)
+    assert len(waits) <= 40  # a 3-minute task is not polled every half second

@@ -1,0 +1,132 @@
+"""`filmfs add-take SHOT FILE`: a video made elsewhere becomes the next take."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import git
+import pytest
+from click.testing import CliRunner
+
+from filmfs import layout
+from filmfs.cli import cli
+from filmfs.media.store import hash_file
+from filmfs.providers.base import GenerationRequest
+from filmfs.providers.testcard import render
+from tests.genfilm import small_film, takes_of
+
+
+@pytest.fixture
+def film(tmp_path: Path) -> Path:
+    return small_film(tmp_path / "film")
+
+
+@pytest.fixture
+def clip(tmp_path: Path) -> Path:
+    request = GenerationRequest(
+        shot_id="EXT",
+        attempt_number=1,
+        prompt="made in a web app",
+        duration=1.5,
+        width=256,
+        height=144,
+        fps=25,
+        seed=3,
+    )
+    path = tmp_path / "from-the-web-app.mp4"
+    render(request, path, model="elsewhere")
+    return path
+
+
+def objects(film: Path) -> list[Path]:
+    return sorted(p for p in (film / ".filmfs" / "objects").rglob("*") if p.is_file())
+
+
+def test_real_video_becomes_the_next_take_with_provenance(film: Path, clip: Path) -> None:
+    first = CliRunner().invoke(cli, ["generate", "02B", "-C", str(film)])
+    assert first.exit_code == 0, first.output
+    result = CliRunner().invoke(
+        cli,
+        [
+            "add-take",
+            "02B",
+            str(clip),
+            "--provider",
+            "runway-web",
+            "--model",
+            "gen-4",
+            "--seed",
+            "99",
+            "--cost",
+            "0.5",
+            "--note",
+            "graded by hand",
+            "-C",
+            str(film),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "02B: take 2: 256x144 25 fps h264, 1.5" in result.output
+    take = takes_of(film, "02B")[2]
+    assert take["selected"] is False  # take 1 keeps the selection
+    assert take["generation_params"] == {
+        "provider": "runway-web",
+        "model": "gen-4",
+        "seed": 99,
+        "source": "from-the-web-app.mp4",
+    }
+    assert take["generation_cost"] == 0.5
+    assert take["director_notes"] == "graded by hand"
+    video = take["video"]
+    assert isinstance(video, dict)
+    sha, size = hash_file(clip)
+    assert (video["sha256"], video["size"], video["width"], video["fps"]) == (sha, size, 256, 25)
+    assert layout.object_path(film, sha).read_bytes() == clip.read_bytes()
+    assert clip.is_file()  # the user's file is copied, not moved
+    head = git.Repo(film).head.commit
+    assert head.message.strip() == "add take 2 to 02B from from-the-web-app.mp4"
+    assert set(head.stats.files) == {"shots/02B/takes/002.yaml"}
+    assert CliRunner().invoke(cli, ["validate", str(film), "--strict"]).exit_code == 0
+
+
+def test_first_added_take_is_selected(film: Path, clip: Path) -> None:
+    result = CliRunner().invoke(cli, ["add-take", "01C", str(clip), "--no-commit", "-C", str(film)])
+    assert result.exit_code == 0, result.output
+    assert "01C: take 1 (selected)" in result.output
+    assert takes_of(film, "01C")[1]["generation_params"] == {
+        "provider": "external",
+        "source": "from-the-web-app.mp4",
+    }
+    assert git.Repo(film).untracked_files == ["shots/01C/takes/001.yaml"]
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("notes.txt", b"just some text, not a video\n"),
+        ("clip.mp4", b"<!DOCTYPE html><html><body>Access denied</body></html>"),
+        ("empty.mp4", b""),
+    ],
+)
+def test_non_video_is_refused_and_nothing_written(
+    film: Path, tmp_path: Path, name: str, content: bytes
+) -> None:
+    source = tmp_path / name
+    source.write_bytes(content)
+    before = objects(film)
+    result = CliRunner().invoke(cli, ["add-take", "01A", str(source), "-C", str(film)])
+    assert result.exit_code == 1
+    assert f"{source}: not a readable video" in result.output
+    assert "Traceback" not in result.output
+    assert takes_of(film, "01A") == {}
+    assert objects(film) == before
+    assert not git.Repo(film).is_dirty(untracked_files=True)
+
+
+def test_missing_file_and_unknown_shot(film: Path, clip: Path, tmp_path: Path) -> None:
+    gone = CliRunner().invoke(cli, ["add-take", "01A", str(tmp_path / "nope.mp4"), "-C", str(film)])
+    assert gone.exit_code == 1
+    assert f"{tmp_path / 'nope.mp4'}: no such file" in gone.output
+    unknown = CliRunner().invoke(cli, ["add-take", "07X", str(clip), "-C", str(film)])
+    assert unknown.exit_code == 1
+    assert "no shot '07X' in this film" in unknown.output
