@@ -13,7 +13,7 @@ from pathlib import Path
 from filmfs import layout
 from filmfs.errors import FilmfsError
 from filmfs.locks import commit_manifests
-from filmfs.media.probe import probe
+from filmfs.media.ingest import store_video
 from filmfs.media.store import MediaStore
 from filmfs.model import VideoRef
 from filmfs.project import Project
@@ -48,20 +48,8 @@ def add_take(
         raise FilmfsError(f"{source}: no such file")
     if cost is not None and cost < 0:
         raise FilmfsError(f"--cost must not be negative, not {cost}")
-    info = probe(source)  # raises a clear error for anything that is not a video
     store = MediaStore(layout.state_dir(project.root))
-    stored = store.put_file(source)
-    video = VideoRef(
-        sha256=stored.sha256,
-        size=stored.size,
-        duration=info.duration,
-        width=info.width,
-        height=info.height,
-        fps=info.fps,
-        codec=info.codec,
-        format=info.format,
-        has_audio=info.has_audio,
-    )
+    video = store_video(store, source)  # a clear error for anything that is not a video
     params = {"provider": provider, "model": model, "seed": seed, "source": source.name}
     with reserve_attempt(project.root, shot.shot_number) as attempt:
         data = take_data(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from filmfs import layout
@@ -17,8 +17,8 @@ from filmfs.errors import FilmfsError, StoreError
 from filmfs.locks import commit_manifests
 from filmfs.manifests.writer import update
 from filmfs.media.assembly import Clip, Soundtrack, assemble
+from filmfs.media.ingest import store_video
 from filmfs.media.normalise import Format
-from filmfs.media.probe import probe
 from filmfs.media.slate import stored_slate
 from filmfs.media.store import MediaStore
 from filmfs.media.transition import Transition
@@ -126,22 +126,13 @@ def assemble_film(
         soundtrack = Soundtrack(bed[0], bed[1]) if bed else None
     with store.temp_path(".mp4") as tmp:
         made = assemble(clips, fmt, tmp, store=store, soundtrack=soundtrack)
-        info = probe(tmp)
-        stored = store.put_file(tmp, move=True)
+        stored_cut = store_video(store, tmp, move=True)
     out = output or project.root / DEFAULT_OUTPUT
     # The cut is made from the conformed copies where a take had to be re-encoded.
     conformed_for = {source: conformed for conformed, source in made.derived.items()}
-    _publish_copy(stored.path, out)
-    video = VideoRef(
-        sha256=stored.sha256,
-        size=stored.size,
-        duration=info.duration,
-        width=info.width,
-        height=info.height,
-        fps=info.fps,
-        codec=info.codec,
-        format=info.format,
-        has_audio=info.has_audio,
+    _publish_link(store.path_of(stored_cut.sha256), out)
+    video = replace(
+        stored_cut,
         derived_from=tuple(dict.fromkeys(conformed_for.get(c.sha256, c.sha256) for c in clips)),
         conformed=dict(made.derived),
     )
@@ -151,7 +142,7 @@ def assemble_film(
         sha = commit_manifests(
             project.root,
             [film.path],
-            f"assemble: final cut {stored.sha256[:12]} ({len(clips)} shots, {info.duration:.1f} s)",
+            f"assemble: final cut {video.sha256[:12]} ({len(clips)} shots, {video.duration:.1f} s)",
         )
     return AssembleResult(
         output=out,
@@ -166,13 +157,18 @@ def assemble_film(
     )
 
 
-def _publish_copy(source: Path, dest: Path) -> None:
-    """Put a copy of the cut at ``dest`` atomically.
+def _publish_link(source: Path, dest: Path) -> None:
+    """Put the cut at ``dest`` atomically: a hard link to the stored object, else a copy.
 
-    A copy, not a hard link: editing the output in place must never alter the store's object.
+    A link costs nothing and, like DVC's hardlink cache type, shares the store's read-only
+    file; replacing an old cut is a rename. A copy is made across filesystems.
     """
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = dest.with_name(f".{dest.name}.tmp")
-    shutil.copyfile(source, tmp)
-    os.chmod(tmp, 0o644)
+    tmp.unlink(missing_ok=True)
+    try:
+        os.link(source, tmp)
+    except OSError:
+        shutil.copyfile(source, tmp)
+        os.chmod(tmp, 0o444)
     os.replace(tmp, dest)

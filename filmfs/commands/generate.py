@@ -21,9 +21,9 @@ from pathlib import Path
 from filmfs import layout
 from filmfs.errors import FilmfsError
 from filmfs.locks import commit_manifests
-from filmfs.media.probe import probe
+from filmfs.media.ingest import store_video
 from filmfs.media.store import MediaStore
-from filmfs.model import Film, Shot, VideoRef
+from filmfs.model import Film, Shot
 from filmfs.project import Project
 from filmfs.providers import registry
 from filmfs.providers.base import GenerationRequest, Provider
@@ -240,19 +240,7 @@ def _generate_one(
                     if on_progress
                     else None,
                 )
-                info = probe(tmp)
-                stored = store.put_file(tmp, move=True)
-            video = VideoRef(
-                sha256=stored.sha256,
-                size=stored.size,
-                duration=info.duration,
-                width=info.width,
-                height=info.height,
-                fps=info.fps,
-                codec=info.codec,
-                format=info.format,
-                has_audio=info.has_audio,
-            )
+                video = store_video(store, tmp, move=True)
             params = {
                 "provider": provider.name,
                 "model": model,
