@@ -28,11 +28,10 @@ from filmfs.commands.init import init
 from filmfs.manifests.writer import write_new
 from filmfs.media.assembly import Clip, assemble
 from filmfs.media.ffmpeg import ffmpeg_exe, run_ffmpeg
+from filmfs.media.ingest import store_video
 from filmfs.media.normalise import Format
-from filmfs.media.probe import probe
 from filmfs.media.store import MediaStore, hash_file
 from filmfs.media.transition import Transition
-from filmfs.model import VideoRef
 from filmfs.project import Project
 from filmfs.takes import take_data
 
@@ -136,19 +135,7 @@ def make_film(root: Path, paths: list[Path]) -> Path:
             root=root,
             kind="shot",
         )
-        info = probe(path)
-        stored = store.put_file(path)
-        video = VideoRef(
-            sha256=stored.sha256,
-            size=stored.size,
-            duration=info.duration,
-            width=info.width,
-            height=info.height,
-            fps=info.fps,
-            codec=info.codec,
-            format=info.format,
-            has_audio=info.has_audio,
-        )
+        video = store_video(store, path)
         data = take_data(
             attempt=1,
             selected=True,

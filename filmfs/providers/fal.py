@@ -9,13 +9,11 @@ fetched. The result holds ``video.url``. See /work/shared/reference/providers.md
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from filmfs.errors import ProviderError
 from filmfs.providers.base import GenerationRequest, Job, JobStatus
-from filmfs.providers.download import download
 from filmfs.providers.service import HttpService
 from filmfs.providers.transport import error_detail
 
@@ -118,13 +116,6 @@ class FalProvider(HttpService):
         if url is None:
             return JobStatus("failed", detail="result has no video.url")
         return JobStatus("succeeded", result_url=url)
-
-    def fetch(self, job: Job, status: JobStatus, dest: Path, *, max_bytes: int) -> None:
-        """Download ``video.url`` (fal's CDN needs no auth; none is sent)."""
-        if not status.result_url:
-            raise ProviderError("no video URL to fetch", provider=self.name)
-        download(status.result_url, dest, provider=self.name, max_bytes=max_bytes,
-                 timeout=self.download_timeout)
 
     def cancel(self, job: Job) -> None:
         """Cancel a queued request (``PUT cancel_url``); fal ignores it once processing."""

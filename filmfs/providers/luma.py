@@ -8,13 +8,11 @@ Create ``POST /generations`` (201, a Generation object), poll ``GET /generations
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from filmfs.errors import ProviderError
 from filmfs.providers.base import GenerationRequest, Job, JobStatus, State
-from filmfs.providers.download import download
 from filmfs.providers.service import HttpService
 
 STATES: dict[str, State] = {
@@ -89,13 +87,6 @@ class LumaProvider(HttpService):
         if not isinstance(video, str) or not video:
             return JobStatus("failed", detail="generation completed without assets.video")
         return JobStatus("succeeded", result_url=video)
-
-    def fetch(self, job: Job, status: JobStatus, dest: Path, *, max_bytes: int) -> None:
-        """Download ``assets.video`` (no auth header sent)."""
-        if not status.result_url:
-            raise ProviderError("no video URL to fetch", provider=self.name)
-        download(status.result_url, dest, provider=self.name, max_bytes=max_bytes,
-                 timeout=self.download_timeout)
 
     def cancel(self, job: Job) -> None:
         """Delete the generation (Luma has no separate cancel)."""

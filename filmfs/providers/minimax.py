@@ -9,13 +9,11 @@ non-zero ``base_resp.status_code``. There is no cancel endpoint. See
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from filmfs.errors import ProviderError
 from filmfs.providers.base import GenerationRequest, Job, JobStatus, State
-from filmfs.providers.download import download
 from filmfs.providers.service import HttpService
 from filmfs.providers.transport import Response, error_detail
 
@@ -139,13 +137,6 @@ class MiniMaxProvider(HttpService):
             raise ProviderError("retrieve file: no download_url", provider=self.name,
                                 url=retrieve.split("?")[0], retryable=True)
         return JobStatus("succeeded", detail=f"file {file_id}", result_url=str(download_url))
-
-    def fetch(self, job: Job, status: JobStatus, dest: Path, *, max_bytes: int) -> None:
-        """Download the video from the retrieved ``download_url`` (no auth header sent)."""
-        if not status.result_url:
-            raise ProviderError("no download URL to fetch", provider=self.name)
-        download(status.result_url, dest, provider=self.name, max_bytes=max_bytes,
-                 timeout=self.download_timeout)
 
     def cancel(self, job: Job) -> None:
         """MiniMax's v1 API has no cancel endpoint; the task runs to its end."""

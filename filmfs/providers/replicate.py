@@ -9,13 +9,11 @@ are possible with ``Prefer: wait``). See /work/shared/reference/providers.md sec
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from filmfs.errors import ProviderError
 from filmfs.providers.base import GenerationRequest, Job, JobStatus, State
-from filmfs.providers.download import download
 from filmfs.providers.service import HttpService
 
 STATES: dict[str, State] = {
@@ -104,13 +102,6 @@ class ReplicateProvider(HttpService):
         if out is None:
             return JobStatus("failed", detail="prediction succeeded but has no output URL")
         return JobStatus("succeeded", result_url=out)
-
-    def fetch(self, job: Job, status: JobStatus, dest: Path, *, max_bytes: int) -> None:
-        """Download the output file (replicate.delivery needs no auth; none is sent)."""
-        if not status.result_url:
-            raise ProviderError("no output URL to fetch", provider=self.name)
-        download(status.result_url, dest, provider=self.name, max_bytes=max_bytes,
-                 timeout=self.download_timeout)
 
     def cancel(self, job: Job) -> None:
         """Cancel the prediction (``POST /v1/predictions/{id}/cancel``)."""

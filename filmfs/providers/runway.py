@@ -9,13 +9,11 @@ section 4.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from filmfs.errors import ProviderError
 from filmfs.providers.base import GenerationRequest, Job, JobStatus, State
-from filmfs.providers.download import download
 from filmfs.providers.service import HttpService
 
 API_VERSION = "2024-11-06"
@@ -101,13 +99,6 @@ class RunwayProvider(HttpService):
         if not isinstance(url_out, str):
             return JobStatus("failed", detail="task succeeded but has no output URL")
         return JobStatus("succeeded", result_url=url_out)
-
-    def fetch(self, job: Job, status: JobStatus, dest: Path, *, max_bytes: int) -> None:
-        """Download the first output URL (no auth header sent)."""
-        if not status.result_url:
-            raise ProviderError("no output URL to fetch", provider=self.name)
-        download(status.result_url, dest, provider=self.name, max_bytes=max_bytes,
-                 timeout=self.download_timeout)
 
     def cancel(self, job: Job) -> None:
         """Cancel (or delete) the task: ``DELETE /v1/tasks/{id}``."""

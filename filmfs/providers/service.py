@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from pathlib import Path
 
-from filmfs.errors import ProviderNotConfigured
+from filmfs.errors import ProviderError, ProviderNotConfigured
+from filmfs.providers.base import Job, JobStatus
+from filmfs.providers.download import download
 from filmfs.providers.transport import Api
 
 
@@ -55,6 +58,19 @@ class HttpService:
         """``text`` with the API key masked (for anything a server echoes back)."""
         key = self._key()
         return text.replace(key, "***") if key else text
+
+    def fetch(self, job: Job, status: JobStatus, dest: Path, *, max_bytes: int) -> None:
+        """Download the finished video from ``status.result_url`` to ``dest``.
+
+        The providers hand out CDN or signed URLs: no auth header is sent there, so the key
+        never reaches another host.
+        """
+        if not status.result_url:
+            raise ProviderError("the finished task has no video URL to fetch", provider=self.name)
+        download(
+            status.result_url, dest, provider=self.name, max_bytes=max_bytes,
+            timeout=self.download_timeout,
+        )
 
     def auth_header(self, key: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {key}"}
