@@ -60,6 +60,7 @@ def cli() -> None:
 COMMANDS = {
     "add_take": ["command"],
     "assemble": ["command"],
+    "diff": ["command"],
     "export": ["command"],
     "export_sql": ["command"],
     "generate": ["command"],

@@ -1,0 +1,347 @@
+"""What changed between two loaded films, in film terms: pure, no I/O.
+
+:func:`compare` takes the film before and after (two :class:`~filmfs.project.Project`) and
+returns a :class:`FilmChanges`: film fields, shots added / removed / changed (fields, takes,
+the selected take), scenes, characters and assets, and the totals a reviewer asks about
+(money spent on new takes, the cut's length, shots still without a selected take).
+A renamed shot shows as one removed and one added: its ID is its identity.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from filmfs import layout
+from filmfs.model import Shot, Take
+from filmfs.project import Project
+
+Kind = Literal["added", "removed", "changed", "unreadable"]
+WordOp = tuple[Literal["=", "-", "+"], str]
+
+# Free text compared word by word (a prompt edit is usually a few words in a long paragraph).
+TEXT_FIELDS = {"prompt", "negative_prompt", "description", "notes", "synopsis", "appearance",
+               "director_notes", "setting", "heading"}
+LIST_FIELDS = {"characters", "audio", "assets", "references"}
+SKIPPED = {"path", "takes"}
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One field, old -> new (None when absent). Lists also say what was added and removed;
+    free text carries a word-level diff."""
+
+    field: str
+    old: Any
+    new: Any
+    added: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    words: tuple[WordOp, ...] = ()
+
+
+@dataclass(frozen=True)
+class TakeSummary:
+    attempt: int
+    selected: bool
+    provider: str | None
+    model: str | None
+    seed: Any
+    cost: float | None
+    score: float | None
+    duration: float | None
+    notes: str
+
+
+@dataclass(frozen=True)
+class TakeChange:
+    attempt: int
+    fields: tuple[FieldChange, ...]
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The shot's selected take moved (None: no take selected)."""
+
+    old: int | None
+    new: int | None
+    notes: str = ""
+    score: float | None = None
+
+
+@dataclass(frozen=True)
+class ShotChange:
+    shot: str
+    kind: Kind
+    scene: int | None
+    fields: tuple[FieldChange, ...] = ()
+    takes_added: tuple[TakeSummary, ...] = ()
+    takes_removed: tuple[int, ...] = ()
+    takes_changed: tuple[TakeChange, ...] = ()
+    selection: Selection | None = None
+
+
+@dataclass(frozen=True)
+class ItemChange:
+    """A scene, character or asset added, removed or changed."""
+
+    kind: Literal["scene", "character", "asset"]
+    id: str
+    change: Kind
+    fields: tuple[FieldChange, ...] = ()
+
+
+@dataclass(frozen=True)
+class Totals:
+    takes_added: int
+    cost_added: float
+    cut_before: float
+    cut_after: float
+    shots_without_selected_take: tuple[str, ...]
+
+    @property
+    def cut_delta(self) -> float:
+        return round(self.cut_after - self.cut_before, 3)
+
+
+@dataclass(frozen=True)
+class FilmChanges:
+    title: str
+    film_fields: tuple[FieldChange, ...]
+    new_cut: bool
+    shots: tuple[ShotChange, ...]
+    items: tuple[ItemChange, ...]
+    totals: Totals
+
+    @property
+    def empty(self) -> bool:
+        return not (self.film_fields or self.shots or self.items)
+
+    def shots_of(self, kind: Kind) -> list[ShotChange]:
+        return [s for s in self.shots if s.kind == kind]
+
+    @property
+    def selections(self) -> list[tuple[str, Selection]]:
+        return [(s.shot, s.selection) for s in self.shots if s.selection is not None]
+
+
+def compare(before: Project, after: Project) -> FilmChanges:
+    """Everything that differs between two loaded films (either may be empty: no film)."""
+    shots = _shots(before, after)
+    items = [
+        *_items("scene", before.scenes, after.scenes),
+        *_items("character", before.characters, after.characters),
+        *_items("asset", before.assets, after.assets),
+    ]
+    film_fields = _fields(before.film, after.film)
+    old_cut = before.film.final_edit if before.film else None
+    new_cut = after.film.final_edit if after.film else None
+    title = after.film.title if after.film else (before.film.title if before.film else "")
+    added = [t for s in shots for t in s.takes_added]
+    return FilmChanges(
+        title=title,
+        film_fields=tuple(film_fields),
+        new_cut=new_cut is not None and (old_cut is None or old_cut.sha256 != new_cut.sha256),
+        shots=tuple(shots),
+        items=tuple(items),
+        totals=Totals(
+            takes_added=len(added),
+            cost_added=round(sum(t.cost or 0.0 for t in added), 6),
+            cut_before=_cut_length(before),
+            cut_after=_cut_length(after),
+            shots_without_selected_take=tuple(
+                s.id for s in after.shots.values() if s.selected_take is None
+            ),
+        ),
+    )
+
+
+def _cut_length(project: Project) -> float:
+    """The cut as selected: the sum of the selected takes' video durations."""
+    total = 0.0
+    for shot in project.shots.values():
+        take = shot.selected_take
+        if take is not None and take.video is not None:
+            total += take.video.duration
+    return round(total, 3)
+
+
+def _shots(before: Project, after: Project) -> list[ShotChange]:
+    changes = []
+    for shot_id in sorted(set(before.shots) | set(after.shots), key=lambda i: _order(i, before,
+                                                                                    after)):
+        old, new = before.shots.get(shot_id), after.shots.get(shot_id)
+        if new is None and old is not None:
+            unreadable = layout.shot_file(after.root, shot_id).exists()
+            kind: Kind = "unreadable" if unreadable else "removed"
+            changes.append(ShotChange(shot_id, kind, old.scene))
+        elif old is None and new is not None:
+            changes.append(
+                ShotChange(
+                    shot_id,
+                    "added",
+                    new.scene,
+                    fields=tuple(_fields(None, new)),
+                    takes_added=tuple(_summary(t) for t in new.takes),
+                    selection=_selection(None, new),
+                )
+            )
+        elif old is not None and new is not None:
+            change = _shot_change(old, new)
+            if change is not None:
+                changes.append(change)
+    return changes
+
+
+def _order(shot_id: str, *projects: Project) -> tuple[int, tuple[int, str]]:
+    """Film order: the scene the shot is in (after, else before), then natural shot order."""
+    scene = next((p.shots[shot_id].scene for p in reversed(projects) if shot_id in p.shots), 0)
+    return scene, layout.natural_key(shot_id)
+
+
+def _shot_change(old: Shot, new: Shot) -> ShotChange | None:
+    old_takes = {t.attempt_number: t for t in old.takes}
+    new_takes = {t.attempt_number: t for t in new.takes}
+    added = tuple(_summary(new_takes[n]) for n in sorted(set(new_takes) - set(old_takes)))
+    removed = tuple(sorted(set(old_takes) - set(new_takes)))
+    changed = []
+    for n in sorted(set(old_takes) & set(new_takes)):
+        # The selection is reported once, as a move, not as two `selected` field flips.
+        fields = [f for f in _fields(old_takes[n], new_takes[n]) if f.field != "selected"]
+        if fields:
+            changed.append(TakeChange(n, tuple(fields)))
+    selection = _selection(old, new)
+    fields = _fields(old, new)
+    if not (fields or added or removed or changed or selection):
+        return None
+    return ShotChange(
+        new.id,
+        "changed",
+        new.scene,
+        fields=tuple(fields),
+        takes_added=added,
+        takes_removed=removed,
+        takes_changed=tuple(changed),
+        selection=selection,
+    )
+
+
+def _selection(old: Shot | None, new: Shot) -> Selection | None:
+    before = old.selected_take if old else None
+    after = new.selected_take
+    old_n = before.attempt_number if before else None
+    new_n = after.attempt_number if after else None
+    if old_n == new_n:
+        return None
+    return Selection(
+        old_n,
+        new_n,
+        notes=after.director_notes if after else "",
+        score=after.quality_score if after else None,
+    )
+
+
+def _summary(take: Take) -> TakeSummary:
+    params = take.generation_params
+    return TakeSummary(
+        attempt=take.attempt_number,
+        selected=take.selected,
+        provider=params.get("provider"),
+        model=params.get("model"),
+        seed=params.get("seed"),
+        cost=take.generation_cost,
+        score=take.quality_score,
+        duration=take.video.duration if take.video else None,
+        notes=take.director_notes,
+    )
+
+
+def _items(
+    kind: Literal["scene", "character", "asset"],
+    before: Mapping[Any, Any],
+    after: Mapping[Any, Any],
+) -> list[ItemChange]:
+    changes = []
+    for key in sorted(set(before) | set(after)):
+        ident = layout.scene_stem(key) if kind == "scene" else str(key)
+        if key not in after:
+            changes.append(ItemChange(kind, ident, "removed"))
+        elif key not in before:
+            changes.append(ItemChange(kind, ident, "added", tuple(_fields(None, after[key]))))
+        else:
+            fields = _fields(before[key], after[key])
+            if fields:
+                changes.append(ItemChange(kind, ident, "changed", tuple(fields)))
+    return changes
+
+
+def _fields(old: Any, new: Any) -> list[FieldChange]:
+    """Changed fields of two value objects of one type (either may be None: all are new)."""
+    sample = new if new is not None else old
+    if sample is None:
+        return []
+    found = []
+    for f in dataclasses.fields(sample):
+        if f.name in SKIPPED:
+            continue
+        a = plain(getattr(old, f.name)) if old is not None else None
+        b = plain(getattr(new, f.name)) if new is not None else None
+        if a == b or (old is None and b in (None, "", [], {})):
+            continue
+        found.append(_field(f.name, a, b))
+    return found
+
+
+def _field(name: str, old: Any, new: Any) -> FieldChange:
+    if name in LIST_FIELDS:
+        before, after = list(old or []), list(new or [])
+        return FieldChange(
+            name,
+            old,
+            new,
+            added=tuple(x for x in after if x not in before),
+            removed=tuple(x for x in before if x not in after),
+        )
+    if name in TEXT_FIELDS and isinstance(old, str) and isinstance(new, str):
+        return FieldChange(name, old, new, words=tuple(word_diff(old, new)))
+    return FieldChange(name, old, new)
+
+
+def word_diff(old: str, new: str) -> list[WordOp]:
+    """Runs of kept, removed and added words (whitespace is normalised to single spaces)."""
+    a, b = old.split(), new.split()
+    ops: list[WordOp] = []
+    matcher = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            ops.append(("=", " ".join(a[i1:i2])))
+            continue
+        if i2 > i1:
+            ops.append(("-", " ".join(a[i1:i2])))
+        if j2 > j1:
+            ops.append(("+", " ".join(b[j1:j2])))
+    return ops
+
+
+def plain(value: Any) -> Any:
+    """A value object's field as JSON-ready data (for comparing and for --format json)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {
+            f.name: plain(getattr(value, f.name))
+            for f in dataclasses.fields(value)
+            if f.name not in SKIPPED
+        }
+    if isinstance(value, Mapping):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)) and not isinstance(value, str):
+        return [plain(v) for v in value]
+    return value
+
+
+def as_data(changes: FilmChanges) -> dict[str, Any]:
+    data: dict[str, Any] = dataclasses.asdict(changes)
+    data["totals"]["cut_delta"] = changes.totals.cut_delta
+    data["empty"] = changes.empty
+    return data

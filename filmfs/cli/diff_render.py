@@ -1,0 +1,259 @@
+"""`filmfs diff` as text for a terminal and as Markdown for a pull-request comment.
+
+Both are deterministic (film order, then sorted IDs; no times or temporary paths), so a CI job
+that re-posts the Markdown on every push edits one comment instead of piling up new ones.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from filmfs.changes import FieldChange, ShotChange, TakeSummary, WordOp
+from filmfs.commands.diff import FilmDiff
+
+MARKER = "<!-- filmfs-diff -->"
+SIGN = {"added": "+", "removed": "-", "changed": "~", "unreadable": "!"}
+
+
+# --- values ------------------------------------------------------------------------------
+def value(v: Any) -> str:
+    if v is None or v == "" or v == [] or v == {}:
+        return "(none)"
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if isinstance(v, float):
+        return f"{v:g}"
+    if isinstance(v, list):
+        return ", ".join(value(x) for x in v)
+    if isinstance(v, dict):
+        if "sha256" in v:  # a video: the cut
+            return f"{str(v['sha256'])[:12]} ({value(v.get('duration'))}s)"
+        if set(v) == {"type", "duration"}:  # a transition
+            return f"{v['type']} {value(v['duration'])}s"
+        if set(v) == {"width", "height", "fps"}:
+            return f"{v['width']}x{v['height']} @ {value(v['fps'])} fps"
+        return ", ".join(f"{k}={value(x)}" for k, x in sorted(v.items()))
+    return str(v)
+
+
+def money(amount: float | None) -> str:
+    return "-" if amount is None else f"${amount:.2f}"
+
+
+def seconds(amount: float) -> str:
+    return f"{amount:.1f}s"
+
+
+def words(ops: tuple[WordOp, ...], *, markdown: bool) -> str:
+    """git's --word-diff=plain markers in text; strike-through and bold in Markdown."""
+    marks = {"-": ("~~", "~~"), "+": ("**", "**")} if markdown else {
+        "-": ("[-", "-]"), "+": ("{+", "+}")}
+    parts = []
+    for op, text in ops:
+        shown = md(text) if markdown else text
+        if op == "=":
+            parts.append(shown)
+        else:
+            parts.append(f"{marks[op][0]}{shown}{marks[op][1]}")
+    return " ".join(parts)
+
+
+def change(f: FieldChange, *, markdown: bool = False, new_only: bool = False) -> str:
+    esc = md if markdown else str
+    if new_only:
+        return esc(value(f.new))
+    if f.words and f.old is not None:
+        return words(f.words, markdown=markdown)
+    if f.added or f.removed:
+        return " ".join([*(f"+{x}" for x in f.added), *(f"-{x}" for x in f.removed)])
+    return f"{esc(value(f.old))} → {esc(value(f.new))}"
+
+
+def take_line(t: TakeSummary) -> str:
+    via = "/".join(x for x in (t.provider, t.model) if x) or "?"
+    parts = [f"take {t.attempt}", f"{via} seed {value(t.seed)}", money(t.cost)]
+    if t.score is not None:
+        parts.append(f"score {value(t.score)}")
+    if t.duration is not None:
+        parts.append(seconds(t.duration))
+    if t.selected:
+        parts.append("selected")
+    line = ", ".join(parts)
+    return f'{line}: "{t.notes}"' if t.notes else line
+
+
+def selection_line(shot: ShotChange) -> str:
+    s = shot.selection
+    assert s is not None
+    old = f"take {s.old}" if s.old is not None else "none"
+    new = f"take {s.new}" if s.new is not None else "none"
+    extra = []
+    if s.score is not None:
+        extra.append(f"score {value(s.score)}")
+    if s.notes:
+        extra.append(f'"{s.notes}"')
+    return f"{old} → {new}" + (f" ({', '.join(extra)})" if extra else "")
+
+
+def summary(d: FilmDiff) -> str:
+    c = d.changes
+    if c.empty:
+        return "no changes to the film"
+    parts = []
+    counts = [f"{len(c.shots_of(k))} {k}" for k in ("added", "removed", "changed", "unreadable")
+              if c.shots_of(k)]
+    if counts:
+        parts.append("shots: " + ", ".join(counts))
+    t = c.totals
+    if t.takes_added:
+        parts.append(f"{t.takes_added} take(s) added ({money(t.cost_added)})")
+    if c.selections:
+        parts.append(f"{len(c.selections)} selection(s) changed")
+    if t.cut_delta:
+        parts.append(f"cut {seconds(t.cut_before)} → {seconds(t.cut_after)} ({t.cut_delta:+.1f}s)")
+    if c.new_cut:
+        parts.append("new cut")
+    other = [f for f in c.film_fields if f.field != "final_edit"]
+    if other:
+        parts.append("film: " + ", ".join(f.field for f in other))
+    if c.items:
+        parts.append(f"{len(c.items)} scene/character/asset change(s)")
+    return "; ".join(parts)
+
+
+def shot_details(s: ShotChange, *, markdown: bool) -> list[str]:
+    """One line per thing that changed in a shot (without bullets or indentation)."""
+    lines = []
+    if s.kind == "unreadable":
+        lines.append("its manifest does not load at the head revision (see the errors)")
+    for f in s.fields:
+        lines.append(f"{f.field}: {change(f, markdown=markdown, new_only=s.kind == 'added')}")
+    if s.selection is not None:
+        shown = selection_line(s)
+        lines.append(f"selected take: {md(shown) if markdown else shown}")
+    for t in s.takes_added:
+        lines.append(f"added {md(take_line(t)) if markdown else take_line(t)}")
+    for n in s.takes_removed:
+        lines.append(f"removed take {n}")
+    for tc in s.takes_changed:
+        for f in tc.fields:
+            lines.append(f"take {tc.attempt} {f.field}: {change(f, markdown=markdown)}")
+    return lines
+
+
+def problems_lines(d: FilmDiff) -> list[str]:
+    return [str(p) for p in d.problems]
+
+
+# --- text --------------------------------------------------------------------------------
+def text(d: FilmDiff) -> str:
+    c = d.changes
+    lines = [f"{c.title or d.root}: {d.base.label} ({d.base.short}) → "
+             + (d.head.short if d.head.sha is None else f"{d.head.label} ({d.head.short})"),
+             summary(d)]
+    if c.film_fields:
+        lines.append("film:")
+        lines += [f"  {f.field}: {change(f)}" for f in c.film_fields]
+        if c.new_cut:
+            lines.append("  new cut")
+    for s in c.shots:
+        scene = f" (scene {s.scene})" if s.scene is not None else ""
+        lines.append(f"{SIGN[s.kind]} shot {s.shot}{scene} {s.kind}")
+        lines += [f"    {line}" for line in shot_details(s, markdown=False)]
+    for item in c.items:
+        lines.append(f"{SIGN[item.change]} {item.kind} {item.id} {item.change}")
+        if item.change == "changed":
+            lines += [f"    {f.field}: {change(f)}" for f in item.fields]
+    t = c.totals
+    lines.append(
+        f"totals: {t.takes_added} take(s) added, {money(t.cost_added)}; cut "
+        f"{seconds(t.cut_before)} → {seconds(t.cut_after)} ({t.cut_delta:+.1f}s); "
+        f"without a selected take: {', '.join(t.shots_without_selected_take) or 'none'}"
+    )
+    lines.append(validity(d))
+    lines += [f"  {p}" for p in problems_lines(d)]
+    return "\n".join(lines)
+
+
+def validity(d: FilmDiff) -> str:
+    errors, warnings = len(d.errors), len(d.problems) - len(d.errors)
+    where = d.head.short
+    if not d.problems:
+        return f"{where}: valid"
+    verdict = "valid" if not errors else "INVALID"
+    return f"{where}: {verdict}, {errors} error(s), {warnings} warning(s)"
+
+
+# --- markdown ----------------------------------------------------------------------------
+def md(text: str) -> str:
+    """Escape what would break a table cell or turn into markup."""
+    for ch in "\\|*_~`<>[]":
+        text = text.replace(ch, "\\" + ch)
+    return text.replace("\n", " ")
+
+
+def markdown(d: FilmDiff) -> str:
+    c = d.changes
+    ok = "✅ valid" if not d.errors else f"❌ {len(d.errors)} error(s)"
+    head = d.head.short if d.head.sha is None else f"`{d.head.short}`"
+    out = [
+        MARKER,
+        f"### 🎬 {md(c.title or d.root)}: `{d.base.short}` → {head}",
+        "",
+        f"**{md(summary(d))}** · head {ok}",
+        "",
+    ]
+    if c.shots:
+        out += ["| shot | scene | change | what |", "|---|---|---|---|"]
+        for s in c.shots:
+            out.append(f"| {s.shot} | {s.scene if s.scene is not None else ''} | {s.kind} | "
+                       f"{md(_what(s))} |")
+        out.append("")
+    t = c.totals
+    out += [
+        "| takes added | cost added | cut length | without a selected take |",
+        "|---|---|---|---|",
+        f"| {t.takes_added} | {money(t.cost_added)} | {seconds(t.cut_before)} → "
+        f"{seconds(t.cut_after)} ({t.cut_delta:+.1f}s) | "
+        f"{md(', '.join(t.shots_without_selected_take)) or 'none'} |",
+        "",
+    ]
+    if c.film_fields:
+        out += _details("film", [f"{f.field}: {change(f, markdown=True)}" for f in c.film_fields])
+    for s in c.shots:
+        lines = shot_details(s, markdown=True)
+        if lines:
+            out += _details(f"shot {s.shot} ({s.kind})", lines)
+    if c.items:
+        item_lines = []
+        for item in c.items:
+            item_lines.append(f"{item.kind} {md(item.id)} {item.change}")
+            if item.change == "changed":
+                item_lines += [f"  {f.field}: {change(f, markdown=True)}" for f in item.fields]
+        out += _details("scenes, characters, assets", item_lines)
+    if d.problems:
+        body = ["```", *problems_lines(d), "```"]
+        title = f"validation of {d.head.short}: {len(d.errors)} error(s)"
+        out += ["<details open>" if d.errors else "<details>", f"<summary>{title}</summary>", "",
+                *body, "", "</details>", ""]
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _what(s: ShotChange) -> str:
+    parts = [f.field for f in s.fields] if s.kind == "changed" else []
+    if s.selection is not None:
+        parts.append(f"selected {selection_line(s).split(' (')[0]}")
+    if s.takes_added:
+        parts.append(f"+{len(s.takes_added)} take(s)")
+    if s.takes_removed:
+        parts.append(f"-{len(s.takes_removed)} take(s)")
+    if s.takes_changed:
+        parts.append(f"{len(s.takes_changed)} take(s) edited")
+    return ", ".join(parts)
+
+
+def _details(title: str, lines: list[str]) -> list[str]:
+    return ["<details>", f"<summary>{md(title)}</summary>", "",
+            *(f"- {line}" if not line.startswith("  ") else f"  - {line.strip()}"
+              for line in lines),
+            "", "</details>", ""]
