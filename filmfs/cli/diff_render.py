@@ -44,16 +44,26 @@ def seconds(amount: float) -> str:
     return f"{amount:.1f}s"
 
 
-def words(ops: tuple[WordOp, ...], *, markdown: bool) -> str:
-    """git's --word-diff=plain markers in text; strike-through and bold in Markdown."""
+def words(ops: tuple[WordOp, ...], *, markdown: bool, context: int = 6) -> str:
+    """git's --word-diff=plain markers in text; strike-through and bold in Markdown. Unchanged
+    runs keep ``context`` words beside each change, so a one-word edit of a long prompt reads
+    as one line."""
     marks = {"-": ("~~", "~~"), "+": ("**", "**")} if markdown else {
         "-": ("[-", "-]"), "+": ("{+", "+}")}
+    if all(op == "=" for op, _ in ops):
+        return "(only whitespace changed)"
     parts = []
-    for op, text in ops:
-        shown = md(text) if markdown else text
+    for i, (op, text) in enumerate(ops):
         if op == "=":
-            parts.append(shown)
+            kept = text.split()
+            first, last = i == 0, i == len(ops) - 1
+            if len(kept) > 2 * context + (0 if first or last else 1):
+                head = [] if first else kept[:context]
+                tail = [] if last else kept[-context:]
+                text = " ".join([*head, "…", *tail])
+            parts.append(md(text) if markdown else text)
         else:
+            shown = md(text) if markdown else text
             parts.append(f"{marks[op][0]}{shown}{marks[op][1]}")
     return " ".join(parts)
 
