@@ -187,7 +187,7 @@ def text(d: FilmDiff) -> str:
 
 def validity(d: FilmDiff) -> str:
     errors, warnings = len(d.errors), len(d.problems) - len(d.errors)
-    where = d.head.short
+    where = d.head.label
     if not d.problems:
         return f"{where}: valid"
     verdict = "valid" if not errors else "INVALID"
@@ -243,7 +243,7 @@ def markdown(d: FilmDiff) -> str:
         out += _details("scenes, characters, assets", item_lines)
     if d.problems:
         body = ["```", *problems_lines(d), "```"]
-        title = f"validation of {d.head.short}: {len(d.errors)} error(s)"
+        title = f"validation of {d.head.label}: {len(d.errors)} error(s)"
         out += ["<details open>" if d.errors else "<details>", f"<summary>{title}</summary>", "",
                 *body, "", "</details>", ""]
     return "\n".join(out).rstrip() + "\n"
