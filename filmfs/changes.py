@@ -27,6 +27,7 @@ TEXT_FIELDS = {"prompt", "negative_prompt", "description", "notes", "synopsis", 
                "director_notes", "setting", "heading"}
 LIST_FIELDS = {"characters", "audio", "assets", "references"}
 SKIPPED = {"path", "takes"}
+IDENTITY = {"shot_number", "scene_number", "id", "attempt_number"}  # the key a change is under
 
 
 @dataclass(frozen=True)
@@ -284,7 +285,7 @@ def _fields(old: Any, new: Any) -> list[FieldChange]:
         return []
     found = []
     for f in dataclasses.fields(sample):
-        if f.name in SKIPPED:
+        if f.name in SKIPPED or f.name in IDENTITY:
             continue
         a = plain(getattr(old, f.name)) if old is not None else None
         b = plain(getattr(new, f.name)) if new is not None else None

@@ -72,7 +72,7 @@ def change(f: FieldChange, *, markdown: bool = False, new_only: bool = False) ->
     esc = md if markdown else str
     if new_only:
         return esc(value(f.new))
-    if f.words and f.old is not None:
+    if f.words and f.old and f.new:
         return words(f.words, markdown=markdown)
     if f.added or f.removed:
         return " ".join([*(f"+{x}" for x in f.added), *(f"-{x}" for x in f.removed)])
