@@ -148,7 +148,7 @@ def resolve_revision(root: Path, rev: str) -> str:
     top = find_toplevel(root)
     if top is None:
         raise FilmfsError(
-            f"{root}: not inside a Git repository",
+            f"{Path(root).resolve()}: not inside a Git repository",
             hint="run filmfs diff in a film kept in Git (`git init`, then commit)",
         )
     repo = git.Repo(top)

@@ -228,3 +228,42 @@ def test_invalid_head_is_reported_with_positions(film: Path) -> None:
 def test_word_diff() -> None:
     assert word_diff("a b c d", "a x c d e") == [
         ("=", "a"), ("-", "b"), ("+", "x"), ("=", "c d"), ("+", "e")]
+
+
+CUT = """final_edit:
+  sha256: "{sha}"
+  size: 5000
+  duration: {duration}
+  width: 1280
+  height: 720
+  fps: 24
+  codec: h264
+  format: mp4
+"""
+
+
+def test_film_fields_and_a_new_cut(film: Path) -> None:
+    with (film / "film.yaml").open("a") as f:
+        f.write(CUT.format(sha="c" * 64, duration=24))
+    commit(git.Repo(film), "first cut")
+    edit(film / "film.yaml", "c" * 64, "d" * 64)
+    edit(film / "film.yaml", "duration: 24\n", "duration: 26.5\n")
+    edit(film / "film.yaml", "soundtrack: harbour-theme", "soundtrack: rain-ambience")
+    edit(film / "characters/mira.yaml", "name: Mira", "name: Little Mira")
+    result = run()
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "final_edit: cccccccccccc (24s) → dddddddddddd (26.5s)\n  new cut" in out
+    assert "soundtrack: harbour-theme → rain-ambience" in out
+    assert "~ character mira changed\n    name: Mira → Little Mira" in out
+    data = as_json()
+    assert data["new_cut"]
+    assert [f["field"] for f in data["film_fields"]] == ["soundtrack", "final_edit"]
+    assert [(i["kind"], i["id"], i["change"]) for i in data["items"]] == [
+        ("character", "mira", "changed")]
+    assert "new cut" in run("--format", "markdown").output.splitlines()[3]
+
+
+def test_a_missing_directory(film: Path) -> None:
+    result = run("-C", "nowhere")
+    assert result.exit_code == 1 and "nowhere: no such directory" in result.output

@@ -80,6 +80,8 @@ def revisions(base: str | None, head: str | None) -> tuple[str, str | None, bool
 
 def diff(root: Path, *, base: str | None = None, head: str | None = None) -> FilmDiff:
     """Compare the film in ``root`` at revision ``base`` with ``head`` (default: on disk)."""
+    if not root.is_dir():
+        raise NotAFilmError(f"{display_path(root)}: no such directory")
     base_rev, head_rev, merge = revisions(base, head)
     base_sha = (
         vcs.merge_base(root, base_rev, head_rev or "HEAD")
