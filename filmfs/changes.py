@@ -10,37 +10,16 @@ A renamed shot shows as one removed and one added: its ID is its identity.
 from __future__ import annotations
 
 import dataclasses
-import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from filmfs import layout
+from filmfs.fieldchanges import FieldChange, changed_fields
 from filmfs.model import Shot, Take
 from filmfs.project import Project
 
 Kind = Literal["added", "removed", "changed", "unreadable"]
-WordOp = tuple[Literal["=", "-", "+"], str]
-
-# Free text compared word by word (a prompt edit is usually a few words in a long paragraph).
-TEXT_FIELDS = {"prompt", "negative_prompt", "description", "notes", "synopsis", "appearance",
-               "director_notes", "setting", "heading"}
-LIST_FIELDS = {"characters", "audio", "assets", "references"}
-SKIPPED = {"path", "takes"}
-IDENTITY = {"shot_number", "scene_number", "id", "attempt_number"}  # the key a change is under
-
-
-@dataclass(frozen=True)
-class FieldChange:
-    """One field, old -> new (None when absent). Lists also say what was added and removed;
-    free text carries a word-level diff."""
-
-    field: str
-    old: Any
-    new: Any
-    added: tuple[str, ...] = ()
-    removed: tuple[str, ...] = ()
-    words: tuple[WordOp, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -136,7 +115,7 @@ def compare(before: Project, after: Project) -> FilmChanges:
         *_items("character", before.characters, after.characters),
         *_items("asset", before.assets, after.assets),
     ]
-    film_fields = _fields(before.film, after.film)
+    film_fields = changed_fields(before.film, after.film)
     old_cut = before.film.final_edit if before.film else None
     new_cut = after.film.final_edit if after.film else None
     title = after.film.title if after.film else (before.film.title if before.film else "")
@@ -171,8 +150,8 @@ def _cut_length(project: Project) -> float:
 
 def _shots(before: Project, after: Project) -> list[ShotChange]:
     changes = []
-    for shot_id in sorted(set(before.shots) | set(after.shots), key=lambda i: _order(i, before,
-                                                                                    after)):
+    ids = sorted(set(before.shots) | set(after.shots), key=lambda i: _order(i, before, after))
+    for shot_id in ids:
         old, new = before.shots.get(shot_id), after.shots.get(shot_id)
         if new is None and old is not None:
             unreadable = layout.shot_file(after.root, shot_id).exists()
@@ -184,7 +163,7 @@ def _shots(before: Project, after: Project) -> list[ShotChange]:
                     shot_id,
                     "added",
                     new.scene,
-                    fields=tuple(_fields(None, new)),
+                    fields=tuple(changed_fields(None, new)),
                     takes_added=tuple(_summary(t) for t in new.takes),
                     selection=_selection(None, new),
                 )
@@ -210,11 +189,11 @@ def _shot_change(old: Shot, new: Shot) -> ShotChange | None:
     changed = []
     for n in sorted(set(old_takes) & set(new_takes)):
         # The selection is reported once, as a move, not as two `selected` field flips.
-        fields = [f for f in _fields(old_takes[n], new_takes[n]) if f.field != "selected"]
+        fields = [f for f in changed_fields(old_takes[n], new_takes[n]) if f.field != "selected"]
         if fields:
             changed.append(TakeChange(n, tuple(fields)))
     selection = _selection(old, new)
-    fields = _fields(old, new)
+    fields = changed_fields(old, new)
     if not (fields or added or removed or changed or selection):
         return None
     return ShotChange(
@@ -270,75 +249,13 @@ def _items(
         if key not in after:
             changes.append(ItemChange(kind, ident, "removed"))
         elif key not in before:
-            changes.append(ItemChange(kind, ident, "added", tuple(_fields(None, after[key]))))
+            fields = changed_fields(None, after[key])
+            changes.append(ItemChange(kind, ident, "added", tuple(fields)))
         else:
-            fields = _fields(before[key], after[key])
+            fields = changed_fields(before[key], after[key])
             if fields:
                 changes.append(ItemChange(kind, ident, "changed", tuple(fields)))
     return changes
-
-
-def _fields(old: Any, new: Any) -> list[FieldChange]:
-    """Changed fields of two value objects of one type (either may be None: all are new)."""
-    sample = new if new is not None else old
-    if sample is None:
-        return []
-    found = []
-    for f in dataclasses.fields(sample):
-        if f.name in SKIPPED or f.name in IDENTITY:
-            continue
-        a = plain(getattr(old, f.name)) if old is not None else None
-        b = plain(getattr(new, f.name)) if new is not None else None
-        if a == b or (old is None and b in (None, "", [], {})):
-            continue
-        found.append(_field(f.name, a, b))
-    return found
-
-
-def _field(name: str, old: Any, new: Any) -> FieldChange:
-    if name in LIST_FIELDS:
-        before, after = list(old or []), list(new or [])
-        return FieldChange(
-            name,
-            old,
-            new,
-            added=tuple(x for x in after if x not in before),
-            removed=tuple(x for x in before if x not in after),
-        )
-    if name in TEXT_FIELDS and isinstance(old, str) and isinstance(new, str):
-        return FieldChange(name, old, new, words=tuple(word_diff(old, new)))
-    return FieldChange(name, old, new)
-
-
-def word_diff(old: str, new: str) -> list[WordOp]:
-    """Runs of kept, removed and added words (whitespace is normalised to single spaces)."""
-    a, b = old.split(), new.split()
-    ops: list[WordOp] = []
-    matcher = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            ops.append(("=", " ".join(a[i1:i2])))
-            continue
-        if i2 > i1:
-            ops.append(("-", " ".join(a[i1:i2])))
-        if j2 > j1:
-            ops.append(("+", " ".join(b[j1:j2])))
-    return ops
-
-
-def plain(value: Any) -> Any:
-    """A value object's field as JSON-ready data (for comparing and for --format json)."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {
-            f.name: plain(getattr(value, f.name))
-            for f in dataclasses.fields(value)
-            if f.name not in SKIPPED
-        }
-    if isinstance(value, Mapping):
-        return {str(k): plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)) and not isinstance(value, str):
-        return [plain(v) for v in value]
-    return value
 
 
 def as_data(changes: FilmChanges) -> dict[str, Any]:

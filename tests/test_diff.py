@@ -11,8 +11,8 @@ import git
 import pytest
 from click.testing import CliRunner, Result
 
-from filmfs.changes import word_diff
 from filmfs.cli import cli
+from filmfs.fieldchanges import word_diff
 from tests.conftest import EXAMPLE_FILM, write_take
 
 PUSH = "rain drops running down the glass in the foreground, slow push in"

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from filmfs.changes import FieldChange, ShotChange, TakeSummary, WordOp
+from filmfs.changes import ShotChange, TakeSummary
 from filmfs.commands.diff import FilmDiff
+from filmfs.fieldchanges import FieldChange, WordOp
 
 MARKER = "<!-- filmfs-diff -->"
 SIGN = {"added": "+", "removed": "-", "changed": "~", "unreadable": "!"}
