@@ -267,3 +267,15 @@ def test_film_fields_and_a_new_cut(film: Path) -> None:
 def test_a_missing_directory(film: Path) -> None:
     result = run("-C", "nowhere")
     assert result.exit_code == 1 and "nowhere: no such directory" in result.output
+
+
+def test_markdown_stays_short_for_a_sweeping_change(changed: Path) -> None:
+    from filmfs.cli.diff_render import markdown
+    from filmfs.commands.diff import diff
+
+    md = markdown(diff(changed, base="HEAD~1", head="HEAD"), max_rows=1, max_details=1)
+    assert [line for line in md.splitlines() if line.startswith("| 0")] == [
+        "| 01A | 1 | changed | prompt, selected take 1 → take 3, +2 take(s) |"]
+    assert "… and 2 more shot change(s)" in md
+    assert "<summary>shot 01A (changed)</summary>" in md
+    assert "<summary>shot 02E" not in md and "… and 1 more shot(s) not detailed here" in md

@@ -93,17 +93,23 @@ def take_line(t: TakeSummary) -> str:
     return f'{line}: "{t.notes}"' if t.notes else line
 
 
-def selection_line(shot: ShotChange) -> str:
+def moved(shot: ShotChange) -> str:
     s = shot.selection
     assert s is not None
     old = f"take {s.old}" if s.old is not None else "none"
     new = f"take {s.new}" if s.new is not None else "none"
+    return f"{old} → {new}"
+
+
+def selection_line(shot: ShotChange) -> str:
+    s = shot.selection
+    assert s is not None
     extra = []
     if s.score is not None:
         extra.append(f"score {value(s.score)}")
     if s.notes:
         extra.append(f'"{s.notes}"')
-    return f"{old} → {new}" + (f" ({', '.join(extra)})" if extra else "")
+    return moved(shot) + (f" ({', '.join(extra)})" if extra else "")
 
 
 def summary(d: FilmDiff) -> str:
@@ -203,7 +209,9 @@ def md(text: str) -> str:
     return text.replace("\n", " ")
 
 
-def markdown(d: FilmDiff) -> str:
+def markdown(d: FilmDiff, *, max_rows: int = 150, max_details: int = 40) -> str:
+    """The comment. GitHub refuses comments over 65,536 characters, so a sweeping change
+    lists its first ``max_rows`` shots and details the first ``max_details``."""
     c = d.changes
     ok = "✅ valid" if not d.errors else f"❌ {len(d.errors)} error(s)"
     head = d.head.short if d.head.sha is None else f"`{d.head.short}`"
@@ -216,25 +224,25 @@ def markdown(d: FilmDiff) -> str:
     ]
     if c.shots:
         out += ["| shot | scene | change | what |", "|---|---|---|---|"]
-        for s in c.shots:
+        for s in c.shots[:max_rows]:
             out.append(f"| {s.shot} | {s.scene if s.scene is not None else ''} | {s.kind} | "
                        f"{md(_what(s))} |")
-        out.append("")
+        out += _more(len(c.shots) - max_rows, "shot change(s)")
     t = c.totals
     out += [
         "| takes added | cost added | cut length | without a selected take |",
         "|---|---|---|---|",
         f"| {t.takes_added} | {money(t.cost_added)} | {seconds(t.cut_before)} → "
         f"{seconds(t.cut_after)} ({t.cut_delta:+.1f}s) | "
-        f"{md(', '.join(t.shots_without_selected_take)) or 'none'} |",
+        f"{md(_names(t.shots_without_selected_take)) or 'none'} |",
         "",
     ]
     if c.film_fields:
         out += _details("film", [f"{f.field}: {change(f, markdown=True)}" for f in c.film_fields])
-    for s in c.shots:
-        lines = shot_details(s, markdown=True)
-        if lines:
-            out += _details(f"shot {s.shot} ({s.kind})", lines)
+    detailed = [s for s in c.shots if s.kind != "removed"]
+    for s in detailed[:max_details]:
+        out += _details(f"shot {s.shot} ({s.kind})", shot_details(s, markdown=True))
+    out += _more(len(detailed) - max_details, "shot(s) not detailed here")
     if c.items:
         item_lines = []
         for item in c.items:
@@ -243,17 +251,28 @@ def markdown(d: FilmDiff) -> str:
                 item_lines += [f"  {f.field}: {change(f, markdown=True)}" for f in item.fields]
         out += _details("scenes, characters, assets", item_lines)
     if d.problems:
-        body = ["```", *problems_lines(d), "```"]
+        shown = problems_lines(d)
+        body = ["```", *shown[:max_rows], "```", *_more(len(shown) - max_rows, "problem(s)")]
         title = f"validation of {d.head.label}: {len(d.errors)} error(s)"
         out += ["<details open>" if d.errors else "<details>", f"<summary>{title}</summary>", "",
                 *body, "", "</details>", ""]
     return "\n".join(out).rstrip() + "\n"
 
 
+def _more(hidden: int, what: str) -> list[str]:
+    if hidden <= 0:
+        return [""]
+    return ["", f"… and {hidden} more {what}: run `filmfs diff` locally to see them all.", ""]
+
+
+def _names(shots: tuple[str, ...], limit: int = 20) -> str:
+    return ", ".join(shots[:limit]) + (f" … (+{len(shots) - limit})" if len(shots) > limit else "")
+
+
 def _what(s: ShotChange) -> str:
     parts = [f.field for f in s.fields] if s.kind == "changed" else []
     if s.selection is not None:
-        parts.append(f"selected {selection_line(s).split(' (')[0]}")
+        parts.append(f"selected {moved(s)}")
     if s.takes_added:
         parts.append(f"+{len(s.takes_added)} take(s)")
     if s.takes_removed:
