@@ -184,8 +184,8 @@ def write_tree_at(root: Path, sha: str, target: Path) -> bool:
     top = find_toplevel(root)
     if top is None:
         raise FilmfsError(f"{root}: not inside a Git repository")
-    with _translated(f"reading {sha[:12]}"):
-        tree = git.Repo(top).commit(sha).tree
+    with _translated(f"reading {sha[:12]}"), git.Repo(top) as repo:
+        tree = repo.commit(sha).tree
         prefix = Path(root).resolve().relative_to(top.resolve()).as_posix()
         if prefix != ".":
             try:
