@@ -19,7 +19,9 @@ from filmfs.fieldchanges import FieldChange, changed_fields
 from filmfs.model import Shot, Take
 from filmfs.project import Project
 
-Kind = Literal["added", "removed", "changed", "unreadable"]
+# "unreadable": the shot's manifest exists but does not load at the head (the errors say why);
+# "fixed": it did not load at the base and does now. Neither is a shot added or removed.
+Kind = Literal["added", "removed", "changed", "unreadable", "fixed"]
 
 
 @dataclass(frozen=True)
@@ -158,10 +160,11 @@ def _shots(before: Project, after: Project) -> list[ShotChange]:
             kind: Kind = "unreadable" if unreadable else "removed"
             changes.append(ShotChange(shot_id, kind, old.scene))
         elif old is None and new is not None:
+            fixed = layout.shot_file(before.root, shot_id).exists()
             changes.append(
                 ShotChange(
                     shot_id,
-                    "added",
+                    "fixed" if fixed else "added",
                     new.scene,
                     fields=tuple(changed_fields(None, new)),
                     takes_added=tuple(_summary(t) for t in new.takes),

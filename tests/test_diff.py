@@ -223,6 +223,11 @@ def test_invalid_head_is_reported_with_positions(film: Path) -> None:
     assert "head ❌ 2 error(s)" in md and expected[0] in md
     assert [p["path"] for p in as_json("HEAD~1", "HEAD")["problems"]] == [
         "shots/01A/shot.yaml", "shots/02A/shot.yaml"]
+    edit(film / "shots/01A/shot.yaml", "duration_target: three", "duration_target: 5")
+    fixed = run()
+    assert "* shot 01A (scene 1) fixed" in fixed.output
+    assert "    duration_target: 5" in fixed.output
+    assert "working tree: INVALID, 1 error(s)" in fixed.output
 
 
 def test_word_diff() -> None:

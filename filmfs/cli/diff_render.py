@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from filmfs.changes import ShotChange, TakeSummary
+from filmfs.changes import Kind, ShotChange, TakeSummary
 from filmfs.commands.diff import FilmDiff
 from filmfs.fieldchanges import FieldChange, WordOp
 
 MARKER = "<!-- filmfs-diff -->"
-SIGN = {"added": "+", "removed": "-", "changed": "~", "unreadable": "!"}
+SIGN: dict[Kind, str] = {
+    "added": "+", "removed": "-", "changed": "~", "unreadable": "!", "fixed": "*"
+}
 
 
 # --- values ------------------------------------------------------------------------------
@@ -117,8 +119,7 @@ def summary(d: FilmDiff) -> str:
     if c.empty:
         return "no changes to the film"
     parts = []
-    counts = [f"{len(c.shots_of(k))} {k}" for k in ("added", "removed", "changed", "unreadable")
-              if c.shots_of(k)]
+    counts = [f"{len(c.shots_of(k))} {k}" for k in SIGN if c.shots_of(k)]
     if counts:
         parts.append("shots: " + ", ".join(counts))
     t = c.totals
@@ -143,8 +144,11 @@ def shot_details(s: ShotChange, *, markdown: bool) -> list[str]:
     lines = []
     if s.kind == "unreadable":
         lines.append("its manifest does not load at the head revision (see the errors)")
+    if s.kind == "fixed":
+        lines.append("its manifest did not load at the base revision; as it is now:")
+    whole = s.kind in ("added", "fixed")
     for f in s.fields:
-        lines.append(f"{f.field}: {change(f, markdown=markdown, new_only=s.kind == 'added')}")
+        lines.append(f"{f.field}: {change(f, markdown=markdown, new_only=whole)}")
     if s.selection is not None:
         shown = selection_line(s)
         lines.append(f"selected take: {md(shown) if markdown else shown}")
