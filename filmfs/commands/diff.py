@@ -14,7 +14,7 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -60,11 +60,7 @@ class FilmDiff:
             "changed": not self.changes.empty,
             **as_data(self.changes),
             "valid": not self.errors,
-            "problems": [
-                {"path": p.path, "line": p.line, "col": p.col, "message": p.message,
-                 "severity": p.severity}
-                for p in self.problems
-            ],
+            "problems": [asdict(p) for p in self.problems],
         }
 
 
