@@ -15,7 +15,7 @@ from pathlib import Path
 from filmfs import layout
 from filmfs.errors import FilmfsError, StoreError
 from filmfs.locks import commit_manifests
-from filmfs.manifests.writer import update
+from filmfs.manifests.writer import make_folder, update, write_error
 from filmfs.media.assembly import Clip, Soundtrack, assemble
 from filmfs.media.ingest import store_video
 from filmfs.media.normalise import Format
@@ -120,6 +120,8 @@ def assemble_film(
     clips, gaps, expected = plan_clips(project, store, fmt=fmt, allow_gaps=allow_gaps)
     if not clips:
         raise FilmfsError("nothing to assemble: no shot has a selected take")
+    out = output or project.root / DEFAULT_OUTPUT
+    make_folder(out.parent)  # before minutes of encoding, not after
     soundtrack = None
     if film.soundtrack:
         bed = _audio_path(project, store, film.soundtrack)
@@ -127,7 +129,6 @@ def assemble_film(
     with store.temp_path(".mp4") as tmp:
         made = assemble(clips, fmt, tmp, store=store, soundtrack=soundtrack)
         stored_cut = store_video(store, tmp, move=True)
-    out = output or project.root / DEFAULT_OUTPUT
     # The cut is made from the conformed copies where a take had to be re-encoded.
     conformed_for = {source: conformed for conformed, source in made.derived.items()}
     _publish_link(store.path_of(stored_cut.sha256), out)
@@ -163,12 +164,16 @@ def _publish_link(source: Path, dest: Path) -> None:
     A link costs nothing and, like DVC's hardlink cache type, shares the store's read-only
     file; replacing an old cut is a rename. A copy is made across filesystems.
     """
-    dest.parent.mkdir(parents=True, exist_ok=True)
+    make_folder(dest.parent)
     tmp = dest.with_name(f".{dest.name}.tmp")
-    tmp.unlink(missing_ok=True)
     try:
-        os.link(source, tmp)
-    except OSError:
-        shutil.copyfile(source, tmp)
-        os.chmod(tmp, 0o444)
-    os.replace(tmp, dest)
+        tmp.unlink(missing_ok=True)
+        try:
+            os.link(source, tmp)
+        except OSError:
+            shutil.copyfile(source, tmp)
+            os.chmod(tmp, 0o444)
+        os.replace(tmp, dest)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise write_error(dest, exc) from exc

@@ -9,6 +9,7 @@ alias bombs ("billion laughs") are errors too.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -96,7 +97,12 @@ class _Builder:
         if node.tag == _TIMESTAMP:
             # Dates stay the text the user wrote: manifests are JSON-shaped data.
             return str(node.value)
-        return self._scalars.construct_object(node, deep=True)
+        value = self._scalars.construct_object(node, deep=True)
+        if isinstance(value, float) and not math.isfinite(value):
+            # JSON has no NaN or infinity, and NaN slips past every schema bound (nan > 0 and
+            # nan <= 0 are both false), so `fps: .nan` would otherwise reach ffmpeg.
+            raise self.fail(node, f"{node.value!r} is not a finite number")
+        return value
 
     def _mapping(self, node: yaml.MappingNode, path: JsonPath, depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from filmfs.errors import StoreError, ToolError
+from filmfs.manifests.writer import make_folder, write_error
 from filmfs.media.ffmpeg import run_ffmpeg
 from filmfs.media.mix import AudioBed, mix_args
 from filmfs.media.normalise import Format, cache_key, mismatches, normalise_argv
@@ -224,8 +225,11 @@ def _quote(path: Path) -> str:
 @contextlib.contextmanager
 def _atomic_output(dest: Path) -> Iterator[Path]:
     """A temp file beside ``dest`` (same filesystem), moved over it only on success."""
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=dest.suffix, dir=dest.parent)
+    make_folder(dest.parent)
+    try:
+        fd, name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=dest.suffix, dir=dest.parent)
+    except OSError as exc:
+        raise write_error(dest, exc) from exc
     os.close(fd)
     tmp = Path(name)
     try:

@@ -17,6 +17,7 @@ from typing import Any
 import opentimelineio as otio
 
 from filmfs.errors import FilmfsError
+from filmfs.manifests.writer import make_folder
 from filmfs.media.transition import Transition
 
 # The adapters that do not ship with opentimelineio, by the suffix users write.
@@ -209,7 +210,7 @@ def write_timeline(timeline: otio.schema.Timeline, path: Path, *, bundle: bool =
     if suffix in BUNDLES:
         policy = otio.adapters.file_bundle_utils.MediaReferencePolicy
         kwargs["media_policy"] = policy.ErrorIfNotFile if bundle else policy.AllMissing
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_folder(path.parent)
     # Files go through a temp file and a rename so a failed export leaves no half file;
     # a .otiod is a directory, written in place.
     target = path if suffix == ".otiod" else path.with_name(f".{path.name}.tmp{suffix}")
