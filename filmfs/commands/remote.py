@@ -10,6 +10,7 @@ from pathlib import Path
 from filmfs import layout
 from filmfs.config import ConfigError, load_config, read_raw, write_raw
 from filmfs.errors import NotAFilmError
+from filmfs.media.remote import check_url
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
@@ -49,6 +50,7 @@ def add_remote(
     root = _film(root)
     if not _NAME.fullmatch(name):
         raise ConfigError(f"bad remote name {name!r}: use letters, digits, '.', '_' and '-'")
+    check_url(url)
     data = read_raw(root, local=local)
     remotes = data.setdefault("remotes", {})
     if name in load_config(root).remotes and not force:

@@ -87,8 +87,21 @@ def _reference(shot_id: str, take: TakeMedia) -> otio.schema.ExternalReference:
     return ref
 
 
+_INT64 = range(-(2**63), 2**63)
+
+
+def _otio_value(value: Any) -> Any:
+    # OTIO keeps integers as C++ int64 and raises ValueError on anything wider; a manifest may
+    # hold any integer (a seed of 10**24 is valid YAML), so a wider one travels as its text.
+    if isinstance(value, int) and not isinstance(value, bool) and value not in _INT64:
+        return str(value)
+    if isinstance(value, list):
+        return [_otio_value(item) for item in value]
+    return value
+
+
 def _provenance(cut: CutClip, take: TakeMedia) -> dict[str, Any]:
-    return {
+    fields = {
         "shot": cut.shot_id,
         "scene": cut.scene,
         "take": take.attempt,
@@ -99,6 +112,7 @@ def _provenance(cut: CutClip, take: TakeMedia) -> dict[str, Any]:
         "cost": take.cost,
         "takes": [t.attempt for t in cut.takes],
     }
+    return {key: _otio_value(value) for key, value in fields.items()}
 
 
 def _fcp_format(width: int, height: int, fps: float) -> dict[str, Any]:
