@@ -108,6 +108,9 @@ class Project:
 
     def _files(self, folder: Path, pattern: str) -> Iterator[Path]:
         """Entries of a folder, refusing any that lead outside the film directory."""
+        if folder.exists() and not folder.is_dir():
+            self.problem(folder, f"{folder.name} is a file; it must be a folder")
+            return
         if not folder.is_dir() or self._escapes(folder):
             return
         for path in sorted(folder.glob(pattern)):

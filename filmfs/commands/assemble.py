@@ -115,13 +115,13 @@ def assemble_film(
     project: Project, *, output: Path | None = None, allow_gaps: bool = False, commit: bool = True
 ) -> AssembleResult:
     film = project.require_valid()
+    out = output or project.root / DEFAULT_OUTPUT
+    make_folder(out.parent)  # before minutes of encoding, not after
     store = MediaStore(layout.state_dir(project.root))
     fmt = Format(film.format.width, film.format.height, film.format.fps)
     clips, gaps, expected = plan_clips(project, store, fmt=fmt, allow_gaps=allow_gaps)
     if not clips:
         raise FilmfsError("nothing to assemble: no shot has a selected take")
-    out = output or project.root / DEFAULT_OUTPUT
-    make_folder(out.parent)  # before minutes of encoding, not after
     soundtrack = None
     if film.soundtrack:
         bed = _audio_path(project, store, film.soundtrack)
