@@ -27,6 +27,9 @@ FILMS = {
 }
 # Bookkeeping a failed command may leave: lock files, an empty temp folder.
 _SCRATCH = (".filmfs/locks", ".filmfs/tmp")
+# The store and its caches may gain entries (a slate made before the failure); losing or
+# changing one is what must not happen.
+_GROWS = (".filmfs/objects/", ".filmfs/cache/")
 
 
 def _snapshot(film: Path) -> dict[str, str]:
@@ -72,6 +75,12 @@ def _setup(case: dict[str, Any], tmp: Path) -> Path:
                 before = (tmp / rel).read_text()
                 assert old in before, f"{rel} has no {old!r}"
                 (tmp / rel).write_text(before.replace(old, new))
+        elif action == "truncate":
+            for pattern, size in arg.items():
+                for path in tmp.glob(pattern):
+                    path.chmod(0o644)  # store objects are read-only
+                    with path.open("r+b") as handle:
+                        handle.truncate(size)
         elif action == "remove":
             for rel in arg:
                 shutil.rmtree(tmp / rel)
@@ -97,7 +106,10 @@ def test_cli_error(case: dict[str, Any], tmp_path: Path, monkeypatch: pytest.Mon
     ), repr(result.exception)
     assert result.exit_code == case["exit"], output
     assert _fill(case["message"], tmp_path) in output, output
-    assert _snapshot(film) == before, "the film's files changed"
+    after = _snapshot(film)
+    for rel in set(after) - set(before):
+        assert f"{rel}/".startswith(_GROWS) and after[rel] != "other", f"{rel} appeared"
+    assert {rel: after.get(rel) for rel in before} == before, "the film's files changed"
     for rel in case.get("absent", []):
         assert not (tmp_path / rel).exists(), f"{rel} was left behind"
 

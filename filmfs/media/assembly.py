@@ -23,7 +23,7 @@ from filmfs.manifests.writer import make_folder, write_error
 from filmfs.media.ffmpeg import run_ffmpeg
 from filmfs.media.mix import AudioBed, mix_args
 from filmfs.media.normalise import Format, cache_key, mismatches, normalise_argv
-from filmfs.media.probe import VideoInfo, probe
+from filmfs.media.probe import ProbeError, VideoInfo, probe
 from filmfs.media.probe_cache import probe_known
 from filmfs.media.splice import CutPoints, copy_video, cut_points
 from filmfs.media.store import MediaStore
@@ -81,7 +81,7 @@ def assemble(
     # Opening containers is most of the overhead over a bare ffmpeg concat; PyAV releases
     # the GIL while it reads, so probing in threads cuts a cold 50-clip probe by about 3x.
     with ThreadPoolExecutor(max_workers=8) as pool:
-        infos = list(pool.map(lambda c: probe_known(store, c.path, c.sha256), clips))
+        infos = list(pool.map(lambda c: _probe_clip(store, c), clips))
     pieces = [_prepare(c, i, fmt, store, result) for c, i in zip(clips, infos, strict=True)]
     starts = _starts(pieces)
     beds = [
@@ -195,6 +195,18 @@ def _video_parts(
 
 def _label(stream: str) -> str:
     return stream if stream.startswith("[") else f"[{stream}]"
+
+
+def _probe_clip(store: MediaStore, clip: Clip) -> VideoInfo:
+    try:
+        return probe_known(store, clip.path, clip.sha256)
+    except ProbeError as exc:
+        # Name the take, not only the object: the path alone does not say which shot is bad.
+        raise StoreError(
+            f"shot {clip.label}: its video {clip.sha256[:12]} is not readable: {exc.message}",
+            hint="`filmfs media fsck` quarantines corrupt objects; then `filmfs pull` "
+            "or generate the take again",
+        ) from exc
 
 
 def _starts(pieces: list[Piece]) -> list[float]:
