@@ -93,6 +93,11 @@ def _setup(case: dict[str, Any], tmp: Path) -> Path:
 def test_cli_error(case: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("FILMFS_DEBUG", raising=False)
+    for name, value in case.get("env", {}).items():
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, value)
     film = _setup(case, tmp_path)
     before = _snapshot(film)
 
