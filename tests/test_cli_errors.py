@@ -7,6 +7,7 @@ Each case gets a clear error (its exit code and message), never a traceback or f
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -81,6 +82,9 @@ def _setup(case: dict[str, Any], tmp: Path) -> Path:
                     path.chmod(0o644)  # store objects are read-only
                     with path.open("r+b") as handle:
                         handle.truncate(size)
+        elif action == "fifo":
+            for rel in arg:
+                os.mkfifo(tmp / rel)
         elif action == "remove":
             for rel in arg:
                 shutil.rmtree(tmp / rel)

@@ -47,7 +47,8 @@ def add_take(
     project.require_valid()
     shot = project.shot(shot_id)
     if not source.is_file():
-        raise FilmfsError(f"{source}: no such file")
+        what = "not a regular file" if source.exists() else "no such file"
+        raise FilmfsError(f"{source}: {what}")
     if cost is not None and not (math.isfinite(cost) and cost >= 0):
         raise FilmfsError(f"--cost must be a number of USD, 0 or more, not {cost}")
     params = {"provider": provider, "model": model, "seed": seed, "source": source.name}

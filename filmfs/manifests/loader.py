@@ -10,6 +10,7 @@ alias bombs ("billion laughs") are errors too.
 from __future__ import annotations
 
 import math
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -152,6 +153,9 @@ def _compose_slowly(text: str, display: str) -> yaml.Node | None:
 def read_text(path: Path, display: str, *, limit: int = MAX_FILE_BYTES) -> str:
     """Read a manifest's text: bounded in size, UTF-8 only."""
     try:
+        # A FIFO or device would block the read (or never end): only regular files are read.
+        if not stat.S_ISREG(path.stat().st_mode):
+            raise ManifestError(display, 1, 1, "not a regular file; a manifest is a file")
         with path.open("rb") as handle:
             raw = handle.read(limit + 1)
     except OSError as exc:
