@@ -15,7 +15,7 @@ from pathlib import Path
 from filmfs import layout
 from filmfs.errors import FilmfsError, StoreError
 from filmfs.locks import commit_manifests
-from filmfs.manifests.writer import make_folder, update, write_error
+from filmfs.manifests.writer import check_output, make_folder, update, write_error
 from filmfs.media.assembly import Clip, Soundtrack, assemble
 from filmfs.media.ingest import store_video
 from filmfs.media.normalise import Format
@@ -116,6 +116,7 @@ def assemble_film(
 ) -> AssembleResult:
     film = project.require_valid()
     out = output or project.root / DEFAULT_OUTPUT
+    check_output(project.root, out)
     make_folder(out.parent)  # before minutes of encoding, not after
     store = MediaStore(layout.state_dir(project.root))
     fmt = Format(film.format.width, film.format.height, film.format.fps)

@@ -13,6 +13,7 @@ from pathlib import Path
 from filmfs import layout
 from filmfs.commands.assemble import cut_transition
 from filmfs.errors import FilmfsError, StoreError
+from filmfs.manifests.writer import check_output
 from filmfs.media.otio_export import CutClip, TakeMedia, build_timeline, file_url, write_timeline
 from filmfs.media.store import MediaStore
 from filmfs.project import Project
@@ -28,6 +29,7 @@ class ExportResult:
 
 def export_cut(project: Project, *, dest: Path, bundle: bool = False) -> ExportResult:
     film = project.require_valid()
+    check_output(project.root, dest)
     store = MediaStore(layout.state_dir(project.root))
     cuts: list[CutClip] = []
     skipped: list[str] = []

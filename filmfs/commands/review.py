@@ -14,7 +14,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from filmfs import layout
-from filmfs.manifests.writer import atomic_write_text, make_folder, write_error
+from filmfs.manifests.writer import atomic_write_text, check_output, make_folder, write_error
 from filmfs.media.store import MediaStore
 from filmfs.project import Project
 from filmfs.review.data import Review, ShotReview, TakeReview, build_review
@@ -68,6 +68,9 @@ def review(project: Project, *, out: Path | None = None, copy_media: bool = Fals
     store = MediaStore(layout.state_dir(project.root))
     data = build_review(project, has_object=store.has)
     page = Path(os.path.abspath(out)) if out else default_page(project.root)
+    check_output(project.root, page)
+    if copy_media:
+        check_output(project.root, page.parent / MEDIA_DIR)
     copies = copy_selected(data, store, page.parent / MEDIA_DIR) if copy_media else {}
 
     def src(shot: ShotReview, take: TakeReview) -> str | None:

@@ -43,6 +43,18 @@ def make_folder(folder: Path) -> None:
         ) from exc
 
 
+def check_output(root: Path, path: Path) -> None:
+    """Refuse an output path (a cut, a timeline, a page) that would overwrite the film's own
+    manifests, store or Git folder."""
+    part = layout.owned_part(root, path)
+    if part is not None:
+        shown = part if part == layout.FILM_FILE else f"{part}/"
+        raise FilmfsError(
+            f"{path}: refusing to write there: {shown} belongs to the film",
+            hint="write outputs beside the manifests (e.g. cut.mp4, review/) or outside the film",
+        )
+
+
 def write_error(path: Path, exc: OSError) -> FilmfsError:
     """The FilmfsError for an OSError met while writing ``path``."""
     return FilmfsError(
