@@ -40,16 +40,23 @@ def _existing_attempts(root: Path, shot_id: str) -> set[int]:
     return found
 
 
+def check_room(root: Path, shot_id: str) -> int:
+    """The shot's next attempt number; FilmfsError when the shot has no room for another take
+    (call it before spending anything on a generation)."""
+    number = max(_existing_attempts(root, shot_id), default=0) + 1
+    if number > MAX_ATTEMPT:
+        raise FilmfsError(
+            f"shot {shot_id} already has take {MAX_ATTEMPT}, the most a shot can have",
+            hint=f"delete takes you will not use (git rm shots/{shot_id}/takes/NNN.yaml)",
+        )
+    return number
+
+
 @contextmanager
 def reserve_attempt(root: Path, shot_id: str) -> Iterator[int]:
     """Reserve the shot's next attempt number for the duration of the block."""
     with shot_lock(root, shot_id):
-        number = max(_existing_attempts(root, shot_id), default=0) + 1
-        if number > MAX_ATTEMPT:
-            raise FilmfsError(
-                f"shot {shot_id} already has take {MAX_ATTEMPT}, the most a shot can have",
-                hint="delete takes you will not use (git rm shots/<ID>/takes/NNN.yaml)",
-            )
+        number = check_room(root, shot_id)
         marker = locks_dir(root) / f"{shot_id}-{layout.take_stem(number)}.reserved"
         fd = os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
         os.write(fd, str(os.getpid()).encode())

@@ -19,7 +19,7 @@ from filmfs.media.ingest import store_video
 from filmfs.media.store import MediaStore
 from filmfs.model import VideoRef
 from filmfs.project import Project
-from filmfs.takes import reserve_attempt, take_data, write_take
+from filmfs.takes import check_room, reserve_attempt, take_data, write_take
 
 
 @dataclass(frozen=True)
@@ -63,6 +63,7 @@ def add_take(
         director_notes=note,
     )
     check(draft, "take", f"{layout.SHOTS_DIR}/{shot.shot_number}/takes (new take)")
+    check_room(project.root, shot.shot_number)
     store = MediaStore(layout.state_dir(project.root))
     video = store_video(store, source)  # a clear error for anything that is not a video
     with reserve_attempt(project.root, shot.shot_number) as attempt:

@@ -28,7 +28,7 @@ from filmfs.project import Project
 from filmfs.providers import registry
 from filmfs.providers.base import GenerationRequest, Provider
 from filmfs.providers.runner import DEFAULT_POLL_INTERVAL, Progress, run
-from filmfs.takes import reserve_attempt, take_data, write_take
+from filmfs.takes import check_room, reserve_attempt, take_data, write_take
 
 DEFAULT_PROVIDER = "testcard"
 
@@ -167,6 +167,7 @@ def generate(
                 )
             limit = getattr(providers[name], "max_concurrency", None) or jobs
             limits[name] = threading.Semaphore(max(1, min(limit, jobs)))
+        check_room(project.root, shot.shot_number)
         plans.append((shot, providers[name]))
 
     def one(shot: Shot, provider: Provider) -> TakeOutcome:
