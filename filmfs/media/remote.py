@@ -59,7 +59,10 @@ def resolve_url(url: str, root: Path) -> str:
     A ``file://`` URL becomes its path: fsspec would keep percent-escapes (``%20``) literally.
     """
     if url.startswith("file://"):
-        return unquote(urlparse(url).path)
+        try:
+            return unquote(urlparse(url).path)
+        except ValueError as exc:
+            raise RemoteError(f"{url}: not a valid URL ({exc})") from None
     if "://" in url or os.path.isabs(url):
         return url
     return str((root / url).resolve())
@@ -71,6 +74,10 @@ def check_url(url: str) -> None:
     if not url.strip():
         raise RemoteError("the remote URL is empty", hint="give a directory, s3://, ssh://, ...")
     if "://" in url:
+        try:
+            urlparse(url)
+        except ValueError as exc:  # "Invalid IPv6 URL"
+            raise RemoteError(f"{url}: not a valid URL ({exc})") from None
         protocol = url.split("://", 1)[0]  # fsspec's protocols are case-sensitive
         if protocol not in known_implementations and protocol not in registered_implementations:
             raise RemoteError(
