@@ -9,6 +9,8 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +19,7 @@ import yaml
 from click.testing import CliRunner
 
 from filmfs.cli import cli
-from tests.conftest import CASES, EXAMPLE_FILM
+from tests.conftest import CASES, EXAMPLE_FILM, REPO
 
 TABLE = Path(__file__).with_name("cli-errors.yaml")
 CASES_TABLE: list[dict[str, Any]] = yaml.safe_load(TABLE.read_text("utf-8"))
@@ -130,3 +132,20 @@ def test_cli_error(case: dict[str, Any], tmp_path: Path, monkeypatch: pytest.Mon
 def test_table_names_are_unique() -> None:
     names = [c["name"] for c in CASES_TABLE]
     assert len(names) == len(set(names))
+
+
+def test_a_case_in_a_real_process(tmp_path: Path) -> None:
+    """The same promise outside CliRunner: stderr, exit code, no traceback."""
+    case = next(c for c in CASES_TABLE if c["name"] == "assemble-over-film-yaml")
+    film = tmp_path / "film"
+    shutil.copytree(FILMS["takes-selected"], film)
+    argv = [_fill(arg, tmp_path) for arg in case["argv"]]
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    env.pop("FILMFS_DEBUG", None)
+    done = subprocess.run(
+        [sys.executable, "-m", "filmfs", *argv], capture_output=True, text=True, env=env
+    )
+    assert done.returncode == 1, done.stderr
+    assert "refusing to write there: film.yaml belongs to the film" in done.stderr
+    assert "Traceback" not in done.stderr + done.stdout
+    assert (film / "film.yaml").read_bytes() == (FILMS["takes-selected"] / "film.yaml").read_bytes()
