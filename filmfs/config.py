@@ -84,12 +84,25 @@ def read_raw(root: Path, *, local: bool = False) -> dict[str, Any]:
     if not path.exists():
         return {}
     shown = os.path.relpath(path, root)
-    data = parse(read_text(path, shown), shown).data
+    document = parse(read_text(path, shown), shown)
+    data = document.data
     if not isinstance(data, dict):
-        raise ConfigError(f"{shown}: expected a mapping of settings")
+        raise ConfigError(f"{shown}:1:1: expected a mapping of settings")
     remotes = data.get("remotes", {})
-    if not isinstance(remotes, dict) or not all(isinstance(v, dict) for v in remotes.values()):
-        raise ConfigError(f"{shown}: `remotes` must map each name to its settings (url: ...)")
+    bad = (
+        ("remotes",)
+        if not isinstance(remotes, dict)
+        else next((("remotes", k) for k, v in remotes.items() if not isinstance(v, dict)), None)
+    )
+    if bad is not None:
+        line, col = document.where(bad)
+        raise ConfigError(
+            f"{shown}:{line}:{col}: `remotes` must map each name to its settings (url: ...)"
+        )
+    default = data.get("default_remote")
+    if default is not None and not isinstance(default, str):
+        line, col = document.where(("default_remote",))
+        raise ConfigError(f"{shown}:{line}:{col}: default_remote must be a remote's name")
     return data
 
 

@@ -159,7 +159,13 @@ def _check_library(project: Project, found: list[Problem]) -> None:
             if target:
                 _reference(project, found, asset.path, (field,), target, kinds=None)
         if asset.url and asset.url.startswith("file:"):
-            local = Path(unquote(urlparse(asset.url).path))
+            try:
+                local = Path(unquote(urlparse(asset.url).path))
+            except ValueError as exc:  # "Invalid IPv6 URL"
+                found.append(
+                    project.make_problem(asset.path, f"url is not a valid URL ({exc})", at=("url",))
+                )
+                continue
             if not local.is_absolute():
                 local = project.root / local
             if not project.contains(local):

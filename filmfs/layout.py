@@ -13,6 +13,7 @@ assets/<id>.yaml             audio, image, text and video references
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -88,3 +89,18 @@ def natural_key(shot_id: str) -> tuple[int, str]:
 def object_path(root: Path, sha256: str) -> Path:
     """Where the media store keeps an object: .filmfs/objects/ab/cdef... (DVC's layout)."""
     return root / STATE_DIR / "objects" / sha256[:2] / sha256[2:]
+
+
+# What a film owns: a command's output (the cut, a timeline, the review page) must never land
+# here, or `assemble -o film.yaml` would replace the film with a video.
+OWNED = (FILM_FILE, SCENES_DIR, SHOTS_DIR, CHARACTERS_DIR, ASSETS_DIR, STATE_DIR, ".git")
+
+
+def owned_part(root: Path, path: Path) -> str | None:
+    """The part of the film (``film.yaml``, ``shots``, ``.filmfs``...) that ``path`` would
+    write into, or None when it is free for outputs."""
+    try:
+        rel = Path(os.path.abspath(path)).resolve().relative_to(Path(root).resolve())
+    except (ValueError, OSError, RuntimeError):
+        return None
+    return rel.parts[0] if rel.parts and rel.parts[0] in OWNED else None

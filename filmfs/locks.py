@@ -13,13 +13,14 @@ from filelock import FileLock, Timeout
 
 from filmfs import layout, vcs
 from filmfs.errors import LockedError
+from filmfs.manifests.writer import make_folder
 
 LOCK_TIMEOUT = 30.0
 
 
 def locks_dir(root: Path) -> Path:
     folder = layout.state_dir(root) / "locks"
-    folder.mkdir(parents=True, exist_ok=True)
+    make_folder(folder)
     return folder
 
 

@@ -45,6 +45,8 @@ class Project:
     assets: dict[str, Asset] = field(default_factory=dict)
     documents: dict[Path, Document] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    unreadable: list[Problem] = field(default_factory=list)
+    """Manifests that could not be parsed at all (bad YAML, unsafe tag, too big...)."""
 
     # --- loading -------------------------------------------------------------------------
     @classmethod
@@ -108,6 +110,9 @@ class Project:
 
     def _files(self, folder: Path, pattern: str) -> Iterator[Path]:
         """Entries of a folder, refusing any that lead outside the film directory."""
+        if folder.exists() and not folder.is_dir():
+            self.problem(folder, f"{folder.name} is a file; it must be a folder")
+            return
         if not folder.is_dir() or self._escapes(folder):
             return
         for path in sorted(folder.glob(pattern)):
@@ -145,6 +150,7 @@ class Project:
             document = load(path, shown)
         except ManifestError as exc:
             self.problems.append(Problem(exc.path, exc.line, exc.col, exc.detail))
+            self.unreadable.append(self.problems[-1])
             return None
         self.documents[path] = document
         if not isinstance(document.data, dict):

@@ -17,9 +17,13 @@ from pathlib import Path
 from typing import Any
 
 from filmfs import layout
+from filmfs.editing import check
+from filmfs.errors import FilmfsError
 from filmfs.locks import locks_dir, shot_lock
 from filmfs.manifests.writer import write_new
 from filmfs.model import VideoRef
+
+MAX_ATTEMPT = 999  # take files are named NNN.yaml
 
 
 def _existing_attempts(root: Path, shot_id: str) -> set[int]:
@@ -36,11 +40,23 @@ def _existing_attempts(root: Path, shot_id: str) -> set[int]:
     return found
 
 
+def check_room(root: Path, shot_id: str) -> int:
+    """The shot's next attempt number; FilmfsError when the shot has no room for another take
+    (call it before spending anything on a generation)."""
+    number = max(_existing_attempts(root, shot_id), default=0) + 1
+    if number > MAX_ATTEMPT:
+        raise FilmfsError(
+            f"shot {shot_id} already has take {MAX_ATTEMPT}, the most a shot can have",
+            hint=f"delete takes you will not use (git rm shots/{shot_id}/takes/NNN.yaml)",
+        )
+    return number
+
+
 @contextmanager
 def reserve_attempt(root: Path, shot_id: str) -> Iterator[int]:
     """Reserve the shot's next attempt number for the duration of the block."""
     with shot_lock(root, shot_id):
-        number = max(_existing_attempts(root, shot_id), default=0) + 1
+        number = check_room(root, shot_id)
         marker = locks_dir(root) / f"{shot_id}-{layout.take_stem(number)}.reserved"
         fd = os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
         os.write(fd, str(os.getpid()).encode())
@@ -56,7 +72,7 @@ def take_data(
     attempt: int,
     selected: bool,
     generation_params: Mapping[str, Any],
-    video: VideoRef,
+    video: VideoRef | None,
     generation_cost: float | None,
     director_notes: str | None = None,
     quality_score: float | None = None,
@@ -74,7 +90,8 @@ def take_data(
     if director_notes:
         data["director_notes"] = director_notes
     data["created_at"] = datetime.now(UTC).replace(microsecond=0).isoformat()
-    data["video"] = video.as_data()
+    if video is not None:
+        data["video"] = video.as_data()
     return data
 
 
@@ -90,6 +107,8 @@ def write_take(
         if select:
             payload["selected"] = not _has_selected(root, shot_id)
         path = layout.take_file(root, shot_id, attempt)
+        # The last guard of "the film stays valid": never write a take the schema refuses.
+        check(payload, "take", path.relative_to(root).as_posix())
         write_new(path, payload, root=root, kind="take")
     return path, bool(payload["selected"])
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from filmfs.cli.options import film_option, no_commit_option
+from filmfs.cli.options import OutputPath, film_option, no_commit_option
 from filmfs.commands.assemble import assemble_film
 from filmfs.project import Project
 
@@ -16,7 +16,7 @@ from filmfs.project import Project
     "-o",
     "--out",
     "output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=OutputPath(),
     help="Where to write the cut (default: cut.mp4 in the film's folder).",
 )
 @click.option("--allow-gaps", is_flag=True, help="Put a slate where a shot has no selected take.")

@@ -6,13 +6,13 @@ from pathlib import Path
 
 import click
 
-from filmfs.cli.options import film_option
+from filmfs.cli.options import OutputPath, film_option
 from filmfs.commands.export import export_cut
 from filmfs.project import Project
 
 
 @click.command("export")
-@click.argument("dest", type=click.Path(path_type=Path))
+@click.argument("dest", type=OutputPath(dir_okay=True))
 @click.option("--bundle", is_flag=True, help="Copy the media into an .otioz / .otiod bundle.")
 @film_option
 def command(dest: Path, bundle: bool, root: Path) -> None:

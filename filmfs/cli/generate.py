@@ -32,7 +32,7 @@ from filmfs.providers.runner import DEFAULT_POLL_INTERVAL, Progress
 )
 @click.option(
     "--timeout",
-    type=float,
+    type=click.FloatRange(0, min_open=True),
     default=1800,
     show_default=True,
     help="Seconds one generation may take.",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -36,3 +37,16 @@ def echo_json(data: Any) -> None:
 def num(value: float | None, unit: str = "", digits: int = 2) -> str:
     """A number for people: '-' when unknown."""
     return "-" if value is None else f"{value:.{digits}f}{unit}"
+
+
+class OutputPath(click.Path):
+    """A file to write: a trailing slash means a folder, which would silently become a file
+    named like the folder (`review --out site/` wrote a file called `site`)."""
+
+    def __init__(self, *, dir_okay: bool = False) -> None:
+        super().__init__(dir_okay=dir_okay, path_type=Path)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and value.endswith(("/", os.sep)):
+            self.fail(f"{value!r} names a folder; give a file name inside it", param, ctx)
+        return super().convert(value, param, ctx)

@@ -7,10 +7,10 @@ from dataclasses import asdict
 from pathlib import Path
 
 import click
-import yaml
 
 from filmfs.cli.options import film_option
 from filmfs.commands.remote import add_remote, list_remotes, modify_remote, remove_remote
+from filmfs.manifests.loader import parse
 
 local_option = click.option(
     "--local",
@@ -56,7 +56,8 @@ def modify(name: str, option: str, value: str | None, unset: bool, local: bool, 
     """
     if value is None and not unset:
         raise click.UsageError("give a VALUE, or --unset")
-    parsed = None if unset else yaml.safe_load(value or "")
+    # Read as filmfs reads manifests: plain YAML data only, errors with a position.
+    parsed = None if unset or value is None else parse(value, "VALUE").data if value else ""
     path = modify_remote(root, name=name, option=option, value=parsed, local=local)
     click.echo(f"remote {name}: {option} {'unset' if unset else 'set'} in {path}")
 

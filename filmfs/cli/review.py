@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from filmfs.cli.options import film_option
+from filmfs.cli.options import OutputPath, film_option
 from filmfs.commands.review import review
 from filmfs.project import Project, display_path
 
@@ -15,7 +15,7 @@ from filmfs.project import Project, display_path
 @click.option(
     "-o",
     "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=OutputPath(),
     help="Where to write the page (default: <film>/review/index.html).",
 )
 @click.option(

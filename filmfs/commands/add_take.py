@@ -7,17 +7,19 @@ attempt number reserved, first take selected, committed.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
 from filmfs import layout
+from filmfs.editing import check
 from filmfs.errors import FilmfsError
 from filmfs.locks import commit_manifests
 from filmfs.media.ingest import store_video
 from filmfs.media.store import MediaStore
 from filmfs.model import VideoRef
 from filmfs.project import Project
-from filmfs.takes import reserve_attempt, take_data, write_take
+from filmfs.takes import check_room, reserve_attempt, take_data, write_take
 
 
 @dataclass(frozen=True)
@@ -45,12 +47,25 @@ def add_take(
     project.require_valid()
     shot = project.shot(shot_id)
     if not source.is_file():
-        raise FilmfsError(f"{source}: no such file")
-    if cost is not None and cost < 0:
-        raise FilmfsError(f"--cost must not be negative, not {cost}")
+        what = "not a regular file" if source.exists() else "no such file"
+        raise FilmfsError(f"{source}: {what}")
+    if cost is not None and not (math.isfinite(cost) and cost >= 0):
+        raise FilmfsError(f"--cost must be a number of USD, 0 or more, not {cost}")
+    params = {"provider": provider, "model": model, "seed": seed, "source": source.name}
+    # The options are checked against the take schema before any work (an empty --provider,
+    # a --note over its limit), so a refused take stores nothing.
+    draft = take_data(
+        attempt=1,
+        selected=False,
+        generation_params=params,
+        video=None,
+        generation_cost=cost,
+        director_notes=note,
+    )
+    check(draft, "take", f"{layout.SHOTS_DIR}/{shot.shot_number}/takes (new take)")
+    check_room(project.root, shot.shot_number)
     store = MediaStore(layout.state_dir(project.root))
     video = store_video(store, source)  # a clear error for anything that is not a video
-    params = {"provider": provider, "model": model, "seed": seed, "source": source.name}
     with reserve_attempt(project.root, shot.shot_number) as attempt:
         data = take_data(
             attempt=attempt,

@@ -15,7 +15,7 @@ from pathlib import Path
 from filmfs import layout
 from filmfs.errors import FilmfsError, StoreError
 from filmfs.locks import commit_manifests
-from filmfs.manifests.writer import update
+from filmfs.manifests.writer import check_output, make_folder, update, write_error
 from filmfs.media.assembly import Clip, Soundtrack, assemble
 from filmfs.media.ingest import store_video
 from filmfs.media.normalise import Format
@@ -115,6 +115,9 @@ def assemble_film(
     project: Project, *, output: Path | None = None, allow_gaps: bool = False, commit: bool = True
 ) -> AssembleResult:
     film = project.require_valid()
+    out = output or project.root / DEFAULT_OUTPUT
+    check_output(project.root, out)
+    make_folder(out.parent)  # before minutes of encoding, not after
     store = MediaStore(layout.state_dir(project.root))
     fmt = Format(film.format.width, film.format.height, film.format.fps)
     clips, gaps, expected = plan_clips(project, store, fmt=fmt, allow_gaps=allow_gaps)
@@ -127,7 +130,6 @@ def assemble_film(
     with store.temp_path(".mp4") as tmp:
         made = assemble(clips, fmt, tmp, store=store, soundtrack=soundtrack)
         stored_cut = store_video(store, tmp, move=True)
-    out = output or project.root / DEFAULT_OUTPUT
     # The cut is made from the conformed copies where a take had to be re-encoded.
     conformed_for = {source: conformed for conformed, source in made.derived.items()}
     _publish_link(store.path_of(stored_cut.sha256), out)
@@ -163,12 +165,16 @@ def _publish_link(source: Path, dest: Path) -> None:
     A link costs nothing and, like DVC's hardlink cache type, shares the store's read-only
     file; replacing an old cut is a rename. A copy is made across filesystems.
     """
-    dest.parent.mkdir(parents=True, exist_ok=True)
+    make_folder(dest.parent)
     tmp = dest.with_name(f".{dest.name}.tmp")
-    tmp.unlink(missing_ok=True)
     try:
-        os.link(source, tmp)
-    except OSError:
-        shutil.copyfile(source, tmp)
-        os.chmod(tmp, 0o444)
-    os.replace(tmp, dest)
+        tmp.unlink(missing_ok=True)
+        try:
+            os.link(source, tmp)
+        except OSError:
+            shutil.copyfile(source, tmp)
+            os.chmod(tmp, 0o444)
+        os.replace(tmp, dest)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise write_error(dest, exc) from exc

@@ -12,7 +12,8 @@ from pathlib import Path
 
 from filmfs import layout
 from filmfs.commands.assemble import cut_transition
-from filmfs.errors import FilmfsError
+from filmfs.errors import FilmfsError, StoreError
+from filmfs.manifests.writer import check_output
 from filmfs.media.otio_export import CutClip, TakeMedia, build_timeline, file_url, write_timeline
 from filmfs.media.store import MediaStore
 from filmfs.project import Project
@@ -28,9 +29,11 @@ class ExportResult:
 
 def export_cut(project: Project, *, dest: Path, bundle: bool = False) -> ExportResult:
     film = project.require_valid()
+    check_output(project.root, dest)
     store = MediaStore(layout.state_dir(project.root))
     cuts: list[CutClip] = []
     skipped: list[str] = []
+    missing: list[str] = []
     for shot in project.shots.values():
         takes = [t for t in shot.takes if t.video is not None]
         if shot.status == "omitted" or not any(t.selected for t in takes):
@@ -40,6 +43,8 @@ def export_cut(project: Project, *, dest: Path, bundle: bool = False) -> ExportR
         for take in takes:
             assert take.video is not None
             local = store.path_of(take.video.sha256)
+            if bundle and take.selected and not local.exists():
+                missing.append(f"{shot.shot_number} take {take.attempt_number}")
             url = file_url(local) if local.exists() or not take.video.url else take.video.url
             params = take.generation_params
             media.append(
@@ -60,6 +65,12 @@ def export_cut(project: Project, *, dest: Path, bundle: bool = False) -> ExportR
         cuts.append(CutClip(shot.shot_number, str(shot.scene), media, transition))
     if not cuts:
         raise FilmfsError("nothing to export: no shot has a selected take")
+    if missing:
+        # A bundle carries the selected takes' bytes: say which are absent, not OTIO's path.
+        raise StoreError(
+            f"media missing from the local store, so it cannot be bundled: {', '.join(missing)}",
+            hint="fetch it with `filmfs pull`, or export without --bundle",
+        )
     timeline = build_timeline(
         film.title, cuts, film.format.fps, width=film.format.width, height=film.format.height
     )

@@ -6,12 +6,15 @@ import time
 from typing import Any
 
 from filmfs.commands.loaded import Loaded
-from filmfs.sql.backends import export, redact
+from filmfs.manifests.writer import check_output
+from filmfs.sql.backends import export, redact, sqlite_path
 
 
 def export_sql(loaded: Loaded, *, url: str, workspace: str | None = None) -> dict[str, Any]:
     """Upsert every asset and relationship, remove the ones the files no longer have."""
     workspace = workspace or loaded.project.root.name
+    if url.startswith("sqlite:"):
+        check_output(loaded.project.root, sqlite_path(url))
     started = time.perf_counter()
     counts = export(loaded.graph, url, workspace)
     return {

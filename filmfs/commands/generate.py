@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from filmfs import layout
-from filmfs.errors import FilmfsError
+from filmfs.errors import FilmfsError, ProviderNotConfigured
 from filmfs.locks import commit_manifests
 from filmfs.media.ingest import store_video
 from filmfs.media.store import MediaStore
@@ -28,7 +28,7 @@ from filmfs.project import Project
 from filmfs.providers import registry
 from filmfs.providers.base import GenerationRequest, Provider
 from filmfs.providers.runner import DEFAULT_POLL_INTERVAL, Progress, run
-from filmfs.takes import reserve_attempt, take_data, write_take
+from filmfs.takes import check_room, reserve_attempt, take_data, write_take
 
 DEFAULT_PROVIDER = "testcard"
 
@@ -111,6 +111,24 @@ def default_seed(shot_id: str, attempt: int) -> int:
     return int.from_bytes(digest[:4], "big") & 0x7FFFFFFF
 
 
+def _provider_choice(
+    project: Project, shot: Shot, film: Film, option: str | None
+) -> tuple[str, str]:
+    """The provider for ``shot`` and where that choice was made, for error messages."""
+    if option:
+        return option, "--provider"
+    for manifest, data, at in (
+        (shot.path, shot.generation, ("generation", "provider")),
+        (film.path, film.defaults, ("defaults", "provider")),
+    ):
+        if data.get("provider"):
+            shown = manifest.relative_to(project.root).as_posix()
+            document = project.documents.get(manifest)
+            line, col = document.where(at) if document else (1, 1)
+            return str(data["provider"]), f"{shown}:{line}:{col}"
+    return DEFAULT_PROVIDER, "filmfs's default provider"
+
+
 def generate(
     project: Project,
     *,
@@ -135,19 +153,21 @@ def generate(
     limits: dict[str, threading.Semaphore] = {}
     plans = []
     for shot in shots:
-        name = (
-            settings.provider
-            or shot.generation.get("provider")
-            or film.defaults.get("provider")
-            or DEFAULT_PROVIDER
-        )
+        name, source = _provider_choice(project, shot, film, settings.provider)
         if name not in providers:
-            providers[name] = registry.get(name)
+            try:
+                providers[name] = registry.get(name)
+            except FilmfsError as exc:
+                raise FilmfsError(f"{source}: {exc.message}", hint=exc.hint) from None
             ok, reason = providers[name].configured()
             if not ok:
-                raise FilmfsError(f"provider {name!r} is not configured: {reason}")
+                raise ProviderNotConfigured(
+                    f"{source}: provider {name!r} is not configured: {reason}",
+                    hint="set it up (see `filmfs providers`), or pass --provider testcard",
+                )
             limit = getattr(providers[name], "max_concurrency", None) or jobs
             limits[name] = threading.Semaphore(max(1, min(limit, jobs)))
+        check_room(project.root, shot.shot_number)
         plans.append((shot, providers[name]))
 
     def one(shot: Shot, provider: Provider) -> TakeOutcome:

@@ -50,8 +50,9 @@ def generate_assets(
         recipe = asset.generation or {}
         provider = recipe.get("provider", "testcard")
         if asset.type != "audio" or provider not in AUDIO_PROVIDERS:
+            shown = asset.path.relative_to(project.root).as_posix()
             raise FilmfsError(
-                f"{asset.path.name}: cannot generate {asset.type} with {provider!r}; "
+                f"{shown}: cannot generate {asset.type} with {provider!r}; "
                 f"offline generation covers audio with {', '.join(AUDIO_PROVIDERS)}",
                 hint="add the file with a sha256 or url instead",
             )

@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from filmfs import layout, vcs
+from filmfs.editing import check
 from filmfs.errors import FilmfsError
 from filmfs.manifests import schema
-from filmfs.manifests.writer import atomic_write_text, write_new
+from filmfs.manifests.writer import atomic_write_text, make_folder, write_new
 from filmfs.model import number
 
 GITIGNORE = """\
@@ -36,7 +37,7 @@ class InitResult:
 def install_schemas(root: Path) -> list[Path]:
     """Copy the JSON Schemas into .filmfs/schemas/ so editors resolve the modelines offline."""
     target = layout.state_dir(root) / "schemas"
-    target.mkdir(parents=True, exist_ok=True)
+    make_folder(target)
     copied = []
     for source in sorted(schema.schema_dir().glob("*.schema.json")):
         shutil.copyfile(source, target / source.name)
@@ -51,10 +52,6 @@ def init(
     film_path = layout.film_file(root)
     if film_path.exists():
         raise FilmfsError(f"{film_path} already exists; this is already a film")
-    root.mkdir(parents=True, exist_ok=True)
-    for folder in (layout.SCENES_DIR, layout.SHOTS_DIR, layout.CHARACTERS_DIR, layout.ASSETS_DIR):
-        (root / folder).mkdir(exist_ok=True)
-    files = install_schemas(root)
     film = {
         "filmfs": 1,
         "title": title,
@@ -63,6 +60,16 @@ def init(
         "format": {"width": width, "height": height, "fps": number(fps)},
         "defaults": {"provider": "testcard"},
     }
+    # Checked before anything is created, so a bad --width leaves no half-made film behind.
+    try:
+        check(film, "film", layout.FILM_FILE)
+    except FilmfsError as exc:
+        raise FilmfsError(
+            exc.message, hint="--width and --height are even and at least 16; --fps is above 0"
+        ) from None
+    for folder in (layout.SCENES_DIR, layout.SHOTS_DIR, layout.CHARACTERS_DIR, layout.ASSETS_DIR):
+        make_folder(root / folder)
+    files = install_schemas(root)
     write_new(film_path, film, root=root, kind="film")
     files.append(film_path)
     ignore = root / ".gitignore"

@@ -10,6 +10,7 @@ from pathlib import Path
 from filmfs import layout
 from filmfs.config import ConfigError, load_config, read_raw, write_raw
 from filmfs.errors import NotAFilmError
+from filmfs.media.remote import check_url
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
@@ -27,6 +28,21 @@ def _film(root: Path) -> Path:
             f"{root}: not a film (no {layout.FILM_FILE})", hint="pass the film's directory with -C"
         )
     return root.resolve()
+
+
+def _require(root: Path, name: str) -> None:
+    """The remote must exist in one of the config files. Read raw, not merged, so a remote
+    whose settings are broken (no url) can still be repaired or removed."""
+    known = [
+        str(key)
+        for local in (False, True)
+        for key in read_raw(root, local=local).get("remotes", {})
+    ]
+    if name not in known:
+        raise ConfigError(
+            f"no remote named {name!r} (remotes: {', '.join(dict.fromkeys(known)) or 'none'})",
+            hint="see `filmfs remote list`; add one with `filmfs remote add NAME URL`",
+        )
 
 
 def stored_url(url: str, root: Path) -> str:
@@ -49,9 +65,11 @@ def add_remote(
     root = _film(root)
     if not _NAME.fullmatch(name):
         raise ConfigError(f"bad remote name {name!r}: use letters, digits, '.', '_' and '-'")
+    check_url(url)
     data = read_raw(root, local=local)
     remotes = data.setdefault("remotes", {})
-    if name in load_config(root).remotes and not force:
+    exists = any(name in read_raw(root, local=flag).get("remotes", {}) for flag in (False, True))
+    if exists and not force:
         raise ConfigError(
             f"remote {name!r} already exists",
             hint="pass --force to replace it, or `filmfs remote remove` it first",
@@ -67,7 +85,20 @@ def modify_remote(
 ) -> Path:
     """Set (or with value None unset) one fsspec option of a remote, e.g. ``profile``."""
     root = _film(root)
-    load_config(root).remote(name)
+    _require(root, name)
+    if not option:
+        raise ConfigError(
+            "the option name is empty", hint="e.g. `filmfs remote modify NAME profile work`"
+        )
+    if option == "url":
+        if value is None:
+            raise ConfigError(
+                "a remote cannot lose its url", hint=f"use `filmfs remote remove {name}`"
+            )
+        if not isinstance(value, str):
+            raise ConfigError(f"the url must be text, not {value!r}")
+        check_url(value)
+        value = stored_url(value, root)
     data = read_raw(root, local=local)
     settings = data.setdefault("remotes", {}).setdefault(name, {})
     if value is None:
@@ -80,7 +111,7 @@ def modify_remote(
 def remove_remote(root: Path, *, name: str) -> list[Path]:
     """Remove a remote from both config files; returns the files changed."""
     root = _film(root)
-    load_config(root).remote(name)
+    _require(root, name)
     changed = []
     for local in (False, True):
         data = read_raw(root, local=local)

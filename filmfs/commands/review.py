@@ -14,7 +14,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from filmfs import layout
-from filmfs.manifests.writer import atomic_write_text
+from filmfs.manifests.writer import atomic_write_text, check_output, make_folder, write_error
 from filmfs.media.store import MediaStore
 from filmfs.project import Project
 from filmfs.review.data import Review, ShotReview, TakeReview, build_review
@@ -51,10 +51,14 @@ def copy_selected(review: Review, store: MediaStore, folder: Path) -> dict[str, 
             continue
         dest = folder / f"{shot.shot_id}-take{take.attempt:03d}.mp4"
         if not dest.is_file() or dest.stat().st_size != store.path_of(take.sha256).stat().st_size:
-            folder.mkdir(parents=True, exist_ok=True)
+            make_folder(folder)
             tmp = dest.with_name(f".{dest.name}.tmp")
-            shutil.copyfile(store.path_of(take.sha256), tmp)
-            os.replace(tmp, dest)
+            try:
+                shutil.copyfile(store.path_of(take.sha256), tmp)
+                os.replace(tmp, dest)
+            except OSError as exc:
+                tmp.unlink(missing_ok=True)
+                raise write_error(dest, exc) from exc
         copies[take.sha256] = dest
     return copies
 
@@ -64,6 +68,9 @@ def review(project: Project, *, out: Path | None = None, copy_media: bool = Fals
     store = MediaStore(layout.state_dir(project.root))
     data = build_review(project, has_object=store.has)
     page = Path(os.path.abspath(out)) if out else default_page(project.root)
+    check_output(project.root, page)
+    if copy_media:
+        check_output(project.root, page.parent / MEDIA_DIR)
     copies = copy_selected(data, store, page.parent / MEDIA_DIR) if copy_media else {}
 
     def src(shot: ShotReview, take: TakeReview) -> str | None:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from filmfs.editing import check, current
 from filmfs.errors import FilmfsError
 from filmfs.locks import commit_manifests, shot_lock
 from filmfs.manifests.writer import update
@@ -41,6 +42,14 @@ def select(
         raise FilmfsError(f"take {attempt} of shot {shot_id} has no video; it cannot be selected")
     if score is not None and not 0 <= score <= 10:
         raise FilmfsError(f"--score must be between 0 and 10, not {score}")
+    changes: dict[str, Any] = {"selected": True}
+    if note is not None:
+        changes["director_notes"] = note
+    if score is not None:
+        changes["quality_score"] = score
+    # Checked before either file is touched (a --note over the schema's limit, say), so a
+    # refused change leaves the film as it was.
+    check({**current(take.path), **changes}, "take", take.path.relative_to(project.root).as_posix())
     previous = shot.selected_take
     changed = []
     with shot_lock(project.root, shot_id):
@@ -49,11 +58,6 @@ def select(
         if previous is not None and previous.attempt_number != attempt:
             update(previous.path, {"selected": False})
             changed.append(previous.path)
-        changes: dict[str, Any] = {"selected": True}
-        if note is not None:
-            changes["director_notes"] = note
-        if score is not None:
-            changes["quality_score"] = score
         update(take.path, changes)
         changed.append(take.path)
     sha = None

@@ -9,6 +9,8 @@ alias bombs ("billion laughs") are errors too.
 
 from __future__ import annotations
 
+import math
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -96,7 +98,12 @@ class _Builder:
         if node.tag == _TIMESTAMP:
             # Dates stay the text the user wrote: manifests are JSON-shaped data.
             return str(node.value)
-        return self._scalars.construct_object(node, deep=True)
+        value = self._scalars.construct_object(node, deep=True)
+        if isinstance(value, float) and not math.isfinite(value):
+            # JSON has no NaN or infinity, and NaN slips past every schema bound (nan > 0 and
+            # nan <= 0 are both false), so `fps: .nan` would otherwise reach ffmpeg.
+            raise self.fail(node, f"{node.value!r} is not a finite number")
+        return value
 
     def _mapping(self, node: yaml.MappingNode, path: JsonPath, depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}
@@ -146,6 +153,9 @@ def _compose_slowly(text: str, display: str) -> yaml.Node | None:
 def read_text(path: Path, display: str, *, limit: int = MAX_FILE_BYTES) -> str:
     """Read a manifest's text: bounded in size, UTF-8 only."""
     try:
+        # A FIFO or device would block the read (or never end): only regular files are read.
+        if not stat.S_ISREG(path.stat().st_mode):
+            raise ManifestError(display, 1, 1, "not a regular file; a manifest is a file")
         with path.open("rb") as handle:
             raw = handle.read(limit + 1)
     except OSError as exc:

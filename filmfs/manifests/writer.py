@@ -19,20 +19,66 @@ import yaml
 from ruamel.yaml import YAML
 
 from filmfs import layout
+from filmfs.errors import FilmfsError
 
 MODELINE = "# yaml-language-server: $schema={}\n"
 
 
+def make_folder(folder: Path) -> None:
+    """``mkdir -p``, with a FilmfsError naming the folder when that is impossible
+    (a file is in the way, read-only filesystem, permission denied)."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        # A *file* in the way reads as "exists" or "not a directory": name the culprit.
+        blocker = next((p for p in (folder, *folder.parents) if p.exists()), folder)
+        raise FilmfsError(
+            f"cannot create folder {folder}: {blocker} is a file",
+            hint="choose another path, or move that file away",
+        ) from None
+    except OSError as exc:
+        raise FilmfsError(
+            f"cannot create folder {folder}: {exc.strerror or exc}",
+            hint="choose another path, or check it is writable",
+        ) from exc
+
+
+def check_output(root: Path, path: Path) -> None:
+    """Refuse an output path (a cut, a timeline, a page) that would overwrite the film's own
+    manifests, store or Git folder."""
+    part = layout.owned_part(root, path)
+    if part is not None:
+        shown = part if part == layout.FILM_FILE else f"{part}/"
+        raise FilmfsError(
+            f"{path}: refusing to write there: {shown} belongs to the film",
+            hint="write outputs beside the manifests (e.g. cut.mp4, review/) or outside the film",
+        )
+
+
+def write_error(path: Path, exc: OSError) -> FilmfsError:
+    """The FilmfsError for an OSError met while writing ``path``."""
+    return FilmfsError(
+        f"cannot write {path}: {exc.strerror or exc}",
+        hint="check the folder exists and is writable, and the disk is not full",
+    )
+
+
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Replace ``path`` with ``data`` atomically; the folder is created if needed."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    make_folder(path.parent)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise write_error(path, exc) from exc
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise write_error(path, exc) from exc
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

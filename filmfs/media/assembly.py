@@ -19,10 +19,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from filmfs.errors import StoreError, ToolError
+from filmfs.manifests.writer import make_folder, write_error
 from filmfs.media.ffmpeg import run_ffmpeg
 from filmfs.media.mix import AudioBed, mix_args
 from filmfs.media.normalise import Format, cache_key, mismatches, normalise_argv
-from filmfs.media.probe import VideoInfo, probe
+from filmfs.media.probe import ProbeError, VideoInfo, probe
 from filmfs.media.probe_cache import probe_known
 from filmfs.media.splice import CutPoints, copy_video, cut_points
 from filmfs.media.store import MediaStore
@@ -80,7 +81,7 @@ def assemble(
     # Opening containers is most of the overhead over a bare ffmpeg concat; PyAV releases
     # the GIL while it reads, so probing in threads cuts a cold 50-clip probe by about 3x.
     with ThreadPoolExecutor(max_workers=8) as pool:
-        infos = list(pool.map(lambda c: probe_known(store, c.path, c.sha256), clips))
+        infos = list(pool.map(lambda c: _probe_clip(store, c), clips))
     pieces = [_prepare(c, i, fmt, store, result) for c, i in zip(clips, infos, strict=True)]
     starts = _starts(pieces)
     beds = [
@@ -196,6 +197,18 @@ def _label(stream: str) -> str:
     return stream if stream.startswith("[") else f"[{stream}]"
 
 
+def _probe_clip(store: MediaStore, clip: Clip) -> VideoInfo:
+    try:
+        return probe_known(store, clip.path, clip.sha256)
+    except ProbeError as exc:
+        # Name the take, not only the object: the path alone does not say which shot is bad.
+        raise StoreError(
+            f"shot {clip.label}: its video {clip.sha256[:12]} is not readable: {exc.message}",
+            hint="`filmfs media fsck` quarantines corrupt objects; then `filmfs pull` "
+            "or generate the take again",
+        ) from exc
+
+
 def _starts(pieces: list[Piece]) -> list[float]:
     """Start of each clip on the cut's timeline; a transition overlaps it with the previous."""
     starts: list[float] = []
@@ -224,8 +237,11 @@ def _quote(path: Path) -> str:
 @contextlib.contextmanager
 def _atomic_output(dest: Path) -> Iterator[Path]:
     """A temp file beside ``dest`` (same filesystem), moved over it only on success."""
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=dest.suffix, dir=dest.parent)
+    make_folder(dest.parent)
+    try:
+        fd, name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=dest.suffix, dir=dest.parent)
+    except OSError as exc:
+        raise write_error(dest, exc) from exc
     os.close(fd)
     tmp = Path(name)
     try:

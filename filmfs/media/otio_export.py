@@ -17,6 +17,7 @@ from typing import Any
 import opentimelineio as otio
 
 from filmfs.errors import FilmfsError
+from filmfs.manifests.writer import make_folder
 from filmfs.media.transition import Transition
 
 # The adapters that do not ship with opentimelineio, by the suffix users write.
@@ -86,8 +87,21 @@ def _reference(shot_id: str, take: TakeMedia) -> otio.schema.ExternalReference:
     return ref
 
 
+_INT64 = range(-(2**63), 2**63)
+
+
+def _otio_value(value: Any) -> Any:
+    # OTIO keeps integers as C++ int64 and raises ValueError on anything wider; a manifest may
+    # hold any integer (a seed of 10**24 is valid YAML), so a wider one travels as its text.
+    if isinstance(value, int) and not isinstance(value, bool) and value not in _INT64:
+        return str(value)
+    if isinstance(value, list):
+        return [_otio_value(item) for item in value]
+    return value
+
+
 def _provenance(cut: CutClip, take: TakeMedia) -> dict[str, Any]:
-    return {
+    fields = {
         "shot": cut.shot_id,
         "scene": cut.scene,
         "take": take.attempt,
@@ -98,6 +112,7 @@ def _provenance(cut: CutClip, take: TakeMedia) -> dict[str, Any]:
         "cost": take.cost,
         "takes": [t.attempt for t in cut.takes],
     }
+    return {key: _otio_value(value) for key, value in fields.items()}
 
 
 def _fcp_format(width: int, height: int, fps: float) -> dict[str, Any]:
@@ -209,7 +224,7 @@ def write_timeline(timeline: otio.schema.Timeline, path: Path, *, bundle: bool =
     if suffix in BUNDLES:
         policy = otio.adapters.file_bundle_utils.MediaReferencePolicy
         kwargs["media_policy"] = policy.ErrorIfNotFile if bundle else policy.AllMissing
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_folder(path.parent)
     # Files go through a temp file and a rename so a failed export leaves no half file;
     # a .otiod is a directory, written in place.
     target = path if suffix == ".otiod" else path.with_name(f".{path.name}.tmp{suffix}")

@@ -59,7 +59,17 @@ def document_references(file: str, data: Any, at: tuple[str, ...] = ()) -> Itera
 
 
 def workspace_references(project: Project) -> list[Reference]:
-    """References of the manifests in the working tree (those that parse)."""
+    """References of the manifests in the working tree.
+
+    A manifest that does not parse stops the caller: its media would silently look
+    unreferenced (not pushed, not pulled, "0 objects: ok").
+    """
+    if project.unreadable:
+        listed = "\n".join(f"  {problem}" for problem in project.unreadable[:20])
+        raise FilmfsError(
+            f"cannot tell which media these manifests reference:\n{listed}",
+            hint="fix them (see `filmfs validate`), then run this again",
+        )
     found: list[Reference] = []
     for path, document in project.documents.items():
         found.extend(document_references(path.relative_to(project.root).as_posix(), document.data))

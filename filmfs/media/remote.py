@@ -22,6 +22,8 @@ from urllib.parse import unquote, urlparse
 
 import fsspec
 from fsspec.implementations.local import LocalFileSystem
+from fsspec.registry import known_implementations
+from fsspec.registry import registry as registered_implementations
 
 from filmfs.config import RemoteSpec
 from filmfs.errors import FilmfsError, StoreError
@@ -57,10 +59,34 @@ def resolve_url(url: str, root: Path) -> str:
     A ``file://`` URL becomes its path: fsspec would keep percent-escapes (``%20``) literally.
     """
     if url.startswith("file://"):
-        return unquote(urlparse(url).path)
+        try:
+            return unquote(urlparse(url).path)
+        except ValueError as exc:
+            raise RemoteError(f"{url}: not a valid URL ({exc})") from None
     if "://" in url or os.path.isabs(url):
         return url
     return str((root / url).resolve())
+
+
+def check_url(url: str) -> None:
+    """Refuse, at `remote add`, a URL no push could ever use: empty, an unknown protocol, or
+    a local path that is a file."""
+    if not url.strip():
+        raise RemoteError("the remote URL is empty", hint="give a directory, s3://, ssh://, ...")
+    if "://" in url:
+        try:
+            urlparse(url)
+        except ValueError as exc:  # "Invalid IPv6 URL"
+            raise RemoteError(f"{url}: not a valid URL ({exc})") from None
+        protocol = url.split("://", 1)[0]  # fsspec's protocols are case-sensitive
+        if protocol not in known_implementations and protocol not in registered_implementations:
+            raise RemoteError(
+                f"{url}: unknown protocol {protocol!r}",
+                hint="use a directory, file://, s3://, gs://, ssh://, sftp://, az:// or abfs://",
+            )
+        return
+    if os.path.isfile(url):
+        raise RemoteError(f"{url} is a file; a remote is a directory", hint="pass a directory")
 
 
 @contextmanager

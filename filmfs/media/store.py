@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from filmfs.errors import StoreError
+from filmfs.manifests.writer import make_folder
 
 CHUNK = 1 << 20  # 1 MiB reads: hashing speed is flat above this, memory stays small
 _SHA256 = re.compile(r"[0-9a-f]{64}")
@@ -117,8 +118,11 @@ class MediaStore:
     @contextlib.contextmanager
     def temp_path(self, suffix: str = "") -> Iterator[Path]:
         """A fresh path in ``tmp/`` (not yet created); removed on exit unless it was moved."""
-        self.tmp.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(suffix=suffix, dir=self.tmp)
+        make_folder(self.tmp)
+        try:
+            fd, name = tempfile.mkstemp(suffix=suffix, dir=self.tmp)
+        except OSError as exc:
+            raise StoreError(f"cannot write in {self.tmp}: {exc.strerror or exc}") from exc
         os.close(fd)
         path = Path(name)
         try:
@@ -142,7 +146,16 @@ class MediaStore:
             if move:
                 src.unlink()
             return StoredObject(sha, size, dest)
-        dest.parent.mkdir(parents=True, exist_ok=True)
+        make_folder(dest.parent)
+        try:
+            return self._publish(src, sha, size, dest, move=move)
+        except OSError as exc:  # disk full, read-only store...
+            raise StoreError(
+                f"cannot store {src} as {dest}: {exc.strerror or exc}",
+                hint="check the disk has room and .filmfs/objects/ is writable",
+            ) from exc
+
+    def _publish(self, src: Path, sha: str, size: int, dest: Path, *, move: bool) -> StoredObject:
         with self.temp_path(".obj") as tmp:
             copied = True
             if move:
@@ -175,7 +188,7 @@ class MediaStore:
     def index_set(self, name: str, key: str, sha256: str) -> None:
         check_sha256(sha256)
         folder = self.cache / name
-        folder.mkdir(parents=True, exist_ok=True)
+        make_folder(folder)
         with self.temp_path(".idx") as tmp:
             tmp.write_text(sha256 + "\n")
             os.replace(tmp, folder / key)

@@ -63,9 +63,13 @@ def fetch_url(
     url: str, sha256: str, store: MediaStore, *, root: Path, timeout: float = 60.0
 ) -> StoredObject:
     """Fetch an object from an http(s) URL or a ``file:`` URL inside the film; verify its hash."""
-    scheme = urlparse(url).scheme
+    try:
+        parts = urlparse(url)
+    except ValueError as exc:  # e.g. "Invalid IPv6 URL" for http://[::1/x
+        raise RemoteError(f"{url}: not a valid URL ({exc})") from None
+    scheme = parts.scheme
     if scheme == "file":
-        local = Path(unquote(urlparse(url).path))
+        local = Path(unquote(parts.path))
         local = (local if local.is_absolute() else root / local).resolve()
         if not local.is_relative_to(root.resolve()):
             raise RemoteError(f"{url}: points outside the film directory; refused")
@@ -82,5 +86,5 @@ def fetch_url(
             if not resp.is_success:
                 raise RemoteError(f"{shown}: HTTP {resp.status_code}")
             return receive(resp.iter_bytes(CHUNK), sha256, store, origin=shown)
-    except httpx.HTTPError as exc:
+    except (httpx.HTTPError, httpx.InvalidURL) as exc:
         raise RemoteError(f"{shown}: {type(exc).__name__}: {exc}") from None

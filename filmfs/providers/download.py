@@ -100,6 +100,11 @@ def download(
             f"video download timed out after {written} bytes",
             provider=provider, url=shown, retryable=True,
         ) from exc
+    except (httpx.UnsupportedProtocol, httpx.InvalidURL) as exc:
+        # The provider answered with a link nothing can fetch; retrying will not change it.
+        raise ProviderError(
+            f"the video link is not a usable URL ({exc})", provider=provider, url=shown,
+        ) from exc
     except httpx.HTTPError as exc:
         # httpx raises RemoteProtocolError when the peer closes before Content-Length.
         of = f" of {expected}" if expected is not None else ""

@@ -6,6 +6,7 @@ password) and the failing step.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -28,7 +29,10 @@ from filmfs.sql.export import (
 
 def redact(url: str) -> str:
     """The URL without its password, for messages."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # unparseable (an unclosed IPv6 bracket): mask user:password@ by hand
+        return re.sub(r"(://[^/@]*?:)[^/@]*@", r"\1***@", url)
     if parts.password is None:
         return url
     netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
@@ -45,7 +49,13 @@ def sqlite_path(url: str) -> Path:
 
 def export(graph: Graph, url: str, workspace: str) -> dict[str, int]:
     """Export ``graph`` to the database at ``url`` in one transaction; returns row counts."""
-    scheme = urlsplit(url).scheme
+    try:
+        scheme = urlsplit(url).scheme
+    except ValueError as exc:
+        raise FilmfsError(
+            f"bad database URL {redact(url)!r}: {exc}",
+            hint="use sqlite:///film.db or postgresql://user@host/db",
+        ) from None
     if scheme == "sqlite":
         return _sqlite(graph, sqlite_path(url), workspace)
     if scheme in ("postgresql", "postgres"):

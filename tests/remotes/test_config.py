@@ -84,3 +84,19 @@ def test_missing_fsspec_backend_names_the_package(tmp_path: Path) -> None:
     result = run("push", "-C", str(root))
     assert result.exit_code == 1
     assert "pip install gcsfs" in result.output
+
+
+def test_a_remote_without_url_can_be_repaired_or_removed(tmp_path: Path) -> None:
+    root = make_film(tmp_path)
+    config = root / ".filmfs" / "config.yaml"
+    config.parent.mkdir(exist_ok=True)
+    for repair in (
+        ["remote", "modify", "o", "url", str(tmp_path / "store")],
+        ["remote", "add", "o", str(tmp_path / "store"), "--force"],
+        ["remote", "remove", "o"],
+    ):
+        config.write_text("remotes:\n  o: {}\n")
+        assert "remote 'o' has no url" in run("remote", "list", "-C", str(root)).output
+        result = run(*repair, "-C", str(root))
+        assert result.exit_code == 0, result.output
+        assert run("remote", "list", "-C", str(root)).exit_code == 0

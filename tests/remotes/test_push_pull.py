@@ -279,7 +279,9 @@ def test_unwritable_remote_fails_each_object_with_a_reason(tmp_path: Path) -> No
     root = make_film(tmp_path)
     blocker = tmp_path / "a-file"
     blocker.write_text("not a directory")
-    assert run("remote", "add", "bad", str(blocker), "-d", "-C", str(root)).exit_code == 0
+    # `remote add` refuses the file itself; a folder under it passes, and fails only on push.
+    remote = str(blocker / "remote")
+    assert run("remote", "add", "bad", remote, "-d", "-C", str(root)).exit_code == 0
     result = run("push", "-C", str(root))
     assert result.exit_code == 1
     assert "2 object(s) failed to transfer" in result.output
