@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from filmfs.cli.options import film_option, no_commit_option
+from filmfs.cli.options import Seconds, film_option, no_commit_option
 from filmfs.commands.generate import Settings, TakeOutcome, generate
 from filmfs.commands.generate_assets import generate_assets
 from filmfs.errors import FilmfsError
@@ -32,7 +32,7 @@ from filmfs.providers.runner import DEFAULT_POLL_INTERVAL, Progress
 )
 @click.option(
     "--timeout",
-    type=click.FloatRange(0, min_open=True),
+    type=Seconds(),
     default=1800,
     show_default=True,
     help="Seconds one generation may take.",

@@ -28,6 +28,11 @@ class ExportResult:
 
 
 def export_cut(project: Project, *, dest: Path, bundle: bool = False) -> ExportResult:
+    if dest.is_dir() and dest.suffix.lower() != ".otiod":
+        raise FilmfsError(
+            f"{dest} is a folder; give a file name such as {dest / 'cut.otio'}",
+            hint="only an .otiod bundle is written as a folder",
+        )
     film = project.require_valid()
     check_output(project.root, dest)
     store = MediaStore(layout.state_dir(project.root))

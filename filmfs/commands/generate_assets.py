@@ -20,6 +20,7 @@ from filmfs.model import Asset, number
 from filmfs.project import Project
 
 AUDIO_PROVIDERS = ("testcard",)
+DEFAULT_SECONDS = 30.0
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,7 @@ def generate_assets(
                 f"offline generation covers audio with {', '.join(AUDIO_PROVIDERS)}",
                 hint="add the file with a sha256 or url instead",
             )
-        duration = float(recipe.get("duration") or asset.duration or 30.0)
+        duration = float(recipe.get("duration") or DEFAULT_SECONDS)
         with store.temp_path(".m4a") as tmp:
             render_score(
                 tmp,
