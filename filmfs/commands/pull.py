@@ -15,7 +15,7 @@ from filmfs.errors import FilmfsError
 from filmfs.media.refs import Reference, transferable, workspace_references
 from filmfs.media.remote import Remote, RemoteError
 from filmfs.media.store import MediaStore
-from filmfs.media.transfer import Transfer, fetch_url, run_all
+from filmfs.media.transfer import Transfer, fetch_url
 from filmfs.project import Project
 
 
@@ -58,11 +58,4 @@ def pull(project: Project, *, remote: str | None = None, jobs: int = 4) -> Trans
                 errors.append(str(exc))
         raise RemoteError("; ".join(errors))
 
-    for sha, outcome in run_all(todo, fetch, jobs=jobs):
-        if isinstance(outcome, int):
-            result.transferred.append(sha)
-            result.bytes += outcome
-        else:
-            result.failed[sha] = str(outcome)
-    result.elapsed = time.monotonic() - started
-    return result
+    return result.run(todo, fetch, jobs=jobs, started=started)

@@ -10,7 +10,7 @@ from filmfs.errors import StoreError
 from filmfs.media.refs import history_references, transferable, workspace_references
 from filmfs.media.remote import Remote
 from filmfs.media.store import MediaStore
-from filmfs.media.transfer import Transfer, run_all
+from filmfs.media.transfer import Transfer
 from filmfs.project import Project
 
 
@@ -60,11 +60,4 @@ def push(
         target.upload(path, sha)
         return path.stat().st_size
 
-    for sha, outcome in run_all(todo, send, jobs=jobs):
-        if isinstance(outcome, int):
-            result.transferred.append(sha)
-            result.bytes += outcome
-        else:
-            result.failed[sha] = str(outcome)
-    result.elapsed = time.monotonic() - started
-    return result
+    return result.run(todo, send, jobs=jobs, started=started)

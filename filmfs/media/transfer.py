@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -32,6 +33,19 @@ class Transfer:
     failed: dict[str, str] = field(default_factory=dict)
     """sha256 -> why its transfer failed."""
     elapsed: float = 0.0
+
+    def run(
+        self, items: Iterable[str], work: Callable[[str], int], *, jobs: int, started: float
+    ) -> Transfer:
+        """Run ``work`` over ``items`` (see :func:`run_all`) and count what it did."""
+        for sha, outcome in run_all(items, work, jobs=jobs):
+            if isinstance(outcome, int):
+                self.transferred.append(sha)
+                self.bytes += outcome
+            else:
+                self.failed[sha] = str(outcome)
+        self.elapsed = time.monotonic() - started
+        return self
 
     @property
     def ok(self) -> bool:

@@ -59,12 +59,7 @@ class FalProvider(HttpService):
     def submit(self, request: GenerationRequest) -> Job:
         """Queue a request; ``request.params`` are merged into the input."""
         model = request.model or self.default_model
-        inputs: dict[str, Any] = {"prompt": request.prompt}
-        if request.seed is not None:
-            inputs["seed"] = request.seed
-        if request.negative_prompt:
-            inputs["negative_prompt"] = request.negative_prompt
-        inputs.update(request.params)
+        inputs = self.inputs(request)
         resp = self.api().request("POST", f"{self.base_url}/{model.strip('/')}",
                                   json_body=inputs)
         body = resp.body if isinstance(resp.body, dict) else {}

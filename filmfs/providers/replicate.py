@@ -57,12 +57,7 @@ class ReplicateProvider(HttpService):
     def submit(self, request: GenerationRequest) -> Job:
         """Create a prediction; ``request.params`` are merged into ``input``."""
         model = request.model or self.default_model
-        inputs: dict[str, Any] = {"prompt": request.prompt}
-        if request.seed is not None:
-            inputs["seed"] = request.seed
-        if request.negative_prompt:
-            inputs["negative_prompt"] = request.negative_prompt
-        inputs.update(request.params)
+        inputs = self.inputs(request)
         api = self.api()
         owner_name, _, version = model.partition(":")
         if version:

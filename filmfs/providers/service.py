@@ -9,9 +9,10 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from filmfs.errors import ProviderError, ProviderNotConfigured
-from filmfs.providers.base import Job, JobStatus
+from filmfs.providers.base import GenerationRequest, Job, JobStatus
 from filmfs.providers.download import download
 from filmfs.providers.transport import Api
 
@@ -58,6 +59,18 @@ class HttpService:
         """``text`` with the API key masked (for anything a server echoes back)."""
         key = self._key()
         return text.replace(key, "***") if key else text
+
+    @staticmethod
+    def inputs(request: GenerationRequest) -> dict[str, Any]:
+        """The model inputs most providers share: prompt, seed, negative prompt, then
+        ``request.params`` passed through as given."""
+        inputs: dict[str, Any] = {"prompt": request.prompt}
+        if request.seed is not None:
+            inputs["seed"] = request.seed
+        if request.negative_prompt:
+            inputs["negative_prompt"] = request.negative_prompt
+        inputs.update(request.params)
+        return inputs
 
     def fetch(self, job: Job, status: JobStatus, dest: Path, *, max_bytes: int) -> None:
         """Download the finished video from ``status.result_url`` to ``dest``.
