@@ -71,9 +71,34 @@ def test_assemble_makes_a_playable_cut_of_the_selected_takes(film: Path) -> None
 def test_second_assembly_encodes_nothing(film: Path) -> None:
     runner = CliRunner()
     assert runner.invoke(cli, ["assemble", "--no-commit", "-C", str(film)]).exit_code == 0
+    first = Project.load(film).film.final_edit  # type: ignore[union-attr]
     again = runner.invoke(cli, ["assemble", "--no-commit", "-C", str(film)])
     assert again.exit_code == 0, again.output
+    assert "up to date" in again.output
     assert "encoded this run: nothing" in again.output
+    forced = runner.invoke(cli, ["assemble", "--force", "--no-commit", "-C", str(film)])
+    assert forced.exit_code == 0, forced.output
+    assert "up to date" not in forced.output
+    assert "encoded this run: nothing" in forced.output  # the transition joins are cached
+    assert Project.load(film).film.final_edit == first  # type: ignore[union-attr]
+
+
+def test_a_changed_selection_is_not_up_to_date(film: Path) -> None:
+    runner = CliRunner()
+    assert runner.invoke(cli, ["assemble", "--no-commit", "-C", str(film)]).exit_code == 0
+    before = Project.load(film).film.final_edit  # type: ignore[union-attr]
+    assert (
+        runner.invoke(
+            cli, ["generate", "02B", "--seed", "5", "--no-commit", "-C", str(film)]
+        ).exit_code
+        == 0
+    )
+    assert runner.invoke(cli, ["select", "02B", "2", "--no-commit", "-C", str(film)]).exit_code == 0
+    after = runner.invoke(cli, ["assemble", "--no-commit", "-C", str(film)])
+    assert after.exit_code == 0, after.output
+    assert "up to date" not in after.output
+    final = Project.load(film).film.final_edit  # type: ignore[union-attr]
+    assert final is not None and before is not None and final.sha256 != before.sha256
 
 
 def test_a_take_in_another_format_is_conformed_once(film: Path, tmp_path: Path) -> None:
@@ -105,9 +130,7 @@ def test_a_take_in_another_format_is_conformed_once(film: Path, tmp_path: Path) 
     assert [n.key for n in graph.children(copy.id, "derived_from")] == [source]
     second = runner.invoke(cli, ["assemble", "--no-commit", "-C", str(film)])
     assert "encoded this run: nothing" in second.output
-    assert probe(film / "cut.mp4").duration == pytest.approx(
-        final.duration, abs=0.05
-    )
+    assert probe(film / "cut.mp4").duration == pytest.approx(final.duration, abs=0.05)
 
 
 def test_shots_without_a_selected_take_are_listed_together(film: Path) -> None:

@@ -7,6 +7,8 @@ for takes that were re-encoded to the film's format (conformed sha256 -> source 
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
 from dataclasses import dataclass, field, replace
@@ -18,7 +20,7 @@ from filmfs.locks import commit_manifests
 from filmfs.manifests.writer import check_output, make_folder, update, write_error
 from filmfs.media.assembly import Clip, Soundtrack, assemble
 from filmfs.media.ingest import store_video
-from filmfs.media.normalise import Format
+from filmfs.media.normalise import NORMALISER_VERSION, Format
 from filmfs.media.slate import stored_slate
 from filmfs.media.store import MediaStore
 from filmfs.media.transition import Transition
@@ -41,6 +43,8 @@ class AssembleResult:
     reused: list[str] = field(default_factory=list)
     expected_duration: float = 0.0
     commit: str | None = None
+    up_to_date: bool = False
+    """Nothing changed since film.yaml's final_edit: that cut was published again."""
 
 
 def cut_transition(shot: Shot, *, first: bool) -> Transition | None:
@@ -111,9 +115,43 @@ def plan_clips(
     return clips, gaps, expected
 
 
+def cut_key(
+    clips: list[Clip], soundtrack: Soundtrack | None, fmt: Format, store: MediaStore
+) -> str:
+    """What determines the cut's bytes: its clips, transitions, sound beds and format."""
+
+    def media(path: Path | None) -> str | None:
+        if path is None:
+            return None
+        return path.parent.name + path.name if path.is_relative_to(store.objects) else str(path)
+
+    recipe = {
+        "version": NORMALISER_VERSION,
+        "format": [fmt.width, fmt.height, fmt.fps],
+        "clips": [
+            [
+                c.sha256,
+                [c.transition_in.kind, c.transition_in.duration] if c.transition_in else None,
+                media(c.audio),
+                c.audio_volume,
+            ]
+            for c in clips
+        ],
+        "soundtrack": [media(soundtrack.path), soundtrack.volume] if soundtrack else None,
+    }
+    return hashlib.sha256(json.dumps(recipe, sort_keys=True).encode()).hexdigest()
+
+
 def assemble_film(
-    project: Project, *, output: Path | None = None, allow_gaps: bool = False, commit: bool = True
+    project: Project,
+    *,
+    output: Path | None = None,
+    allow_gaps: bool = False,
+    commit: bool = True,
+    force: bool = False,
 ) -> AssembleResult:
+    """Assemble the cut; when nothing it is made of changed since film.yaml's final_edit,
+    only publish that cut again (``force`` renders it anyway)."""
     film = project.require_valid()
     out = output or project.root / DEFAULT_OUTPUT
     check_output(project.root, out)
@@ -127,9 +165,23 @@ def assemble_film(
     if film.soundtrack:
         bed = _audio_path(project, store, film.soundtrack)
         soundtrack = Soundtrack(bed[0], bed[1]) if bed else None
+    key = cut_key(clips, soundtrack, fmt, store)
+    final = film.final_edit
+    if not force and final is not None and store.index_get("cuts", key) == final.sha256:
+        _publish_link(store.path_of(final.sha256), out)
+        return AssembleResult(
+            output=out,
+            video=final,
+            shots=[c.label for c in clips],
+            slates=gaps if allow_gaps else [],
+            reused=[c.label for c in clips],
+            expected_duration=expected,
+            up_to_date=True,
+        )
     with store.temp_path(".mp4") as tmp:
         made = assemble(clips, fmt, tmp, store=store, soundtrack=soundtrack)
         stored_cut = store_video(store, tmp, move=True)
+    store.index_set("cuts", key, stored_cut.sha256)
     # The cut is made from the conformed copies where a take had to be re-encoded.
     conformed_for = {source: conformed for conformed, source in made.derived.items()}
     _publish_link(store.path_of(stored_cut.sha256), out)
