@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import hashlib
-import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -9,6 +8,7 @@ import av
 import pytest
 
 from filmfs.errors import ProviderError
+from filmfs.media.probe import probe
 from filmfs.providers.base import GenerationRequest
 from filmfs.providers.runner import run
 from filmfs.providers.testcard import TestcardProvider, render
@@ -57,11 +57,12 @@ def test_output_format(tmp_path: Path) -> None:
     assert frames == 48
 
 
-def test_hd_render_is_fast(tmp_path: Path) -> None:
+def test_hd_render_has_the_asked_format(tmp_path: Path) -> None:
+    # Its speed is measured where speed belongs: bench/generate.py and bench/assemble.py.
     hd = replace(REQUEST, duration=5.0, width=1280, height=720)
-    start = time.monotonic()
     render(hd, tmp_path / "hd.mp4", model="testcard-1")
-    assert time.monotonic() - start < 5.0
+    info = probe(tmp_path / "hd.mp4")
+    assert (info.width, info.height, info.fps, info.duration) == (1280, 720, 24, 5.0)
 
 
 def test_odd_size_is_refused(tmp_path: Path) -> None:
