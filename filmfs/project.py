@@ -161,17 +161,9 @@ class Project:
         return None if found else build(document.data)
 
     # --- problems ------------------------------------------------------------------------
-    def problem(
-        self,
-        path: Path,
-        message: str,
-        *,
-        at: tuple[str | int, ...] = (),
-        key: bool = False,
-        severity: str = "error",
-    ) -> None:
-        """Record a load problem at the position of ``at`` inside ``path``'s document."""
-        self.problems.append(self.make_problem(path, message, at=at, key=key, severity=severity))
+    def problem(self, path: Path, message: str) -> None:
+        """Record a load problem with ``path`` (a file or folder that could not be read)."""
+        self.problems.append(self.make_problem(path, message))
 
     def make_problem(
         self,

@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-from filmfs.errors import ProviderError
 from filmfs.providers.base import GenerationRequest, Job, JobStatus, State
 from filmfs.providers.service import HttpService
 
@@ -61,10 +60,7 @@ class LumaProvider(HttpService):
         }
         body.update(request.params)
         resp = self.api().request("POST", f"{self.base_url}/generations", json_body=body)
-        gen_id = str(resp.body.get("id") or "") if isinstance(resp.body, dict) else ""
-        if not gen_id:
-            raise ProviderError("create generation: answer has no id", provider=self.name,
-                                url=resp.url, status=resp.status)
+        gen_id = self.created_id(resp, "create generation")
         return Job(provider=self.name, task_id=gen_id, model=model)
 
     def poll(self, job: Job) -> JobStatus:
@@ -73,10 +69,7 @@ class LumaProvider(HttpService):
         resp = self.api().request("GET", url)
         gen = resp.body if isinstance(resp.body, dict) else {}
         raw = str(gen.get("state", ""))
-        state = STATES.get(raw)
-        if state is None:
-            raise ProviderError(f"unknown generation state {raw!r}", provider=self.name,
-                                url=url)
+        state = self.state_of(raw, STATES, "generation state", url)
         if state == "failed":
             why = self.redact(str(gen.get("failure_reason") or "no reason given"))
             return JobStatus("failed", detail=why)

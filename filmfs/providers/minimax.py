@@ -115,10 +115,7 @@ class MiniMaxProvider(HttpService):
         url = f"{self.base_url}/v1/query/video_generation?task_id={quote(job.task_id)}"
         body = self._checked(api.request("GET", url), "query task")
         raw = str(body.get("status", ""))
-        state = STATES.get(raw)
-        if state is None:
-            raise ProviderError(f"query task: unknown status {raw!r}", provider=self.name,
-                                url=url.split("?")[0])
+        state = self.state_of(raw, STATES, "task status", url.split("?")[0])
         if state == "failed":
             # The reason, when MiniMax gives one, is in base_resp; "success" there only means
             # the query itself worked.

@@ -72,11 +72,7 @@ class ReplicateProvider(HttpService):
             url = f"{self.base_url}/v1/models/{owner_name}/predictions"
             body = {"input": inputs}
         resp = api.request("POST", url, json_body=body)
-        pred = resp.body if isinstance(resp.body, dict) else {}
-        pred_id = str(pred.get("id") or "")
-        if not pred_id:
-            raise ProviderError("create prediction: answer has no id", provider=self.name,
-                                url=resp.url, status=resp.status)
+        pred_id = self.created_id(resp, "create prediction")
         return Job(provider=self.name, task_id=pred_id, model=model)
 
     def poll(self, job: Job) -> JobStatus:
@@ -85,10 +81,7 @@ class ReplicateProvider(HttpService):
         resp = self.api().request("GET", url)
         pred = resp.body if isinstance(resp.body, dict) else {}
         raw = str(pred.get("status", ""))
-        state = STATES.get(raw)
-        if state is None:
-            raise ProviderError(f"unknown prediction status {raw!r}", provider=self.name,
-                                url=url)
+        state = self.state_of(raw, STATES, "prediction status", url)
         if state == "failed":
             return JobStatus("failed", detail=self.redact(str(pred.get("error") or "")))
         if state != "succeeded":

@@ -12,7 +12,6 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-from filmfs.errors import ProviderError
 from filmfs.providers.base import GenerationRequest, Job, JobStatus, State
 from filmfs.providers.service import HttpService
 
@@ -70,10 +69,7 @@ class RunwayProvider(HttpService):
         body.update(request.params)
         kind = "image_to_video" if "promptImage" in body else "text_to_video"
         resp = self.api().request("POST", f"{self.base_url}/v1/{kind}", json_body=body)
-        task_id = str(resp.body.get("id") or "") if isinstance(resp.body, dict) else ""
-        if not task_id:
-            raise ProviderError("create task: answer has no id", provider=self.name,
-                                url=resp.url, status=resp.status)
+        task_id = self.created_id(resp, "create task")
         return Job(provider=self.name, task_id=task_id, model=model,
                    data={"seconds": body["duration"]})
 
@@ -83,9 +79,7 @@ class RunwayProvider(HttpService):
         resp = self.api().request("GET", url)
         task = resp.body if isinstance(resp.body, dict) else {}
         raw = str(task.get("status", ""))
-        state = STATES.get(raw)
-        if state is None:
-            raise ProviderError(f"unknown task status {raw!r}", provider=self.name, url=url)
+        state = self.state_of(raw, STATES, "task status", url)
         if state == "failed":
             code = f" [{task['failureCode']}]" if task.get("failureCode") else ""
             why = self.redact(str(task.get("failure") or "no reason given"))

@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from filmfs.errors import ProviderError, ProviderNotConfigured
-from filmfs.providers.base import GenerationRequest, Job, JobStatus
+from filmfs.providers.base import GenerationRequest, Job, JobStatus, State
 from filmfs.providers.download import download
-from filmfs.providers.transport import Api
+from filmfs.providers.transport import Api, Response
 
 
 class HttpService:
@@ -40,9 +40,7 @@ class HttpService:
     ) -> None:
         self._env = os.environ if env is None else env
         self._api_key = api_key
-        self.base_url = (
-            base_url or self._env.get(self.base_env) or self.default_base
-        ).rstrip("/")
+        self.base_url = (base_url or self._env.get(self.base_env) or self.default_base).rstrip("/")
         self.timeout = timeout
         self.download_timeout = download_timeout
 
@@ -59,6 +57,22 @@ class HttpService:
         """``text`` with the API key masked (for anything a server echoes back)."""
         key = self._key()
         return text.replace(key, "***") if key else text
+
+    def created_id(self, resp: Response, what: str) -> str:
+        """The ``id`` of what a create call made; an answer without one is an error."""
+        ident = str(resp.body.get("id") or "") if isinstance(resp.body, dict) else ""
+        if not ident:
+            raise ProviderError(
+                f"{what}: answer has no id", provider=self.name, url=resp.url, status=resp.status
+            )
+        return ident
+
+    def state_of(self, raw: str, states: Mapping[str, State], what: str, url: str) -> State:
+        """Our state for the provider's status text; an unknown one is an error, not a guess."""
+        state = states.get(raw)
+        if state is None:
+            raise ProviderError(f"unknown {what} {raw!r}", provider=self.name, url=url)
+        return state
 
     @staticmethod
     def inputs(request: GenerationRequest) -> dict[str, Any]:
@@ -81,7 +95,10 @@ class HttpService:
         if not status.result_url:
             raise ProviderError("the finished task has no video URL to fetch", provider=self.name)
         download(
-            status.result_url, dest, provider=self.name, max_bytes=max_bytes,
+            status.result_url,
+            dest,
+            provider=self.name,
+            max_bytes=max_bytes,
             timeout=self.download_timeout,
         )
 
@@ -99,5 +116,8 @@ class HttpService:
             )
         headers = {**self.auth_header(key), "Content-Type": "application/json"}
         return Api(
-            provider=self.name, headers=headers, secret=key, timeout=self.timeout,
+            provider=self.name,
+            headers=headers,
+            secret=key,
+            timeout=self.timeout,
         )
