@@ -25,15 +25,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from filmfs import layout
 from filmfs.commands.assemble import assemble_film
 from filmfs.commands.init import init
+from filmfs.film.takes import take_data
 from filmfs.manifests.writer import write_new
 from filmfs.media.assembly import Clip, assemble
 from filmfs.media.ffmpeg import ffmpeg_exe, run_ffmpeg
 from filmfs.media.ingest import store_video
 from filmfs.media.normalise import Format
-from filmfs.media.store import MediaStore, hash_file
 from filmfs.media.transition import Transition
 from filmfs.project import Project
-from filmfs.takes import take_data
+from filmfs.store.objects import MediaStore, hash_file
 
 FMT = Format(1920, 1080, 24)
 

@@ -26,13 +26,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import yaml
 
-from filmfs import graph as graphs
 from filmfs.cli import queries as render
 from filmfs.cli import status as render_status
 from filmfs.commands import diagram, queries
 from filmfs.commands.export_sql import export_sql
 from filmfs.commands.loaded import Loaded, load_project
 from filmfs.commands.status import status
+from filmfs.graph.build import build_graph
 from filmfs.manifests.loader import COMPOSER
 
 CHARACTERS = ("ada", "ben", "cleo", "dov", "eli")
@@ -126,7 +126,7 @@ def run(base: Path, args: argparse.Namespace) -> None:
         f"load/parse = {load_time / parse:.2f} (parsing with positions, schema and "
         "cross-file checks of every manifest)"
     )
-    build_time, graph = timed(lambda: graphs.build(project))
+    build_time, graph = timed(lambda: build_graph(project))
     print(
         f"graph build: {build_time * 1000:.0f} ms ({len(graph.nodes)} nodes, "
         f"{len(graph.edges)} edges); graph/parse = {build_time / parse:.3f} (target <= 0.2)"

@@ -1,4 +1,4 @@
-"""filmfs: a film kept as code. ``filmfs.open(path)`` is the Python API (see filmfs.repo)."""
+"""filmfs: a film kept as code. ``filmfs.open(path)`` is the Python API (see filmfs.api.repo)."""
 
 from __future__ import annotations
 
@@ -6,13 +6,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from filmfs.repo import FilmRepo
+    from filmfs.api.repo import FilmRepo
 
 __version__ = "0.1.0"
 
 
 def open(path: Path | str = ".") -> FilmRepo:
     """Open the film at ``path`` for scripts and notebooks."""
-    from filmfs.repo import FilmRepo
+    from filmfs.api.repo import FilmRepo
 
     return FilmRepo(path)

@@ -16,10 +16,11 @@ from typing import Any, TypeVar
 
 from filmfs import layout
 from filmfs.errors import FilmfsError, ManifestError, NotAFilmError, ValidationFailed
+from filmfs.film.integrity import check_integrity
+from filmfs.film.model import Asset, Character, Film, Scene, Shot, Take
 from filmfs.manifests import schema
 from filmfs.manifests.loader import Document, load
-from filmfs.model import Asset, Character, Film, Scene, Shot, Take
-from filmfs.report import Problem, Severity
+from filmfs.manifests.problems import Problem, Severity
 
 T = TypeVar("T")
 
@@ -182,8 +183,6 @@ class Project:
 
     def all_problems(self) -> list[Problem]:
         """Load and schema problems plus cross-file integrity problems, in file order."""
-        from filmfs.integrity import check_integrity
-
         return sorted(set(self.problems + check_integrity(self)))
 
     def require_valid(self) -> Film:

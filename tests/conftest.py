@@ -70,8 +70,9 @@ def write_take(
 def film_with_takes(example_copy: Path) -> Path:
     """The example film with takes: 01A has three (2 selected), 01C one (selected), 02A one."""
     write_take(example_copy, "01A", 1, cost=0.5, score=6, notes="too dark")
-    write_take(example_copy, "01A", 2, selected=True, cost=0.75, score=8.5, notes="Perfect!",
-               duration=4.2)
+    write_take(
+        example_copy, "01A", 2, selected=True, cost=0.75, score=8.5, notes="Perfect!", duration=4.2
+    )
     write_take(example_copy, "01A", 3, cost=0.25, score=None, video=False)
     write_take(example_copy, "01C", 1, selected=True, cost=1.0, score=7, duration=5.0)
     write_take(example_copy, "02A", 1, cost=0.5, score=5)

@@ -10,9 +10,9 @@ from click.testing import CliRunner
 
 from filmfs import layout
 from filmfs.cli import cli
-from filmfs.media.store import hash_file
 from filmfs.providers.base import GenerationRequest
 from filmfs.providers.testcard import render
+from filmfs.store.objects import hash_file
 from tests.genfilm import small_film, takes_of
 
 

@@ -122,7 +122,7 @@ def test_a_take_in_another_format_is_conformed_once(film: Path, tmp_path: Path) 
     conformed = next(iter(final.conformed))
     assert conformed in final.derived_from and source not in final.derived_from
     # The lineage is in the graph: cut -> conformed copy -> the take's video.
-    from filmfs.graph import build
+    from filmfs.graph.build import build_graph as build
 
     graph = build(Project.load(film))
     copy = graph.find("video", conformed)

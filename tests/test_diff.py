@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from filmfs.cli import cli
-from filmfs.fieldchanges import word_diff
+from filmfs.diff.fields import word_diff
 from tests.conftest import EXAMPLE_FILM, write_take
 
 PUSH = "rain drops running down the glass in the foreground, slow push in"
@@ -50,8 +50,7 @@ def changed(film: Path) -> Path:
     edit(film / "shots/01A/shot.yaml", PUSH, DOLLY)
     write_take(film, "01A", 1, selected=False, cost=0.5, score=6, duration=4.0)
     write_take(film, "01A", 2, cost=0.25, score=5, duration=4.0)
-    write_take(film, "01A", 3, selected=True, cost=0.75, score=9, notes="Perfect!",
-               duration=4.5)
+    write_take(film, "01A", 3, selected=True, cost=0.75, score=9, notes="Perfect!", duration=4.5)
     shutil.rmtree(film / "shots/02C")
     (film / "shots/02E").mkdir()
     shot = (film / "shots/02D/shot.yaml").read_text().replace("02D", "02E")
@@ -79,11 +78,11 @@ def test_json_reports_exactly_the_commits_changes(changed: Path) -> None:
     ]
     a = data["shots"][0]
     assert [f["field"] for f in a["fields"]] == ["prompt"]
-    assert [op for op in a["fields"][0]["words"] if op[0] != "="] == [["-", "push"],
-                                                                      ["+", "dolly"]]
-    assert [(t["attempt"], t["provider"], t["model"], t["seed"], t["cost"], t["score"])
-            for t in a["takes_added"]] == [(2, "testcard", "bars", 2, 0.25, 5),
-                                           (3, "testcard", "bars", 3, 0.75, 9)]
+    assert [op for op in a["fields"][0]["words"] if op[0] != "="] == [["-", "push"], ["+", "dolly"]]
+    assert [
+        (t["attempt"], t["provider"], t["model"], t["seed"], t["cost"], t["score"])
+        for t in a["takes_added"]
+    ] == [(2, "testcard", "bars", 2, 0.25, 5), (3, "testcard", "bars", 3, 0.75, 9)]
     assert a["selection"] == {"old": 1, "new": 3, "notes": "Perfect!", "score": 9}
     assert a["takes_removed"] == [] and a["takes_changed"] == []
     e = data["shots"][2]
@@ -181,12 +180,17 @@ def test_film_in_a_subfolder_added_then_changed(tmp_path: Path) -> None:
     assert {s["kind"] for s in added["shots"]} == {"added"}
     assert len(added["shots"]) == 7
     assert [(i["kind"], i["id"]) for i in added["items"]] == [
-        ("scene", "01"), ("scene", "02"), ("character", "mira"), ("character", "tomas"),
-        ("asset", "harbour-theme"), ("asset", "rain-ambience"),
+        ("scene", "01"),
+        ("scene", "02"),
+        ("character", "mira"),
+        ("character", "tomas"),
+        ("asset", "harbour-theme"),
+        ("asset", "rain-ambience"),
     ]
     data = as_json("HEAD~1", "HEAD", "-C", str(film))
-    assert [(s["shot"], [(f["field"], f["removed"]) for f in s["fields"]]) for s in
-            data["shots"]] == [("02A", [("characters", ["tomas"])])]
+    assert [
+        (s["shot"], [(f["field"], f["removed"]) for f in s["fields"]]) for s in data["shots"]
+    ] == [("02A", [("characters", ["tomas"])])]
     assert "characters: -tomas" in run("HEAD~1", "HEAD", "-C", str(film)).output
 
 
@@ -222,7 +226,9 @@ def test_invalid_head_is_reported_with_positions(film: Path) -> None:
     md = run("HEAD~1", "HEAD", "--format", "markdown").output
     assert "head ❌ 2 error(s)" in md and expected[0] in md
     assert [p["path"] for p in as_json("HEAD~1", "HEAD")["problems"]] == [
-        "shots/01A/shot.yaml", "shots/02A/shot.yaml"]
+        "shots/01A/shot.yaml",
+        "shots/02A/shot.yaml",
+    ]
     edit(film / "shots/01A/shot.yaml", "duration_target: three", "duration_target: 5")
     fixed = run()
     assert "* shot 01A (scene 1) fixed" in fixed.output
@@ -232,7 +238,12 @@ def test_invalid_head_is_reported_with_positions(film: Path) -> None:
 
 def test_word_diff() -> None:
     assert word_diff("a b c d", "a x c d e") == [
-        ("=", "a"), ("-", "b"), ("+", "x"), ("=", "c d"), ("+", "e")]
+        ("=", "a"),
+        ("-", "b"),
+        ("+", "x"),
+        ("=", "c d"),
+        ("+", "e"),
+    ]
 
 
 CUT = """final_edit:
@@ -265,7 +276,8 @@ def test_film_fields_and_a_new_cut(film: Path) -> None:
     assert data["new_cut"]
     assert [f["field"] for f in data["film_fields"]] == ["soundtrack", "final_edit"]
     assert [(i["kind"], i["id"], i["change"]) for i in data["items"]] == [
-        ("character", "mira", "changed")]
+        ("character", "mira", "changed")
+    ]
     assert "new cut" in run("--format", "markdown").output.splitlines()[3]
 
 
@@ -280,7 +292,8 @@ def test_markdown_stays_short_for_a_sweeping_change(changed: Path) -> None:
 
     md = markdown(diff(changed, base="HEAD~1", head="HEAD"), max_rows=1, max_details=1)
     assert [line for line in md.splitlines() if line.startswith("| 0")] == [
-        "| 01A | 1 | changed | prompt, selected take 1 → take 3, +2 take(s) |"]
+        "| 01A | 1 | changed | prompt, selected take 1 → take 3, +2 take(s) |"
+    ]
     assert "… and 2 more shot change(s)" in md
     assert "<summary>shot 01A (changed)</summary>" in md
     assert "<summary>shot 02E" not in md and "… and 1 more shot(s) not detailed here" in md

@@ -11,7 +11,7 @@ from click.testing import CliRunner, Result
 from filmfs import layout
 from filmfs.cli import cli
 from filmfs.media.probe import probe
-from filmfs.media.store import hash_file
+from filmfs.store.objects import hash_file
 from tests.genfilm import SHOTS, small_film, takes_of
 
 

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import yaml
 
-from filmfs import graph as graphs
-from filmfs.graph import RELATIONSHIP_TYPES, stable_id
+from filmfs.graph import model as graphs
+from filmfs.graph.build import build_graph
+from filmfs.graph.model import RELATIONSHIP_TYPES, stable_id
 from filmfs.project import Project
 from tests.conftest import write_take
 
@@ -17,7 +18,7 @@ from tests.conftest import write_take
 def build(film: Path) -> graphs.Graph:
     project = Project.load(film)
     project.require_valid()
-    return graphs.build(project)
+    return build_graph(project)
 
 
 def test_contains_shot_in_film_order_and_per_scene(film_with_takes: Path) -> None:

@@ -14,9 +14,9 @@ from filmfs import layout
 from filmfs.cli import cli
 from filmfs.commands.init import GITIGNORE
 from filmfs.commands.review import review
+from filmfs.export.review.data import Review, build_review
 from filmfs.manifests.writer import update
 from filmfs.project import Project
-from filmfs.review.data import Review, build_review
 from tests.review_film import HOSTILE_NOTE, HOSTILE_PROMPT, make_review_film
 
 ORDER = ["01A", "01B", "01C", "02A", "02B", "02C", "02D", "02E"]

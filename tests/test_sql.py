@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from filmfs import sql
 from filmfs.cli import cli
+from filmfs.export import sql
 from tests.conftest import write_take
 
 

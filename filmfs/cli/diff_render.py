@@ -8,13 +8,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from filmfs.changes import Kind, ShotChange, TakeSummary
 from filmfs.commands.diff import FilmDiff
-from filmfs.fieldchanges import FieldChange, WordOp
+from filmfs.diff.changes import Kind, ShotChange, TakeSummary
+from filmfs.diff.fields import FieldChange, WordOp
 
 MARKER = "<!-- filmfs-diff -->"
 SIGN: dict[Kind, str] = {
-    "added": "+", "removed": "-", "changed": "~", "unreadable": "!", "fixed": "*"
+    "added": "+",
+    "removed": "-",
+    "changed": "~",
+    "unreadable": "!",
+    "fixed": "*",
 }
 
 
@@ -51,8 +55,11 @@ def words(ops: tuple[WordOp, ...], *, markdown: bool, context: int = 6) -> str:
     """git's --word-diff=plain markers in text; strike-through and bold in Markdown. Unchanged
     runs keep ``context`` words beside each change, so a one-word edit of a long prompt reads
     as one line."""
-    marks = {"-": ("~~", "~~"), "+": ("**", "**")} if markdown else {
-        "-": ("[-", "-]"), "+": ("{+", "+}")}
+    marks = (
+        {"-": ("~~", "~~"), "+": ("**", "**")}
+        if markdown
+        else {"-": ("[-", "-]"), "+": ("{+", "+}")}
+    )
     if all(op == "=" for op, _ in ops):
         return "(only whitespace changed)"
     parts = []
@@ -169,9 +176,11 @@ def problems_lines(d: FilmDiff) -> list[str]:
 # --- text --------------------------------------------------------------------------------
 def text(d: FilmDiff) -> str:
     c = d.changes
-    lines = [f"{c.title or d.root}: {d.base.label} ({d.base.short}) → "
-             + (d.head.short if d.head.sha is None else f"{d.head.label} ({d.head.short})"),
-             summary(d)]
+    lines = [
+        f"{c.title or d.root}: {d.base.label} ({d.base.short}) → "
+        + (d.head.short if d.head.sha is None else f"{d.head.label} ({d.head.short})"),
+        summary(d),
+    ]
     if c.film_fields:
         lines.append("film:")
         lines += [f"  {f.field}: {change(f)}" for f in c.film_fields]
@@ -229,8 +238,10 @@ def markdown(d: FilmDiff, *, max_rows: int = 150, max_details: int = 40) -> str:
     if c.shots:
         out += ["| shot | scene | change | what |", "|---|---|---|---|"]
         for s in c.shots[:max_rows]:
-            out.append(f"| {s.shot} | {s.scene if s.scene is not None else ''} | {s.kind} | "
-                       f"{md(_what(s))} |")
+            out.append(
+                f"| {s.shot} | {s.scene if s.scene is not None else ''} | {s.kind} | "
+                f"{md(_what(s))} |"
+            )
         out += _more(len(c.shots) - max_rows, "shot change(s)")
     t = c.totals
     out += [
@@ -258,8 +269,15 @@ def markdown(d: FilmDiff, *, max_rows: int = 150, max_details: int = 40) -> str:
         shown = problems_lines(d)
         body = ["```", *shown[:max_rows], "```", *_more(len(shown) - max_rows, "problem(s)")]
         title = f"validation of {d.head.label}: {len(d.errors)} error(s)"
-        out += ["<details open>" if d.errors else "<details>", f"<summary>{title}</summary>", "",
-                *body, "", "</details>", ""]
+        out += [
+            "<details open>" if d.errors else "<details>",
+            f"<summary>{title}</summary>",
+            "",
+            *body,
+            "",
+            "</details>",
+            "",
+        ]
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -287,7 +305,12 @@ def _what(s: ShotChange) -> str:
 
 
 def _details(title: str, lines: list[str]) -> list[str]:
-    return ["<details>", f"<summary>{md(title)}</summary>", "",
-            *(f"- {line}" if not line.startswith("  ") else f"  - {line.strip()}"
-              for line in lines),
-            "", "</details>", ""]
+    return [
+        "<details>",
+        f"<summary>{md(title)}</summary>",
+        "",
+        *(f"- {line}" if not line.startswith("  ") else f"  - {line.strip()}" for line in lines),
+        "",
+        "</details>",
+        "",
+    ]

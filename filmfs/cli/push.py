@@ -13,8 +13,8 @@ from filmfs.cli.sizes import human_size
 from filmfs.commands.pull import pull
 from filmfs.commands.push import push
 from filmfs.errors import FilmfsError
-from filmfs.media.transfer import Transfer
 from filmfs.project import Project
+from filmfs.store.transfer import Transfer
 
 remote_option = click.option(
     "-r", "--remote", help="The remote's name (default: the default remote)."

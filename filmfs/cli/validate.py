@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from filmfs.commands.validate import validate
-from filmfs.report import Report
+from filmfs.manifests.problems import Report
 
 
 def _escape(text: str) -> str:

@@ -12,14 +12,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from filmfs import layout
-from filmfs.editing import check
 from filmfs.errors import FilmfsError
-from filmfs.locks import commit_manifests
+from filmfs.film.locks import commit_manifests
+from filmfs.film.model import VideoRef
+from filmfs.film.takes import check_room, reserve_attempt, take_data, write_take
+from filmfs.manifests.edit import check
 from filmfs.media.ingest import store_video
-from filmfs.media.store import MediaStore
-from filmfs.model import VideoRef
 from filmfs.project import Project
-from filmfs.takes import check_room, reserve_attempt, take_data, write_take
+from filmfs.store.objects import MediaStore
 
 
 @dataclass(frozen=True)

@@ -16,16 +16,16 @@ from pathlib import Path
 
 from filmfs import layout
 from filmfs.errors import FilmfsError, StoreError
-from filmfs.locks import commit_manifests
+from filmfs.film.locks import commit_manifests
+from filmfs.film.model import Shot, VideoRef
 from filmfs.manifests.writer import check_output, make_folder, update, write_error
 from filmfs.media.assembly import Clip, Soundtrack, assemble
 from filmfs.media.ingest import store_video
 from filmfs.media.normalise import NORMALISER_VERSION, Format
 from filmfs.media.slate import stored_slate
-from filmfs.media.store import MediaStore
 from filmfs.media.transition import Transition
-from filmfs.model import Shot, VideoRef
 from filmfs.project import Project
+from filmfs.store.objects import MediaStore
 
 DEFAULT_OUTPUT = "cut.mp4"
 

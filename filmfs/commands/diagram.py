@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from filmfs.commands.loaded import Loaded
-from filmfs.graph import Graph, Node
+from filmfs.graph.model import Graph, Node
 
 SHAPES = {
     "film": ("box", "#f4d35e"),

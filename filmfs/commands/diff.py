@@ -19,10 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from filmfs import layout, vcs
-from filmfs.changes import FilmChanges, as_data, compare
+from filmfs.diff.changes import FilmChanges, as_data, compare
 from filmfs.errors import NotAFilmError
+from filmfs.manifests.problems import Problem
 from filmfs.project import Project, display_path
-from filmfs.report import Problem
 
 WORKTREE = "working tree"
 

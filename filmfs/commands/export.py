@@ -13,10 +13,10 @@ from pathlib import Path
 from filmfs import layout
 from filmfs.commands.assemble import cut_transition
 from filmfs.errors import FilmfsError, StoreError
+from filmfs.export.otio import CutClip, TakeMedia, build_timeline, file_url, write_timeline
 from filmfs.manifests.writer import check_output
-from filmfs.media.otio_export import CutClip, TakeMedia, build_timeline, file_url, write_timeline
-from filmfs.media.store import MediaStore
 from filmfs.project import Project
+from filmfs.store.objects import MediaStore
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,8 @@ import time
 from typing import Any
 
 from filmfs.commands.loaded import Loaded
+from filmfs.export.sql.backends import export, redact, sqlite_path
 from filmfs.manifests.writer import check_output
-from filmfs.sql.backends import export, redact, sqlite_path
 
 
 def export_sql(loaded: Loaded, *, url: str, workspace: str | None = None) -> dict[str, Any]:

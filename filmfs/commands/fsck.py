@@ -14,7 +14,7 @@ from pathlib import Path
 
 from filmfs import layout
 from filmfs.manifests.writer import atomic_write_text
-from filmfs.media.store import MediaStore, StoredObject, hash_file
+from filmfs.store.objects import MediaStore, StoredObject, hash_file
 
 QUARANTINE = "quarantine"
 

@@ -16,9 +16,9 @@ from typing import Literal
 
 from filmfs import layout, vcs
 from filmfs.errors import FilmfsError
-from filmfs.media.refs import history_references, tree_references
-from filmfs.media.store import MediaStore, is_sha256
 from filmfs.project import Project
+from filmfs.store.objects import MediaStore, is_sha256
+from filmfs.store.refs import history_references, tree_references
 
 Scope = Literal["workspace", "all-commits"]
 

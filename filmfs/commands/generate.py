@@ -20,15 +20,15 @@ from pathlib import Path
 
 from filmfs import layout
 from filmfs.errors import FilmfsError, ProviderNotConfigured
-from filmfs.locks import commit_manifests
+from filmfs.film.locks import commit_manifests
+from filmfs.film.model import Film, Shot
+from filmfs.film.takes import check_room, reserve_attempt, take_data, write_take
 from filmfs.media.ingest import store_video
-from filmfs.media.store import MediaStore
-from filmfs.model import Film, Shot
 from filmfs.project import Project
 from filmfs.providers import registry
 from filmfs.providers.base import GenerationRequest, Provider
 from filmfs.providers.runner import DEFAULT_POLL_INTERVAL, Progress, run
-from filmfs.takes import check_room, reserve_attempt, take_data, write_take
+from filmfs.store.objects import MediaStore
 
 DEFAULT_PROVIDER = "testcard"
 

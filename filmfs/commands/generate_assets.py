@@ -12,12 +12,12 @@ from pathlib import Path
 
 from filmfs import layout
 from filmfs.errors import FilmfsError
-from filmfs.locks import commit_manifests
+from filmfs.film.locks import commit_manifests
+from filmfs.film.model import Asset, number
 from filmfs.manifests.writer import update
 from filmfs.media.score import render_score
-from filmfs.media.store import MediaStore
-from filmfs.model import Asset, number
 from filmfs.project import Project
+from filmfs.store.objects import MediaStore
 
 AUDIO_PROVIDERS = ("testcard",)
 DEFAULT_SECONDS = 30.0

@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from filmfs import layout, vcs
-from filmfs.editing import check
 from filmfs.errors import FilmfsError
+from filmfs.film.model import number
 from filmfs.manifests import schema
+from filmfs.manifests.edit import check
 from filmfs.manifests.writer import atomic_write_text, make_folder, write_new
-from filmfs.model import number
 
 GITIGNORE = """\
 # filmfs: media lives in the content-addressed store, never in Git.

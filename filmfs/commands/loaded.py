@@ -8,9 +8,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from filmfs import graph as graphs
 from filmfs.errors import FilmfsError
-from filmfs.graph import Graph, Node
+from filmfs.graph.build import build_graph
+from filmfs.graph.model import Graph, Node
 from filmfs.project import Project
 
 
@@ -50,7 +50,7 @@ def load_project(root: Path | str) -> Project:
 def load(root: Path | str) -> Loaded:
     """Load the film at ``root``, refuse it unless valid, and build its graph."""
     project = load_project(root)
-    loaded = Loaded(project, graphs.build(project))
+    loaded = Loaded(project, build_graph(project))
     # The loaded film lives until the process ends: keep the collector from re-walking it on
     # every later pass, which made a query on a 10,000-shot film stall now and then.
     gc.freeze()

@@ -8,9 +8,9 @@ from typing import Any, Literal
 
 from filmfs import layout
 from filmfs.commands.pull import source_remote
-from filmfs.media.refs import transferable, workspace_references
-from filmfs.media.store import MediaStore
 from filmfs.project import Project
+from filmfs.store.objects import MediaStore
+from filmfs.store.refs import transferable, workspace_references
 
 State = Literal["ok", "not pushed", "missing locally", "missing everywhere"]
 STATES: tuple[State, ...] = ("ok", "not pushed", "missing locally", "missing everywhere")

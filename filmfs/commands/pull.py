@@ -10,13 +10,13 @@ from __future__ import annotations
 import time
 
 from filmfs import layout
-from filmfs.config import load_config
 from filmfs.errors import FilmfsError
-from filmfs.media.refs import Reference, transferable, workspace_references
-from filmfs.media.remote import Remote, RemoteError
-from filmfs.media.store import MediaStore
-from filmfs.media.transfer import Transfer, fetch_url
+from filmfs.manifests.config import load_config
 from filmfs.project import Project
+from filmfs.store.objects import MediaStore
+from filmfs.store.refs import Reference, transferable, workspace_references
+from filmfs.store.remotes import Remote, RemoteError
+from filmfs.store.transfer import Transfer, fetch_url
 
 
 def source_remote(project: Project, name: str | None) -> Remote | None:

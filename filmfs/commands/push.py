@@ -5,13 +5,13 @@ from __future__ import annotations
 import time
 
 from filmfs import layout
-from filmfs.config import load_config
 from filmfs.errors import StoreError
-from filmfs.media.refs import history_references, transferable, workspace_references
-from filmfs.media.remote import Remote
-from filmfs.media.store import MediaStore
-from filmfs.media.transfer import Transfer
+from filmfs.manifests.config import load_config
 from filmfs.project import Project
+from filmfs.store.objects import MediaStore
+from filmfs.store.refs import history_references, transferable, workspace_references
+from filmfs.store.remotes import Remote
+from filmfs.store.transfer import Transfer
 
 
 def push(

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from filmfs.commands.loaded import Loaded
-from filmfs.graph import Graph, Node
+from filmfs.graph.model import Graph, Node
 
 
 def take_row(graph: Graph, take: Node) -> dict[str, Any]:

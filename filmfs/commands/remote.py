@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from filmfs import layout
-from filmfs.config import ConfigError, load_config, read_raw, write_raw
 from filmfs.errors import NotAFilmError
-from filmfs.media.remote import check_url
+from filmfs.manifests.config import ConfigError, load_config, read_raw, write_raw
+from filmfs.store.remotes import check_url
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 

@@ -14,11 +14,11 @@ from pathlib import Path
 from urllib.parse import quote
 
 from filmfs import layout
+from filmfs.export.review.data import Review, ShotReview, TakeReview, build_review
+from filmfs.export.review.page import render
 from filmfs.manifests.writer import atomic_write_text, check_output, make_folder, write_error
-from filmfs.media.store import MediaStore
 from filmfs.project import Project
-from filmfs.review.data import Review, ShotReview, TakeReview, build_review
-from filmfs.review.page import render
+from filmfs.store.objects import MediaStore
 
 REVIEW_DIR = "review"
 PAGE_NAME = "index.html"

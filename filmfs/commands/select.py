@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from filmfs.editing import check, current
 from filmfs.errors import FilmfsError
-from filmfs.locks import commit_manifests, shot_lock
+from filmfs.film.locks import commit_manifests, shot_lock
+from filmfs.manifests.edit import check, current
 from filmfs.manifests.writer import update
 from filmfs.project import Project
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from filmfs.commands.loaded import Loaded
-from filmfs.graph import Graph, Node
+from filmfs.graph.model import Graph, Node
 
 
 @dataclass

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from filmfs import layout
+from filmfs.manifests.problems import Problem, Report
 from filmfs.project import Project
-from filmfs.report import Problem, Report
 
 
 def validate(root: Path, *, check_media: bool = True) -> Report:

@@ -1,8 +1,8 @@
 """JSON Schema checks of parsed manifests, with messages a person can act on.
 
 The schemas live in ``schemas/`` (shipped in the package as ``filmfs.schemas``). Each error
-becomes a :class:`filmfs.report.Problem` at the line and column of the offending value, worded
-like ``duration_target must be a number`` rather than as a jsonschema dump.
+becomes a :class:`filmfs.manifests.problems.Problem` at the line and column of the offending
+value, worded like ``duration_target must be a number`` rather than as a jsonschema dump.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from typing import Any
 import jsonschema
 
 from filmfs.manifests.loader import Document, JsonPath
-from filmfs.report import Problem
+from filmfs.manifests.problems import Problem
 
 KINDS = ("film", "scene", "shot", "take", "character", "asset")
 SCHEMA_BASE = "https://filmfs.dev/schemas/v1/"

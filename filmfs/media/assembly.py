@@ -24,10 +24,10 @@ from filmfs.media.ffmpeg import run_ffmpeg
 from filmfs.media.mix import AudioBed, mix_args
 from filmfs.media.normalise import Format, cache_key, mismatches, normalise_argv
 from filmfs.media.probe import ProbeError, VideoInfo, probe
-from filmfs.media.probe_cache import probe_known
 from filmfs.media.splice import CutPoints, copy_video, cut_points
-from filmfs.media.store import MediaStore
 from filmfs.media.transition import Copy, Piece, Transition, film_audio, join_argv, plan
+from filmfs.store.objects import MediaStore
+from filmfs.store.probe_cache import probe_known
 
 
 @dataclass(frozen=True)

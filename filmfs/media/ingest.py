@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from filmfs.film.model import VideoRef
 from filmfs.media.probe import probe
-from filmfs.media.store import MediaStore
-from filmfs.model import VideoRef
+from filmfs.store.objects import MediaStore
 
 
 def store_video(store: MediaStore, path: Path, *, move: bool = False) -> VideoRef:

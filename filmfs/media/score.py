@@ -29,9 +29,7 @@ def score_expression(seed: int, prompt: str) -> str:
     root, span = _key_and_span(seed, prompt)
     terms = []
     for index, chord in enumerate(_PROGRESSION):
-        voices = "+".join(
-            f"sin(2*PI*{root * 2 ** (step / 12):.4f}*t)" for step in chord
-        )
+        voices = "+".join(f"sin(2*PI*{root * 2 ** (step / 12):.4f}*t)" for step in chord)
         gate = f"eq(mod(floor(t/{span}),{len(_PROGRESSION)}),{index})"
         terms.append(f"{gate}*({voices})")
     envelope = f"sin(PI*mod(t,{span})/{span})"
@@ -43,11 +41,23 @@ def render_score(dest: Path, *, duration: float, seed: int, prompt: str = "") ->
     expression = score_expression(seed, prompt)
     run_ffmpeg(
         [
-            "-f", "lavfi",
-            "-i", f"aevalsrc='{expression}|{expression}':s=48000:d={duration:.3f}",
-            "-c:a", "aac", "-b:a", "128k",
-            "-flags:a", "+bitexact", "-fflags", "+bitexact", "-map_metadata", "-1",
-            "-f", "mp4", str(dest),
+            "-f",
+            "lavfi",
+            "-i",
+            f"aevalsrc='{expression}|{expression}':s=48000:d={duration:.3f}",
+            "-c:a",
+            "aac",
+            "-b:a",
+            "128k",
+            "-flags:a",
+            "+bitexact",
+            "-fflags",
+            "+bitexact",
+            "-map_metadata",
+            "-1",
+            "-f",
+            "mp4",
+            str(dest),
         ],
         what=f"render score ({duration:.1f} s)",
     )

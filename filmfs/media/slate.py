@@ -16,7 +16,7 @@ from pathlib import Path
 from filmfs.errors import ToolError
 from filmfs.media.ffmpeg import run_ffmpeg
 from filmfs.media.normalise import AUDIO_RATE, NORMALISER_VERSION, Format, encode_args
-from filmfs.media.store import MediaStore, StoredObject
+from filmfs.store.objects import MediaStore, StoredObject
 
 BACKGROUND = "0x202020"
 

@@ -14,8 +14,8 @@ from urllib.parse import urlsplit
 
 from filmfs.errors import ProviderError
 from filmfs.providers.base import GenerationRequest, Job, JobStatus
-from filmfs.providers.service import HttpService
-from filmfs.providers.transport import error_detail
+from filmfs.providers.http.service import HttpService
+from filmfs.providers.http.transport import error_detail
 
 # Estimated USD per video from fal's model pages at the time of writing (estimates only).
 PRICES: dict[str, float] = {
@@ -60,14 +60,17 @@ class FalProvider(HttpService):
         """Queue a request; ``request.params`` are merged into the input."""
         model = request.model or self.default_model
         inputs = self.inputs(request)
-        resp = self.api().request("POST", f"{self.base_url}/{model.strip('/')}",
-                                  json_body=inputs)
+        resp = self.api().request("POST", f"{self.base_url}/{model.strip('/')}", json_body=inputs)
         body = resp.body if isinstance(resp.body, dict) else {}
         request_id = str(body.get("request_id") or "")
         urls = {k: body.get(k) for k in ("status_url", "response_url", "cancel_url")}
         if not request_id or not urls["status_url"] or not urls["response_url"]:
-            raise ProviderError("submit: answer lacks request_id/status_url/response_url",
-                                provider=self.name, url=resp.url, status=resp.status)
+            raise ProviderError(
+                "submit: answer lacks request_id/status_url/response_url",
+                provider=self.name,
+                url=resp.url,
+                status=resp.status,
+            )
         data = {k: str(v) for k, v in urls.items() if v}
         for url in data.values():
             self._check_host(url)
@@ -98,11 +101,11 @@ class FalProvider(HttpService):
         if raw in ("CANCELED", "CANCELLED"):
             return JobStatus("canceled")
         if raw != "COMPLETED":
-            raise ProviderError(f"unknown request status {raw!r}", provider=self.name,
-                                url=resp.url)
+            raise ProviderError(f"unknown request status {raw!r}", provider=self.name, url=resp.url)
         result = api.request("GET", str(job.data["response_url"]), ok=tuple(range(400, 500)))
         if result.status >= 400 or (
-            isinstance(result.body, dict) and "detail" in result.body
+            isinstance(result.body, dict)
+            and "detail" in result.body
             and video_url(result.body) is None
         ):
             detail = self.redact(error_detail(result.body))

@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import quote
 
 from filmfs.providers.base import GenerationRequest, Job, JobStatus, State
-from filmfs.providers.service import HttpService
+from filmfs.providers.http.service import HttpService
 
 STATES: dict[str, State] = {
     "queued": "queued",
@@ -20,8 +20,15 @@ STATES: dict[str, State] = {
     "completed": "succeeded",
     "failed": "failed",
 }
-RATIOS = {"1:1": 1.0, "16:9": 16 / 9, "9:16": 9 / 16, "4:3": 4 / 3, "3:4": 3 / 4,
-          "21:9": 21 / 9, "9:21": 9 / 21}
+RATIOS = {
+    "1:1": 1.0,
+    "16:9": 16 / 9,
+    "9:16": 9 / 16,
+    "4:3": 4 / 3,
+    "3:4": 3 / 4,
+    "21:9": 21 / 9,
+    "9:21": 9 / 21,
+}
 RESOLUTIONS = ((540, "540p"), (720, "720p"), (1080, "1080p"), (2160, "4k"))
 
 

@@ -14,8 +14,8 @@ from urllib.parse import quote
 
 from filmfs.errors import ProviderError
 from filmfs.providers.base import GenerationRequest, Job, JobStatus, State
-from filmfs.providers.service import HttpService
-from filmfs.providers.transport import Response, error_detail
+from filmfs.providers.http.service import HttpService
+from filmfs.providers.http.transport import Response, error_detail
 
 # base_resp.status_code values worth retrying: 1000 unknown, 1001 timeout, 1002 RPM limit,
 # 1013/1024 internal, 1039 TPM limit (no Retry-After is documented, so we back off).
@@ -79,7 +79,10 @@ class MiniMaxProvider(HttpService):
         if not isinstance(body, dict):
             raise ProviderError(
                 f"{what}: answer is not JSON: {error_detail(body)[:100]}",
-                provider=self.name, url=resp.url, status=resp.status, retryable=True,
+                provider=self.name,
+                url=resp.url,
+                status=resp.status,
+                retryable=True,
             )
         base = body.get("base_resp") or {}
         code = int(base.get("status_code", 0) or 0)
@@ -87,7 +90,9 @@ class MiniMaxProvider(HttpService):
             msg = str(base.get("status_msg") or "no message")
             raise ProviderError(
                 f"{what}: MiniMax error {code}: {self.redact(msg)}",
-                provider=self.name, url=resp.url, retryable=code in RETRYABLE_CODES,
+                provider=self.name,
+                url=resp.url,
+                retryable=code in RETRYABLE_CODES,
                 hint=HINTS.get(code),
             )
         return body
@@ -105,8 +110,9 @@ class MiniMaxProvider(HttpService):
         resp = api.request("POST", f"{self.base_url}/v1/video_generation", json_body=body)
         task_id = str(self._checked(resp, "create task").get("task_id") or "")
         if not task_id:
-            raise ProviderError("create task: answer has no task_id", provider=self.name,
-                                url=resp.url)
+            raise ProviderError(
+                "create task: answer has no task_id", provider=self.name, url=resp.url
+            )
         return Job(provider=self.name, task_id=task_id, model=model)
 
     def poll(self, job: Job) -> JobStatus:
@@ -131,8 +137,12 @@ class MiniMaxProvider(HttpService):
         info = self._checked(api.request("GET", retrieve), "retrieve file").get("file") or {}
         download_url = info.get("download_url") if isinstance(info, dict) else None
         if not download_url:
-            raise ProviderError("retrieve file: no download_url", provider=self.name,
-                                url=retrieve.split("?")[0], retryable=True)
+            raise ProviderError(
+                "retrieve file: no download_url",
+                provider=self.name,
+                url=retrieve.split("?")[0],
+                retryable=True,
+            )
         return JobStatus("succeeded", detail=f"file {file_id}", result_url=str(download_url))
 
     def cancel(self, job: Job) -> None:

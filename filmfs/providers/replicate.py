@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 from filmfs.errors import ProviderError
 from filmfs.providers.base import GenerationRequest, Job, JobStatus, State
-from filmfs.providers.service import HttpService
+from filmfs.providers.http.service import HttpService
 
 STATES: dict[str, State] = {
     "starting": "queued",

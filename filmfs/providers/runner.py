@@ -134,7 +134,9 @@ class _Run:
                 if attempt >= self.policy.max_attempts:
                     raise ProviderError(
                         f"{stage} failed after {attempt} attempts; last error: {exc.detail}",
-                        provider=exc.provider, url=exc.url, status=exc.status,
+                        provider=exc.provider,
+                        url=exc.url,
+                        status=exc.status,
                         hint=exc.hint or "the provider is overloaded or down; try later",
                     ) from exc
                 wait = self.policy.delay(attempt, self.rng, exc.retry_after)
@@ -179,8 +181,12 @@ def run(
     raised. Thread-safe: runs share nothing but the (stateless) provider.
     """
     r = _Run(
-        provider, sleep=sleep, cancel=cancel, on_progress=on_progress,
-        policy=policy or RetryPolicy(), clock=clock,
+        provider,
+        sleep=sleep,
+        cancel=cancel,
+        on_progress=on_progress,
+        policy=policy or RetryPolicy(),
+        clock=clock,
     )
     try:
         r.report("submit", f"submitting to {provider.name}")
@@ -200,9 +206,15 @@ def run(
         dest.unlink(missing_ok=True)
         raise
     result = RunResult(
-        job=job, status=status, path=dest, bytes=dest.stat().st_size, container=container,
-        cost=provider.cost(request, job), elapsed=r.clock() - r.start,
-        submit_attempts=attempts, polls=polls,
+        job=job,
+        status=status,
+        path=dest,
+        bytes=dest.stat().st_size,
+        container=container,
+        cost=provider.cost(request, job),
+        elapsed=r.clock() - r.start,
+        submit_attempts=attempts,
+        polls=polls,
     )
     r.report("done", f"{result.bytes} bytes in {result.elapsed:.1f} s")
     return result
@@ -217,7 +229,8 @@ def _wait(
         if r.clock() - r.start > timeout:
             raise ProviderError(
                 f"task {job.task_id} did not finish within {timeout:g} s",
-                provider=job.provider, hint="raise the time-out or try again later",
+                provider=job.provider,
+                hint="raise the time-out or try again later",
             )
         r.check_cancel()
         try:
@@ -230,7 +243,10 @@ def _wait(
             if failures >= r.policy.max_attempts:
                 raise ProviderError(
                     f"poll failed {failures} times in a row; last error: {exc.detail}",
-                    provider=exc.provider, url=exc.url, status=exc.status, hint=exc.hint,
+                    provider=exc.provider,
+                    url=exc.url,
+                    status=exc.status,
+                    hint=exc.hint,
                 ) from exc
             r.report("retry", f"poll: {exc.detail}")
             r.pause(r.policy.delay(failures, r.rng, exc.retry_after))

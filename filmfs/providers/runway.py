@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import quote
 
 from filmfs.providers.base import GenerationRequest, Job, JobStatus, State
-from filmfs.providers.service import HttpService
+from filmfs.providers.http.service import HttpService
 
 API_VERSION = "2024-11-06"
 STATES: dict[str, State] = {
@@ -25,8 +25,12 @@ STATES: dict[str, State] = {
     "CANCELLED": "canceled",
 }
 # text_to_video accepts only these ratios; image_to_video models accept others (params).
-T2V_RATIOS = {(True, False): "1280:720", (False, False): "720:1280",
-              (True, True): "1920:1080", (False, True): "1080:1920"}
+T2V_RATIOS = {
+    (True, False): "1280:720",
+    (False, False): "720:1280",
+    (True, True): "1920:1080",
+    (False, True): "1080:1920",
+}
 # Estimated USD per second (credits at $0.01; ~5 credits/s per third-party price lists).
 # Estimates only; None for models not listed.
 PRICE_PER_SECOND: dict[str, float] = {"gen4_turbo": 0.05, "gen3a_turbo": 0.05}
@@ -70,8 +74,9 @@ class RunwayProvider(HttpService):
         kind = "image_to_video" if "promptImage" in body else "text_to_video"
         resp = self.api().request("POST", f"{self.base_url}/v1/{kind}", json_body=body)
         task_id = self.created_id(resp, "create task")
-        return Job(provider=self.name, task_id=task_id, model=model,
-                   data={"seconds": body["duration"]})
+        return Job(
+            provider=self.name, task_id=task_id, model=model, data={"seconds": body["duration"]}
+        )
 
     def poll(self, job: Job) -> JobStatus:
         """Read the task; failures carry ``failure`` and ``failureCode``."""

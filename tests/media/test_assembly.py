@@ -12,8 +12,8 @@ from filmfs.media.assembly import AssemblyResult, Clip, Soundtrack, assemble
 from filmfs.media.ffmpeg import run_ffmpeg
 from filmfs.media.normalise import Format, mismatches
 from filmfs.media.probe import probe
-from filmfs.media.store import MediaStore
 from filmfs.media.transition import Transition
+from filmfs.store.objects import MediaStore
 from tests.media.conftest import MakeVideo
 
 FMT = Format(320, 180, 24)

@@ -7,7 +7,7 @@ import opentimelineio as otio
 import pytest
 
 from filmfs.errors import FilmfsError
-from filmfs.media.otio_export import CutClip, TakeMedia, build_timeline, file_url, write_timeline
+from filmfs.export.otio import CutClip, TakeMedia, build_timeline, file_url, write_timeline
 from filmfs.media.transition import Transition
 from tests.media.conftest import MakeVideo
 

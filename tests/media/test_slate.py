@@ -9,7 +9,7 @@ from filmfs.media.assembly import Clip, assemble
 from filmfs.media.normalise import Format, mismatches
 from filmfs.media.probe import probe
 from filmfs.media.slate import make_slate, stored_slate
-from filmfs.media.store import MediaStore
+from filmfs.store.objects import MediaStore
 
 FMT = Format(320, 180, 24)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from filmfs.errors import StoreError
-from filmfs.media.store import MediaStore, is_sha256
+from filmfs.store.objects import MediaStore, is_sha256
 
 
 def test_put_file_layout_readonly_and_idempotent(tmp_path: Path) -> None:
@@ -98,7 +98,7 @@ def test_kill_during_put_never_leaves_a_half_object(tmp_path: Path) -> None:
     src = tmp_path / "big.bin"
     src.write_bytes(os.urandom(1 << 20) * 48)  # 48 MiB: slow enough to be killed mid-copy
     code = (
-        "import sys; from pathlib import Path; from filmfs.media.store import MediaStore;"
+        "import sys; from pathlib import Path; from filmfs.store.objects import MediaStore;"
         "MediaStore(Path(sys.argv[1])).put_file(Path(sys.argv[2]))"
     )
     for delay in (0.02, 0.05, 0.1, 0.2):

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from filmfs.providers.fal import FalProvider
+from filmfs.providers.http.service import HttpService
 from filmfs.providers.luma import LumaProvider
 from filmfs.providers.minimax import MiniMaxProvider
 from filmfs.providers.replicate import ReplicateProvider
 from filmfs.providers.runway import RunwayProvider
-from filmfs.providers.service import HttpService
 from tests.providers.fakes import (
     FakeFal,
     FakeLuma,
@@ -42,10 +42,16 @@ class Case:
     has_cost: bool = True
     """Whether the default model has a price estimate."""
 
-    def make(self, fake: FakeServer, *, env: Mapping[str, str] | None = None,
-             **kw: Any) -> HttpService:
-        return self.provider(base_url=fake.api_base, api_key=fake.api_key if env is None
-                             else None, env=env, timeout=5.0, **kw)
+    def make(
+        self, fake: FakeServer, *, env: Mapping[str, str] | None = None, **kw: Any
+    ) -> HttpService:
+        return self.provider(
+            base_url=fake.api_base,
+            api_key=fake.api_key if env is None else None,
+            env=env,
+            timeout=5.0,
+            **kw,
+        )
 
     def prompt_of(self, body: Any) -> str:
         if self.name == "replicate":
@@ -61,23 +67,65 @@ class Case:
 
 
 CASES = [
-    Case("minimax", FakeMiniMax, MiniMaxProvider, "MINIMAX_API_KEY", "Bearer {key}",
-         "/v1/video_generation",
-         Reply(200, {"base_resp": {"status_code": 1002, "status_msg": "rate limit exceeded"}}),
-         "MiniMax reported status Fail", None),
-    Case("replicate", FakeReplicate, ReplicateProvider, "REPLICATE_API_TOKEN", "Bearer {key}",
-         "/v1/models/minimax/video-01/predictions",
-         Reply(429, {"detail": "Request was throttled. Your rate limit resets in ~30s.",
-                     "status": 429}, {"Retry-After": "2"}),
-         "NSFW content detected", ("POST", "/cancel")),
-    Case("fal", FakeFal, FalProvider, "FAL_KEY", "Key {key}", "/fal-ai/minimax/video-01",
-         Reply(429, {"detail": "Too many requests"}, {"Retry-After": "2"}),
-         "could not be processed", ("PUT", "/cancel")),
-    Case("runway", FakeRunway, RunwayProvider, "RUNWAYML_API_SECRET", "Bearer {key}",
-         "/v1/text_to_video", Reply(429, {"error": "Too many requests"}),
-         "Prompt flagged by moderation [SAFETY.INPUT.TEXT]", ("DELETE", "/v1/tasks/"),
-         has_cost=False),
-    Case("luma", FakeLuma, LumaProvider, "LUMAAI_API_KEY", "Bearer {key}",
-         "/dream-machine/v1/generations", Reply(429, {"detail": "Rate limit exceeded"}),
-         "Prompt not allowed", ("DELETE", "/dream-machine/v1/generations/"), has_cost=False),
+    Case(
+        "minimax",
+        FakeMiniMax,
+        MiniMaxProvider,
+        "MINIMAX_API_KEY",
+        "Bearer {key}",
+        "/v1/video_generation",
+        Reply(200, {"base_resp": {"status_code": 1002, "status_msg": "rate limit exceeded"}}),
+        "MiniMax reported status Fail",
+        None,
+    ),
+    Case(
+        "replicate",
+        FakeReplicate,
+        ReplicateProvider,
+        "REPLICATE_API_TOKEN",
+        "Bearer {key}",
+        "/v1/models/minimax/video-01/predictions",
+        Reply(
+            429,
+            {"detail": "Request was throttled. Your rate limit resets in ~30s.", "status": 429},
+            {"Retry-After": "2"},
+        ),
+        "NSFW content detected",
+        ("POST", "/cancel"),
+    ),
+    Case(
+        "fal",
+        FakeFal,
+        FalProvider,
+        "FAL_KEY",
+        "Key {key}",
+        "/fal-ai/minimax/video-01",
+        Reply(429, {"detail": "Too many requests"}, {"Retry-After": "2"}),
+        "could not be processed",
+        ("PUT", "/cancel"),
+    ),
+    Case(
+        "runway",
+        FakeRunway,
+        RunwayProvider,
+        "RUNWAYML_API_SECRET",
+        "Bearer {key}",
+        "/v1/text_to_video",
+        Reply(429, {"error": "Too many requests"}),
+        "Prompt flagged by moderation [SAFETY.INPUT.TEXT]",
+        ("DELETE", "/v1/tasks/"),
+        has_cost=False,
+    ),
+    Case(
+        "luma",
+        FakeLuma,
+        LumaProvider,
+        "LUMAAI_API_KEY",
+        "Bearer {key}",
+        "/dream-machine/v1/generations",
+        Reply(429, {"detail": "Rate limit exceeded"}),
+        "Prompt not allowed",
+        ("DELETE", "/dream-machine/v1/generations/"),
+        has_cost=False,
+    ),
 ]

@@ -24,8 +24,16 @@ from tests.providers.fakes_extra import FakeLuma, FakeRunway
 from tests.providers.fakeserver import API_KEY, FakeServer, Recorded, Reply, sample_video
 
 __all__ = [
-    "API_KEY", "FakeFal", "FakeLuma", "FakeMiniMax", "FakeReplicate", "FakeRunway",
-    "FakeServer", "Recorded", "Reply", "sample_video",
+    "API_KEY",
+    "FakeFal",
+    "FakeLuma",
+    "FakeMiniMax",
+    "FakeReplicate",
+    "FakeRunway",
+    "FakeServer",
+    "Recorded",
+    "Reply",
+    "sample_video",
 ]
 
 
@@ -43,40 +51,60 @@ class FakeMiniMax(FakeServer):
             "/v1/files/retrieve": "retrieve",
         }.get(path, "other")
 
-    def handle(self, method: str, path: str, query: dict[str, list[str]], body: Any,
-               headers: dict[str, str]) -> Reply:
+    def handle(
+        self,
+        method: str,
+        path: str,
+        query: dict[str, list[str]],
+        body: Any,
+        headers: dict[str, str],
+    ) -> Reply:
         if headers.get("authorization") != f"Bearer {self.api_key}":
-            return Reply(200, {"base_resp": {"status_code": 1004,
-                                              "status_msg": "login fail: invalid api key"}})
+            return Reply(
+                200,
+                {"base_resp": {"status_code": 1004, "status_msg": "login fail: invalid api key"}},
+            )
         name = self.endpoint(method, path)
         if name == "submit" and method == "POST":
             if not isinstance(body, dict) or not body.get("model") or not body.get("prompt"):
-                return Reply(200, {"base_resp": {"status_code": 2013,
-                                                  "status_msg": "invalid params"}})
+                return Reply(
+                    200, {"base_resp": {"status_code": 2013, "status_msg": "invalid params"}}
+                )
             task = self.new_task(body)
             return Reply(200, {"task_id": task.id, "base_resp": _ok()})
         if name == "poll":
             task = self.tasks.get(query.get("task_id", [""])[0])
             if task is None:
-                return Reply(200, {"base_resp": {"status_code": 2013,
-                                                  "status_msg": "task not found"}})
+                return Reply(
+                    200, {"base_resp": {"status_code": 2013, "status_msg": "task not found"}}
+                )
             phase = self.phase(task)
             status = {"queued": "Queueing", "running": "Processing"}.get(phase)
             if status is None:
                 status = "Fail" if self.fail else "Success"
             answer: dict[str, Any] = {"task_id": task.id, "status": status, "base_resp": _ok()}
             if status == "Success":
-                answer.update(file_id=str(int(task.id[4:]) + 900000000),
-                              video_width=1280, video_height=720)
+                answer.update(
+                    file_id=str(int(task.id[4:]) + 900000000), video_width=1280, video_height=720
+                )
             return Reply(200, answer)
         if name == "retrieve":
             file_id = int(query.get("file_id", ["0"])[0])
             task_id = f"task{file_id - 900000000:06d}"
-            return Reply(200, {"file": {
-                "file_id": file_id, "bytes": len(self.video), "created_at": int(time.time()),
-                "filename": "output.mp4", "purpose": "video_generation",
-                "download_url": self.video_url(task_id),
-            }, "base_resp": _ok()})
+            return Reply(
+                200,
+                {
+                    "file": {
+                        "file_id": file_id,
+                        "bytes": len(self.video),
+                        "created_at": int(time.time()),
+                        "filename": "output.mp4",
+                        "purpose": "video_generation",
+                        "download_url": self.video_url(task_id),
+                    },
+                    "base_resp": _ok(),
+                },
+            )
         return Reply(404, {"base_resp": {"status_code": 404, "status_msg": "not found"}})
 
 
@@ -97,37 +125,64 @@ class FakeReplicate(FakeServer):
         task = self.tasks[task_id]
         phase = self.phase(task)
         status = {"queued": "starting", "running": "processing", "canceled": "canceled"}.get(
-            phase, "failed" if self.fail else "succeeded")
+            phase, "failed" if self.fail else "succeeded"
+        )
         out: Any = None
         if status == "succeeded":
             url = self.video_url(task_id)
             out = [url] if self.output_list else url
         return {
-            "id": task_id, "model": "minimax/video-01", "version": "dp-fake",
-            "input": task.input.get("input"), "logs": "", "output": out,
+            "id": task_id,
+            "model": "minimax/video-01",
+            "version": "dp-fake",
+            "input": task.input.get("input"),
+            "logs": "",
+            "output": out,
             "error": "NSFW content detected in the output" if status == "failed" else None,
-            "status": status, "created_at": "2026-11-25T00:00:00.000Z",
-            "urls": {"get": f"{self.base_url}/v1/predictions/{task_id}",
-                     "cancel": f"{self.base_url}/v1/predictions/{task_id}/cancel"},
+            "status": status,
+            "created_at": "2026-11-25T00:00:00.000Z",
+            "urls": {
+                "get": f"{self.base_url}/v1/predictions/{task_id}",
+                "cancel": f"{self.base_url}/v1/predictions/{task_id}/cancel",
+            },
         }
 
-    def handle(self, method: str, path: str, query: dict[str, list[str]], body: Any,
-               headers: dict[str, str]) -> Reply:
+    def handle(
+        self,
+        method: str,
+        path: str,
+        query: dict[str, list[str]],
+        body: Any,
+        headers: dict[str, str],
+    ) -> Reply:
         if headers.get("authorization") != f"Bearer {self.api_key}":
-            return Reply(401, {"type": "about:blank", "title": "Unauthenticated",
-                               "detail": "You did not pass a valid authentication token",
-                               "status": 401})
+            return Reply(
+                401,
+                {
+                    "type": "about:blank",
+                    "title": "Unauthenticated",
+                    "detail": "You did not pass a valid authentication token",
+                    "status": 401,
+                },
+            )
         name = self.endpoint(method, path)
         if name == "submit":
             if not isinstance(body, dict) or not isinstance(body.get("input"), dict):
-                return Reply(422, {"title": "Invalid input", "status": 422,
-                                   "detail": "input is required"})
+                return Reply(
+                    422, {"title": "Invalid input", "status": 422, "detail": "input is required"}
+                )
             task = self.new_task(body)
             return Reply(201, self._prediction(task.id))
         task_id = path.split("/")[3] if path.count("/") >= 3 else ""
         if task_id not in self.tasks:
-            return Reply(404, {"title": "Not found", "status": 404,
-                               "detail": "The requested resource could not be found."})
+            return Reply(
+                404,
+                {
+                    "title": "Not found",
+                    "status": 404,
+                    "detail": "The requested resource could not be found.",
+                },
+            )
         if name == "cancel":
             self.tasks[task_id].canceled = True
         return Reply(200, self._prediction(task_id))
@@ -143,8 +198,14 @@ class FakeFal(FakeServer):
             return "poll"
         return "cancel" if path.endswith("/cancel") else "result"
 
-    def handle(self, method: str, path: str, query: dict[str, list[str]], body: Any,
-               headers: dict[str, str]) -> Reply:
+    def handle(
+        self,
+        method: str,
+        path: str,
+        query: dict[str, list[str]],
+        body: Any,
+        headers: dict[str, str],
+    ) -> Reply:
         if headers.get("authorization") != f"Key {self.api_key}":
             return Reply(401, {"detail": "Unauthorized"})
         name = self.endpoint(method, path)
@@ -152,9 +213,17 @@ class FakeFal(FakeServer):
             owner_app = "/".join(path.strip("/").split("/")[:2])  # the subpath is dropped
             task = self.new_task(body)
             root = f"{self.base_url}/{owner_app}/requests/{task.id}"
-            return Reply(200, {"status": "IN_QUEUE", "request_id": task.id,
-                               "response_url": root, "status_url": f"{root}/status",
-                               "cancel_url": f"{root}/cancel", "queue_position": 0})
+            return Reply(
+                200,
+                {
+                    "status": "IN_QUEUE",
+                    "request_id": task.id,
+                    "response_url": root,
+                    "status_url": f"{root}/status",
+                    "cancel_url": f"{root}/cancel",
+                    "queue_position": 0,
+                },
+            )
         task_id = path.split("/requests/")[1].split("/")[0]
         task = self.tasks.get(task_id)
         if task is None:
@@ -170,22 +239,45 @@ class FakeFal(FakeServer):
                 return Reply(202, {"status": "IN_QUEUE", "queue_position": 0})
             if phase == "running":
                 return Reply(202, {"status": "IN_PROGRESS", "logs": []})
-            return Reply(200, {"status": "COMPLETED", "logs": [],
-                               "metrics": {"inference_time": self.latency}})
+            return Reply(
+                200,
+                {"status": "COMPLETED", "logs": [], "metrics": {"inference_time": self.latency}},
+            )
         if phase in ("queued", "running"):
             return Reply(400, {"detail": "Request is still in progress"})
         if phase == "canceled" or self.fail:
-            return Reply(422, {"detail": [{"loc": ["body", "prompt"], "type": "content_policy",
-                                           "msg": "The content could not be processed"}]},
-                         {"X-Fal-Retryable": "false"})
-        return Reply(200, {"video": {"url": self.video_url(task_id),
-                                     "content_type": "video/mp4", "file_name": "output.mp4",
-                                     "file_size": len(self.video)}})
+            return Reply(
+                422,
+                {
+                    "detail": [
+                        {
+                            "loc": ["body", "prompt"],
+                            "type": "content_policy",
+                            "msg": "The content could not be processed",
+                        }
+                    ]
+                },
+                {"X-Fal-Retryable": "false"},
+            )
+        return Reply(
+            200,
+            {
+                "video": {
+                    "url": self.video_url(task_id),
+                    "content_type": "video/mp4",
+                    "file_name": "output.mp4",
+                    "file_size": len(self.video),
+                }
+            },
+        )
 
 
 FAKES: dict[str, type[FakeServer]] = {
-    "minimax": FakeMiniMax, "replicate": FakeReplicate, "fal": FakeFal,
-    "runway": FakeRunway, "luma": FakeLuma,
+    "minimax": FakeMiniMax,
+    "replicate": FakeReplicate,
+    "fal": FakeFal,
+    "runway": FakeRunway,
+    "luma": FakeLuma,
 }
 
 
@@ -207,11 +299,18 @@ def main(argv: list[str] | None = None) -> None:
         video = sample_video(Path(tmp) / "sample.mp4")
         fake = FAKES[args.provider](video, latency=args.latency, fail=args.fail)
         with fake:
-            key = {"minimax": "MINIMAX_API_KEY", "replicate": "REPLICATE_API_TOKEN",
-                   "fal": "FAL_KEY", "runway": "RUNWAYML_API_SECRET",
-                   "luma": "LUMAAI_API_KEY"}[args.provider]
-            print(f"export FILMFS_{args.provider.upper()}_BASE_URL={fake.api_base} "
-                  f"{key}={fake.api_key}", flush=True)
+            key = {
+                "minimax": "MINIMAX_API_KEY",
+                "replicate": "REPLICATE_API_TOKEN",
+                "fal": "FAL_KEY",
+                "runway": "RUNWAYML_API_SECRET",
+                "luma": "LUMAAI_API_KEY",
+            }[args.provider]
+            print(
+                f"export FILMFS_{args.provider.upper()}_BASE_URL={fake.api_base} "
+                f"{key}={fake.api_key}",
+                flush=True,
+            )
             with contextlib.suppress(KeyboardInterrupt):
                 threading.Event().wait()
 

@@ -17,8 +17,14 @@ class FakeRunway(FakeServer):
             return "cancel" if method == "DELETE" else "poll"
         return "other"
 
-    def handle(self, method: str, path: str, query: dict[str, list[str]], body: Any,
-               headers: dict[str, str]) -> Reply:
+    def handle(
+        self,
+        method: str,
+        path: str,
+        query: dict[str, list[str]],
+        body: Any,
+        headers: dict[str, str],
+    ) -> Reply:
         if headers.get("authorization") != f"Bearer {self.api_key}":
             return Reply(401, {"error": "Unauthorized"})
         if headers.get("x-runway-version") != "2024-11-06":
@@ -43,8 +49,11 @@ class FakeRunway(FakeServer):
         elif phase == "canceled":
             answer["status"] = "CANCELLED"
         elif self.fail:
-            answer.update(status="FAILED", failure="Prompt flagged by moderation",
-                          failureCode="SAFETY.INPUT.TEXT")
+            answer.update(
+                status="FAILED",
+                failure="Prompt flagged by moderation",
+                failureCode="SAFETY.INPUT.TEXT",
+            )
         else:
             answer.update(status="SUCCEEDED", output=[self.video_url(task.id)])
         return Reply(200, answer)
@@ -66,8 +75,14 @@ class FakeLuma(FakeServer):
             return "cancel" if method == "DELETE" else "poll"
         return "other"
 
-    def handle(self, method: str, path: str, query: dict[str, list[str]], body: Any,
-               headers: dict[str, str]) -> Reply:
+    def handle(
+        self,
+        method: str,
+        path: str,
+        query: dict[str, list[str]],
+        body: Any,
+        headers: dict[str, str],
+    ) -> Reply:
         if headers.get("authorization") != f"Bearer {self.api_key}":
             return Reply(401, {"detail": "Invalid API key"})
         name = self.endpoint(method, path)
@@ -88,11 +103,15 @@ class FakeLuma(FakeServer):
         task = self.tasks[task_id]
         phase = self.phase(task)
         state = {"queued": "queued", "running": "dreaming"}.get(
-            phase, "failed" if self.fail or phase == "canceled" else "completed")
+            phase, "failed" if self.fail or phase == "canceled" else "completed"
+        )
         return {
-            "id": task_id, "generation_type": "video", "state": state,
+            "id": task_id,
+            "generation_type": "video",
+            "state": state,
             "failure_reason": "Prompt not allowed" if state == "failed" else None,
-            "created_at": "2026-11-25T00:00:00.000Z", "model": task.input.get("model"),
+            "created_at": "2026-11-25T00:00:00.000Z",
+            "model": task.input.get("model"),
             "assets": {"video": self.video_url(task_id)} if state == "completed" else None,
             "request": task.input,
         }

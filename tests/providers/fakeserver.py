@@ -29,8 +29,14 @@ API_KEY = "sk-fake-SECRET-0123456789"
 def sample_video(path: Path) -> Path:
     """Render a small real MP4 (160x90, 1 s) for the fakes to serve."""
     request = GenerationRequest(
-        shot_id="FAKE", attempt_number=1, prompt="fake provider output",
-        duration=1.0, width=160, height=90, fps=12, seed=7,
+        shot_id="FAKE",
+        attempt_number=1,
+        prompt="fake provider output",
+        duration=1.0,
+        width=160,
+        height=90,
+        fps=12,
+        seed=7,
     )
     render(request, path, model="fake")
     return path
@@ -78,8 +84,9 @@ class Task:
 class FakeServer:
     """Base: a threaded HTTP server on 127.0.0.1 with scripted faults and a task table."""
 
-    def __init__(self, video: Path, *, latency: float = 0.0, fail: bool = False,
-                 api_key: str = API_KEY) -> None:
+    def __init__(
+        self, video: Path, *, latency: float = 0.0, fail: bool = False, api_key: str = API_KEY
+    ) -> None:
         self.video = video.read_bytes()
         self.latency = latency
         self.fail = fail
@@ -106,8 +113,7 @@ class FakeServer:
         return self.base_url
 
     def start(self) -> FakeServer:
-        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.02,), daemon=True
-        )
+        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.02,), daemon=True)
         self._thread.start()
         return self
 
@@ -129,8 +135,11 @@ class FakeServer:
 
     def calls(self, endpoint_prefix: str, method: str | None = None) -> list[Recorded]:
         with self._lock:
-            return [r for r in self.requests if r.path.startswith(endpoint_prefix)
-                    and (method is None or r.method == method)]
+            return [
+                r
+                for r in self.requests
+                if r.path.startswith(endpoint_prefix) and (method is None or r.method == method)
+            ]
 
     def new_task(self, body: Any) -> Task:
         with self._lock:
@@ -154,8 +163,14 @@ class FakeServer:
     def endpoint(self, method: str, path: str) -> str:
         raise NotImplementedError
 
-    def handle(self, method: str, path: str, query: dict[str, list[str]], body: Any,
-               headers: dict[str, str]) -> Reply:
+    def handle(
+        self,
+        method: str,
+        path: str,
+        query: dict[str, list[str]],
+        body: Any,
+        headers: dict[str, str],
+    ) -> Reply:
         raise NotImplementedError
 
     # -- plumbing ----------------------------------------------------------------------
@@ -216,8 +231,13 @@ class FakeServer:
                     return
                 mode = fake.download_mode
                 if mode == "html":
-                    self._send(Reply(200, b"<!DOCTYPE html><html><body>Access denied</body>"
-                                          b"</html>", {"Content-Type": "text/html"}))
+                    self._send(
+                        Reply(
+                            200,
+                            b"<!DOCTYPE html><html><body>Access denied</body></html>",
+                            {"Content-Type": "text/html"},
+                        )
+                    )
                     return
                 if mode == "json":
                     self._send(Reply(200, {"error": "link expired"}))

@@ -17,8 +17,15 @@ from filmfs.providers.runner import Progress, RetryPolicy, run
 from tests.providers.cases import CASES, Case
 from tests.providers.fakes import API_KEY, FakeServer, Reply
 
-REQUEST = GenerationRequest(shot_id="01A", attempt_number=3, prompt="A red kite over dunes",
-                            duration=6, width=1280, height=720, fps=24)
+REQUEST = GenerationRequest(
+    shot_id="01A",
+    attempt_number=3,
+    prompt="A red kite over dunes",
+    duration=6,
+    width=1280,
+    height=720,
+    fps=24,
+)
 POLICY = RetryPolicy(max_attempts=4, base_delay=0.01, max_delay=5)
 
 
@@ -47,12 +54,15 @@ def failure(case: Case, fake: FakeServer, dest: Path, **kw: object) -> ProviderE
     return info.value
 
 
-def test_success_downloads_the_video(case: Case, fake: FakeServer, tmp_path: Path,
-                                     sample_mp4: Path) -> None:
+def test_success_downloads_the_video(
+    case: Case, fake: FakeServer, tmp_path: Path, sample_mp4: Path
+) -> None:
     dest = tmp_path / "take.mp4"
     result, _ = go(case, fake, dest)
-    assert hashlib.sha256(dest.read_bytes()).digest() == hashlib.sha256(
-        sample_mp4.read_bytes()).digest()
+    assert (
+        hashlib.sha256(dest.read_bytes()).digest()
+        == hashlib.sha256(sample_mp4.read_bytes()).digest()
+    )
     assert result.container == "mp4" and result.bytes == sample_mp4.stat().st_size  # type: ignore[attr-defined]
     assert result.job.provider == case.name  # type: ignore[attr-defined]
     assert (result.cost is not None) == case.has_cost  # type: ignore[attr-defined]
@@ -116,8 +126,9 @@ def test_download_that_stops_halfway(case: Case, fake: FakeServer, tmp_path: Pat
     assert "signed-download-token" not in str(err)
 
 
-def test_truncated_download_is_retryable(case: Case, fake: FakeServer, tmp_path: Path,
-                                         sample_mp4: Path) -> None:
+def test_truncated_download_is_retryable(
+    case: Case, fake: FakeServer, tmp_path: Path, sample_mp4: Path
+) -> None:
     fake.download_mode = "truncate"
     with pytest.raises(ProviderError) as info:
         go(case, fake, tmp_path / "take.mp4", policy=RetryPolicy(max_attempts=1))
@@ -126,8 +137,9 @@ def test_truncated_download_is_retryable(case: Case, fake: FakeServer, tmp_path:
 
 
 @pytest.mark.parametrize(("mode", "what"), [("html", "HTML"), ("json", "JSON")])
-def test_body_that_is_not_a_video(case: Case, fake: FakeServer, tmp_path: Path, mode: str,
-                                  what: str) -> None:
+def test_body_that_is_not_a_video(
+    case: Case, fake: FakeServer, tmp_path: Path, mode: str, what: str
+) -> None:
     fake.download_mode = mode
     err = failure(case, fake, tmp_path / "take.mp4")
     assert "not a video" in err.message and what in err.message
@@ -150,8 +162,7 @@ def test_missing_key(case: Case, fake: FakeServer, tmp_path: Path) -> None:
     assert not fake.requests
 
 
-def test_key_from_env_and_base_url_env(case: Case, fake: FakeServer,
-                                      tmp_path: Path) -> None:
+def test_key_from_env_and_base_url_env(case: Case, fake: FakeServer, tmp_path: Path) -> None:
     env = {case.key_env: API_KEY, case.provider.base_env: fake.api_base}
     provider = case.provider(env=env)
     assert provider.configured() == (True, "")
@@ -168,8 +179,7 @@ def test_wrong_key_never_shown(case: Case, fake: FakeServer, tmp_path: Path) -> 
     assert not info.value.retryable
 
 
-def test_cancel_event(case: Case, fake_factory: Callable[..., FakeServer],
-                      tmp_path: Path) -> None:
+def test_cancel_event(case: Case, fake_factory: Callable[..., FakeServer], tmp_path: Path) -> None:
     fake = fake_factory(case.fake, latency=30.0)
     cancel = threading.Event()
 
@@ -178,8 +188,14 @@ def test_cancel_event(case: Case, fake_factory: Callable[..., FakeServer],
             cancel.set()
 
     with pytest.raises(GenerationCancelled):
-        run(case.make(fake), REQUEST, tmp_path / "take.mp4", poll_interval=0.01,
-            cancel=cancel, on_progress=progress)
+        run(
+            case.make(fake),
+            REQUEST,
+            tmp_path / "take.mp4",
+            poll_interval=0.01,
+            cancel=cancel,
+            on_progress=progress,
+        )
     if case.cancel_call is None:
         assert {r.method for r in fake.requests} <= {"POST", "GET"}
         assert len(fake.calls(case.submit_path)) == 1
@@ -188,18 +204,19 @@ def test_cancel_event(case: Case, fake_factory: Callable[..., FakeServer],
         assert call.headers["authorization"] == case.auth.format(key=API_KEY)
 
 
-def test_timeout_gives_up_and_cancels(case: Case, fake_factory: Callable[..., FakeServer],
-                                      tmp_path: Path) -> None:
+def test_timeout_gives_up_and_cancels(
+    case: Case, fake_factory: Callable[..., FakeServer], tmp_path: Path
+) -> None:
     fake = fake_factory(case.fake, latency=30.0)
     with pytest.raises(ProviderError) as info:
-        run(case.make(fake), REQUEST, tmp_path / "take.mp4", poll_interval=0.02,
-            timeout=0.3)
+        run(case.make(fake), REQUEST, tmp_path / "take.mp4", poll_interval=0.02, timeout=0.3)
     assert "did not finish within 0.3 s" in info.value.message
     assert len(case.cancels(fake)) == (case.cancel_call is not None)
 
 
-def test_concurrent_runs(case: Case, fake_factory: Callable[..., FakeServer],
-                         tmp_path: Path) -> None:
+def test_concurrent_runs(
+    case: Case, fake_factory: Callable[..., FakeServer], tmp_path: Path
+) -> None:
     fake = fake_factory(case.fake, latency=0.3)
     provider = case.make(fake)
 
@@ -220,10 +237,12 @@ def test_poll_errors_exhausted(case: Case, fake: FakeServer, tmp_path: Path) -> 
     assert len(case.cancels(fake)) == (case.cancel_call is not None)
 
 
-def test_key_echoed_by_the_server_is_redacted(case: Case, fake: FakeServer,
-                                              tmp_path: Path) -> None:
-    echo = {"detail": f"invalid request for key {API_KEY}", "error": f"key {API_KEY}",
-            "base_resp": {"status_code": 2013, "status_msg": f"bad params, key {API_KEY}"}}
+def test_key_echoed_by_the_server_is_redacted(case: Case, fake: FakeServer, tmp_path: Path) -> None:
+    echo = {
+        "detail": f"invalid request for key {API_KEY}",
+        "error": f"key {API_KEY}",
+        "base_resp": {"status_code": 2013, "status_msg": f"bad params, key {API_KEY}"},
+    }
     fake.script("submit", Reply(400 if case.name != "minimax" else 200, echo))
     err = failure(case, fake, tmp_path / "take.mp4")  # asserts the key is absent
     assert "***" in str(err)

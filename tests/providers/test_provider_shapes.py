@@ -20,9 +20,17 @@ from filmfs.providers.runner import run
 from filmfs.providers.runway import RunwayProvider
 from tests.providers.fakes import FakeFal, FakeLuma, FakeReplicate, FakeRunway, FakeServer, Reply
 
-REQUEST = GenerationRequest(shot_id="03C", attempt_number=1, prompt="[Pan left] a fox",
-                            duration=8, width=1920, height=1080, fps=24, seed=5,
-                            params={"prompt_optimizer": False})
+REQUEST = GenerationRequest(
+    shot_id="03C",
+    attempt_number=1,
+    prompt="[Pan left] a fox",
+    duration=8,
+    width=1920,
+    height=1080,
+    fps=24,
+    seed=5,
+    params={"prompt_optimizer": False},
+)
 
 
 def nosleep(seconds: float) -> None:
@@ -34,17 +42,23 @@ def test_minimax_hailuo_body_and_cost(minimax_fake: FakeServer, tmp_path: Path) 
     req = GenerationRequest(**{**REQUEST.__dict__, "model": "MiniMax-Hailuo-02"})
     result = run(provider, req, tmp_path / "v.mp4", sleep=nosleep)
     [create] = minimax_fake.calls("/v1/video_generation")
-    assert create.body == {"model": "MiniMax-Hailuo-02", "prompt": "[Pan left] a fox",
-                           "prompt_optimizer": False, "duration": 10, "resolution": "768P"}
+    assert create.body == {
+        "model": "MiniMax-Hailuo-02",
+        "prompt": "[Pan left] a fox",
+        "prompt_optimizer": False,
+        "duration": 10,
+        "resolution": "768P",
+    }
     [retrieve] = minimax_fake.calls("/v1/files/retrieve")
     assert retrieve.query["file_id"] == ["900000001"]
     assert result.cost == 0.56
 
 
-def test_minimax_sensitive_prompt_is_not_retried(minimax_fake: FakeServer,
-                                                 tmp_path: Path) -> None:
-    minimax_fake.script("submit", Reply(200, {"base_resp": {
-        "status_code": 1026, "status_msg": "input new_sensitive"}}))
+def test_minimax_sensitive_prompt_is_not_retried(minimax_fake: FakeServer, tmp_path: Path) -> None:
+    minimax_fake.script(
+        "submit",
+        Reply(200, {"base_resp": {"status_code": 1026, "status_msg": "input new_sensitive"}}),
+    )
     provider = MiniMaxProvider(base_url=minimax_fake.base_url, api_key=minimax_fake.api_key)
     with pytest.raises(ProviderError) as info:
         run(provider, REQUEST, tmp_path / "v.mp4", sleep=nosleep)
@@ -60,7 +74,8 @@ def test_minimax_unknown_model_has_no_cost() -> None:
 
 
 def test_replicate_list_output_and_version_model(
-        fake_factory: Callable[..., FakeServer], tmp_path: Path) -> None:
+    fake_factory: Callable[..., FakeServer], tmp_path: Path
+) -> None:
     fake = fake_factory(FakeReplicate)
     fake.output_list = True  # type: ignore[attr-defined]
     provider = ReplicateProvider(base_url=fake.base_url, api_key=fake.api_key)
@@ -68,17 +83,19 @@ def test_replicate_list_output_and_version_model(
     result = run(provider, req, tmp_path / "v.mp4", sleep=nosleep)
     [create] = fake.calls("/v1/predictions", "POST")
     assert create.path == "/v1/predictions"
-    assert create.body == {"version": "abc123", "input": {
-        "prompt": "[Pan left] a fox", "seed": 5, "prompt_optimizer": False}}
+    assert create.body == {
+        "version": "abc123",
+        "input": {"prompt": "[Pan left] a fox", "seed": 5, "prompt_optimizer": False},
+    }
     assert result.cost is None
 
 
-def test_replicate_data_uri_output(replicate_fake: FakeServer, tmp_path: Path,
-                                   sample_mp4: Path) -> None:
+def test_replicate_data_uri_output(
+    replicate_fake: FakeServer, tmp_path: Path, sample_mp4: Path
+) -> None:
     uri = "data:video/mp4;base64," + base64.b64encode(sample_mp4.read_bytes()).decode()
     replicate_fake.script("poll", Reply(200, {"id": "x", "status": "succeeded", "output": uri}))
-    provider = ReplicateProvider(base_url=replicate_fake.base_url,
-                                 api_key=replicate_fake.api_key)
+    provider = ReplicateProvider(base_url=replicate_fake.base_url, api_key=replicate_fake.api_key)
     run(provider, REQUEST, tmp_path / "v.mp4", sleep=nosleep)
     assert (tmp_path / "v.mp4").read_bytes() == sample_mp4.read_bytes()
 
@@ -87,21 +104,27 @@ def test_replicate_http_date_retry_after(replicate_fake: FakeServer, tmp_path: P
     when = email.utils.formatdate(time.time() + 20, usegmt=True)
     replicate_fake.script("submit", Reply(429, {"detail": "throttled"}, {"Retry-After": when}))
     waits: list[float] = []
-    provider = ReplicateProvider(base_url=replicate_fake.base_url,
-                                 api_key=replicate_fake.api_key)
+    provider = ReplicateProvider(base_url=replicate_fake.base_url, api_key=replicate_fake.api_key)
     run(provider, REQUEST, tmp_path / "v.mp4", sleep=waits.append)
     assert 18 <= waits[0] <= 20
 
 
-def test_fal_uses_the_urls_from_submit(fake_factory: Callable[..., FakeServer],
-                                       tmp_path: Path) -> None:
+def test_fal_uses_the_urls_from_submit(
+    fake_factory: Callable[..., FakeServer], tmp_path: Path
+) -> None:
     fake = fake_factory(FakeFal, latency=0.2)
     provider = FalProvider(base_url=fake.base_url, api_key=fake.api_key)
-    req = GenerationRequest(**{**REQUEST.__dict__,
-                               "model": "fal-ai/minimax/hailuo-02/standard/text-to-video"})
+    req = GenerationRequest(
+        **{**REQUEST.__dict__, "model": "fal-ai/minimax/hailuo-02/standard/text-to-video"}
+    )
     details: list[str] = []
-    run(provider, req, tmp_path / "v.mp4", poll_interval=0.02,
-        on_progress=lambda p: details.append(p.message))
+    run(
+        provider,
+        req,
+        tmp_path / "v.mp4",
+        poll_interval=0.02,
+        on_progress=lambda p: details.append(p.message),
+    )
     [create] = fake.calls("/fal-ai/minimax/hailuo-02/standard/text-to-video", "POST")
     assert create.body == {"prompt": "[Pan left] a fox", "seed": 5, "prompt_optimizer": False}
     polls = fake.calls("/fal-ai/minimax/requests/", "GET")
@@ -110,34 +133,55 @@ def test_fal_uses_the_urls_from_submit(fake_factory: Callable[..., FakeServer],
 
 
 def test_fal_5xx_at_result_fetch_is_retried(fal_fake: FakeServer, tmp_path: Path) -> None:
-    fal_fake.script("result", Reply(503, {"detail": "runner unavailable",
-                                          "error_type": "runner_unavailable"}))
+    fal_fake.script(
+        "result", Reply(503, {"detail": "runner unavailable", "error_type": "runner_unavailable"})
+    )
     provider = FalProvider(base_url=fal_fake.base_url, api_key=fal_fake.api_key)
     run(provider, REQUEST, tmp_path / "v.mp4", sleep=nosleep)
     assert len(fal_fake.calls("/fal-ai/minimax/requests/")) >= 3
 
 
 def test_fal_refuses_to_send_the_key_elsewhere(fal_fake: FakeServer, tmp_path: Path) -> None:
-    fal_fake.script("submit", Reply(200, {
-        "request_id": "r1", "status_url": "https://evil.example/requests/r1/status",
-        "response_url": "https://evil.example/requests/r1"}))
+    fal_fake.script(
+        "submit",
+        Reply(
+            200,
+            {
+                "request_id": "r1",
+                "status_url": "https://evil.example/requests/r1/status",
+                "response_url": "https://evil.example/requests/r1",
+            },
+        ),
+    )
     provider = FalProvider(base_url=fal_fake.base_url, api_key=fal_fake.api_key)
     with pytest.raises(ProviderError, match=r"refusing to send FAL_KEY to 'evil\.example'"):
         run(provider, REQUEST, tmp_path / "v.mp4", sleep=nosleep)
 
 
 def test_runway_body_headers_and_image_to_video(
-        fake_factory: Callable[..., FakeServer], tmp_path: Path) -> None:
+    fake_factory: Callable[..., FakeServer], tmp_path: Path
+) -> None:
     fake = fake_factory(FakeRunway)
     provider = RunwayProvider(base_url=fake.api_base, api_key=fake.api_key)
     run(provider, REQUEST, tmp_path / "v.mp4", sleep=nosleep)
     [create] = fake.calls("/v1/text_to_video")
     assert create.headers["x-runway-version"] == "2024-11-06"
-    assert create.body == {"model": "veo3.1_fast", "promptText": "[Pan left] a fox",
-                           "ratio": "1920:1080", "duration": 8, "seed": 5,
-                           "prompt_optimizer": False}
-    i2v = GenerationRequest(**{**REQUEST.__dict__, "model": "gen4_turbo", "duration": 5,
-                               "params": {"promptImage": "https://example.com/a.png"}})
+    assert create.body == {
+        "model": "veo3.1_fast",
+        "promptText": "[Pan left] a fox",
+        "ratio": "1920:1080",
+        "duration": 8,
+        "seed": 5,
+        "prompt_optimizer": False,
+    }
+    i2v = GenerationRequest(
+        **{
+            **REQUEST.__dict__,
+            "model": "gen4_turbo",
+            "duration": 5,
+            "params": {"promptImage": "https://example.com/a.png"},
+        }
+    )
     result = run(provider, i2v, tmp_path / "w.mp4", sleep=nosleep)
     [create] = fake.calls("/v1/image_to_video")
     assert create.body["promptImage"] == "https://example.com/a.png"
@@ -147,11 +191,17 @@ def test_runway_body_headers_and_image_to_video(
 def test_luma_body(fake_factory: Callable[..., FakeServer], tmp_path: Path) -> None:
     fake = fake_factory(FakeLuma)
     provider = LumaProvider(base_url=fake.api_base, api_key=fake.api_key)
-    req = GenerationRequest(**{**REQUEST.__dict__, "width": 720, "height": 1280,
-                               "duration": 5, "params": {}})
+    req = GenerationRequest(
+        **{**REQUEST.__dict__, "width": 720, "height": 1280, "duration": 5, "params": {}}
+    )
     result = run(provider, req, tmp_path / "v.mp4", sleep=nosleep)
     [create] = fake.calls("/dream-machine/v1/generations", "POST")
-    assert create.body == {"generation_type": "video", "prompt": "[Pan left] a fox",
-                           "model": "ray-2", "aspect_ratio": "9:16", "resolution": "720p",
-                           "duration": "5s"}
+    assert create.body == {
+        "generation_type": "video",
+        "prompt": "[Pan left] a fox",
+        "model": "ray-2",
+        "aspect_ratio": "9:16",
+        "resolution": "720p",
+        "duration": "5s",
+    }
     assert result.cost is None

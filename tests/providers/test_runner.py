@@ -12,8 +12,9 @@ from filmfs.providers.base import GenerationRequest, Job, JobStatus
 from filmfs.providers.runner import RetryPolicy, run
 from tests.providers.plugin_samples import EchoProvider
 
-REQUEST = GenerationRequest(shot_id="1", attempt_number=1, prompt="p", duration=1,
-                            width=64, height=64, fps=1)
+REQUEST = GenerationRequest(
+    shot_id="1", attempt_number=1, prompt="p", duration=1, width=64, height=64, fps=1
+)
 
 
 class InterruptedProvider(EchoProvider):
@@ -82,8 +83,14 @@ def test_timeout_with_an_injected_clock(tmp_path: Path) -> None:
     provider = SlowProvider()
     ticks = iter(range(100))
     with pytest.raises(ProviderError, match="did not finish within 5 s"):
-        run(provider, REQUEST, tmp_path / "v.mp4", timeout=5, sleep=lambda s: None,
-            clock=lambda: float(next(ticks)))
+        run(
+            provider,
+            REQUEST,
+            tmp_path / "v.mp4",
+            timeout=5,
+            sleep=lambda s: None,
+            clock=lambda: float(next(ticks)),
+        )
     assert provider.cancelled == 1
 
 
@@ -122,8 +129,7 @@ def test_polls_notice_a_finished_task_within_a_fifth_of_its_time(
         now[0] += seconds
 
     provider = FinishesAt(now, done_at)
-    run(provider, REQUEST, tmp_path / "v.mp4", poll_interval=0.5, sleep=sleep,
-        clock=lambda: now[0])
+    run(provider, REQUEST, tmp_path / "v.mp4", poll_interval=0.5, sleep=sleep, clock=lambda: now[0])
     assert waits[0] == 0.5  # the first poll is right after submit, the second soon after
     assert all(0.5 <= w <= 15.0 for w in waits)
     assert done_at <= now[0] <= max(done_at * 1.2, done_at + 0.5)

@@ -14,8 +14,14 @@ from filmfs.providers.runner import run
 from filmfs.providers.testcard import TestcardProvider, render
 
 REQUEST = GenerationRequest(
-    shot_id="02B", attempt_number=4, prompt="A lighthouse at dusk; waves crash below. " * 4,
-    duration=2.0, width=320, height=180, fps=24, seed=1234,
+    shot_id="02B",
+    attempt_number=4,
+    prompt="A lighthouse at dusk; waves crash below. " * 4,
+    duration=2.0,
+    width=320,
+    height=180,
+    fps=24,
+    seed=1234,
 )
 
 
@@ -84,8 +90,13 @@ def test_provider_through_the_runner(tmp_path: Path) -> None:
 
 def test_provider_respects_max_bytes(tmp_path: Path) -> None:
     with pytest.raises(ProviderError, match="over the limit"):
-        run(TestcardProvider(workdir=tmp_path), REQUEST, tmp_path / "take.mp4",
-            max_bytes=100, sleep=lambda s: None)
+        run(
+            TestcardProvider(workdir=tmp_path),
+            REQUEST,
+            tmp_path / "take.mp4",
+            max_bytes=100,
+            sleep=lambda s: None,
+        )
 
 
 def test_accents_are_folded_not_lost(tmp_path: Path) -> None:
@@ -96,5 +107,6 @@ def test_accents_are_folded_not_lost(tmp_path: Path) -> None:
 
 def test_unknown_pattern_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ProviderError, match="unknown test pattern 'plaid'"):
-        render(replace(REQUEST, params={"pattern": "plaid"}), tmp_path / "a.mp4",
-               model="testcard-1")
+        render(
+            replace(REQUEST, params={"pattern": "plaid"}), tmp_path / "a.mp4", model="testcard-1"
+        )

@@ -6,15 +6,23 @@ from pathlib import Path
 import pytest
 
 from filmfs.errors import ProviderError
-from filmfs.providers.download import download
-from filmfs.providers.transport import error_detail, parse_retry_after, redact, strip_query
+from filmfs.providers.http.download import download
+from filmfs.providers.http.transport import error_detail, parse_retry_after, redact, strip_query
 from filmfs.providers.video import check_video, sniff
 
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("3", 3.0), ("0.5", 0.5), ("-2", 0.0), (None, None), ("", None), ("soon", None),
-     ("Wed, 25 Nov 2026 00:00:30 GMT", 30.0), ("Wed, 25 Nov 2026 00:00:00 GMT", 0.0)],
+    [
+        ("3", 3.0),
+        ("0.5", 0.5),
+        ("-2", 0.0),
+        (None, None),
+        ("", None),
+        ("soon", None),
+        ("Wed, 25 Nov 2026 00:00:30 GMT", 30.0),
+        ("Wed, 25 Nov 2026 00:00:00 GMT", 0.0),
+    ],
 )
 def test_retry_after(value: str | None, expected: float | None) -> None:
     now = 1795564800.0  # 2026-11-25T00:00:00Z
@@ -36,9 +44,14 @@ def test_redact_and_strip() -> None:
 
 @pytest.mark.parametrize(
     ("head", "kind"),
-    [(b"\x00\x00\x00\x20ftypisom", "mp4"), (b"\x00\x00\x00\x08wide\x00\x00", "mp4"),
-     (b"\x1a\x45\xdf\xa3\x9f", "webm"), (b"<!DOCTYPE html>", None), (b'{"a":1}', None),
-     (b"", None)],
+    [
+        (b"\x00\x00\x00\x20ftypisom", "mp4"),
+        (b"\x00\x00\x00\x08wide\x00\x00", "mp4"),
+        (b"\x1a\x45\xdf\xa3\x9f", "webm"),
+        (b"<!DOCTYPE html>", None),
+        (b'{"a":1}', None),
+        (b"", None),
+    ],
 )
 def test_sniff(head: bytes, kind: str | None) -> None:
     assert sniff(head) == kind
@@ -62,6 +75,7 @@ def test_data_uri_download(tmp_path: Path, sample_mp4: Path) -> None:
 
 def test_unreachable_host_is_retryable(tmp_path: Path) -> None:
     with pytest.raises(ProviderError) as info:
-        download("http://127.0.0.1:9/v.mp4", tmp_path / "v.mp4", provider="p",
-                 max_bytes=100, timeout=2)
+        download(
+            "http://127.0.0.1:9/v.mp4", tmp_path / "v.mp4", provider="p", max_bytes=100, timeout=2
+        )
     assert info.value.retryable and "could not connect (ConnectError)" in info.value.message

@@ -12,7 +12,7 @@ from filmfs import layout
 from filmfs.cli import cli
 from filmfs.commands.init import init
 from filmfs.manifests.writer import write_new
-from filmfs.media.store import MediaStore
+from filmfs.store.objects import MediaStore
 
 
 def sha(data: bytes) -> str:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import yaml
 
-from filmfs.config import load_config
+from filmfs.manifests.config import load_config
 from tests.remotes.film import git, make_film, run
 
 

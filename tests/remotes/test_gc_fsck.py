@@ -7,8 +7,8 @@ import time
 from pathlib import Path
 
 from filmfs.commands.gc import gc
-from filmfs.media.refs import workspace_references
 from filmfs.project import Project
+from filmfs.store.refs import workspace_references
 from tests.remotes.film import commit_all, git, make_film, put, run, sha, store, write_take
 
 TAKE_ONE = sha(b"take one " * 1000)

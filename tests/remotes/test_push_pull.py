@@ -250,7 +250,7 @@ def test_other_fsspec_filesystem(tmp_path: Path, monkeypatch, renames: bool) -> 
     # uploads take the object-store path (direct writes, no temp key).
     import fsspec
 
-    from filmfs.media import remote as remote_module
+    from filmfs.store import remotes as remote_module
 
     root = make_film(tmp_path)
     url = f"memory://filmfs-test-{tmp_path.name}-{renames}"

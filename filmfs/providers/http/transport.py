@@ -126,20 +126,26 @@ class Api:
                 )
         except httpx.TimeoutException as exc:
             raise ProviderError(
-                f"{method} timed out after {self.timeout:g} s", provider=self.provider,
-                url=shown, retryable=True,
+                f"{method} timed out after {self.timeout:g} s",
+                provider=self.provider,
+                url=shown,
+                retryable=True,
             ) from exc
         except (httpx.UnsupportedProtocol, httpx.InvalidURL) as exc:
             # A malformed base URL will not heal on retry (it was retried 5 times as "down").
             raise ProviderError(
                 f"{method} to an unusable URL: {self.redact(str(exc)) or type(exc).__name__}",
-                provider=self.provider, url=shown, retryable=False,
+                provider=self.provider,
+                url=shown,
+                retryable=False,
                 hint=f"check FILMFS_{self.provider.upper()}_BASE_URL, if it is set",
             ) from exc
         except httpx.HTTPError as exc:
             raise ProviderError(
                 f"{method} failed: {self.redact(str(exc)) or type(exc).__name__}",
-                provider=self.provider, url=shown, retryable=True,
+                provider=self.provider,
+                url=shown,
+                retryable=True,
             ) from exc
         try:
             body: Any = resp.json()

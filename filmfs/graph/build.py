@@ -1,4 +1,4 @@
-"""How the film's parts become the graph's assets and relationships (see :mod:`filmfs.graph`).
+"""How the film's parts become the graph's assets and relationships (see :mod:`filmfs.graph.model`).
 
 One pass over the loaded value objects, in film order; nothing is read from disk.
 """
@@ -8,8 +8,8 @@ from __future__ import annotations
 import gc
 from typing import Any
 
-from filmfs.graph import Graph, Node, stable_id
-from filmfs.model import Asset, Character, Film, Scene, Shot, Take, VideoRef
+from filmfs.film.model import Asset, Character, Film, Scene, Shot, Take, VideoRef
+from filmfs.graph.model import Graph, Node, stable_id
 from filmfs.project import Project
 
 

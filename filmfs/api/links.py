@@ -1,68 +1,68 @@
 """How each relationship type and field change of the Python API lands in the manifests.
 
-Split from :mod:`filmfs.repo` (the facade) to keep both small; only ``FilmRepo`` calls these.
+Split from :mod:`filmfs.api.repo` (the facade) to keep both small; only ``FilmRepo`` calls
+these, with its :class:`~filmfs.api.state.RepoState`.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from filmfs import editing, layout
+from filmfs import layout
+from filmfs.api.state import Pending, RepoState
 from filmfs.errors import FilmfsError
-from filmfs.graph import Node, stable_id
-from filmfs.locks import shot_lock
-
-if TYPE_CHECKING:
-    from filmfs.repo import FilmRepo, _Pending
+from filmfs.film.locks import shot_lock
+from filmfs.graph.model import Node, stable_id
+from filmfs.manifests import edit as editing
 
 LIBRARY = ("audio", "image", "text", "video")
 VIDEO_FIELDS = ("sha256", "size", "duration", "width", "height", "fps", "codec", "format")
 
 
-def link(repo: FilmRepo, parent: str, child: str, kind: str, sequence: int | None) -> None:
+def link(repo: RepoState, parent: str, child: str, kind: str, sequence: int | None) -> None:
     if kind == "generation_attempt":
-        _attempt(repo, repo._node(parent, "shot"), _pending(repo, child, "shot_take"), sequence)
+        _attempt(repo, repo.node(parent, "shot"), _pending(repo, child, "shot_take"), sequence)
     elif kind == "generated_video":
         block = _video_block(repo, child)
-        take = repo._pending.get(parent)
+        take = repo.pending.get(parent)
         if take is not None and take.type == "shot_take":
             take.video, take.video_id = block, child
         else:
-            node = repo._node(parent, "shot_take")
-            editing.change(repo._path(node), {"video": block}, root=repo.root, kind="take")
+            node = repo.node(parent, "shot_take")
+            editing.change(repo.path(node), {"video": block}, root=repo.root, kind="take")
     elif kind == "final_edit":
-        film = repo._node(parent, "film")
+        film = repo.node(parent, "film")
         block = _video_block(repo, child)
-        editing.change(repo._path(film), {"final_edit": block}, root=repo.root, kind="film")
+        editing.change(repo.path(film), {"final_edit": block}, root=repo.root, kind="film")
     elif kind in ("uses_character", "uses_audio", "uses_asset"):
-        shot = repo._node(parent, "shot")
+        shot = repo.node(parent, "shot")
         field, types = {
             "uses_character": ("characters", ("character_ref",)),
             "uses_audio": ("audio", ("audio",)),
             "uses_asset": ("assets", LIBRARY),
         }[kind]
-        target = repo._node(child, *types)
-        editing.append(repo._path(shot), field, target.key, root=repo.root, kind="shot")
+        target = repo.node(child, *types)
+        editing.append(repo.path(shot), field, target.key, root=repo.root, kind="shot")
     elif kind == "contains_shot":
-        owner = repo._node(parent, "film", "scene")
-        shot = repo._node(child, "shot")
+        owner = repo.node(parent, "film", "scene")
+        shot = repo.node(child, "shot")
         # Order comes from shot numbers (see README), so a sequence is not stored.
         if owner.type == "scene":
             number = owner.metadata["scene_number"]
-            editing.change(repo._path(shot), {"scene": number}, root=repo.root, kind="shot")
+            editing.change(repo.path(shot), {"scene": number}, root=repo.root, kind="shot")
     else:
-        _lineage(repo, repo._node(parent), repo._node(child), kind)
+        _lineage(repo, repo.node(parent), repo.node(child), kind)
 
 
-def _pending(repo: FilmRepo, asset_id: str, kind: str) -> _Pending:
-    pending = repo._pending.get(asset_id)
+def _pending(repo: RepoState, asset_id: str, kind: str) -> Pending:
+    pending = repo.pending.get(asset_id)
     if pending is None or pending.type != kind:
         raise FilmfsError(f"{asset_id} is not a new {kind} (create it with create_asset first)")
     return pending
 
 
-def _attempt(repo: FilmRepo, shot: Node, take: _Pending, sequence: int | None) -> None:
+def _attempt(repo: RepoState, shot: Node, take: Pending, sequence: int | None) -> None:
     # The shot's lock is the one `filmfs generate` and `filmfs select` take: a script and a
     # running generation never pick the same attempt number or select two takes.
     with shot_lock(repo.root, shot.key):
@@ -75,7 +75,7 @@ def _next_attempt(root: Path, shot_id: str) -> int:
     return max(numbers, default=0) + 1
 
 
-def _write_attempt(repo: FilmRepo, shot: Node, take: _Pending, sequence: int | None) -> None:
+def _write_attempt(repo: RepoState, shot: Node, take: Pending, sequence: int | None) -> None:
     meta = dict(take.metadata)
     wanted = meta.pop("attempt_number", None)
     if wanted is not None and sequence is not None and wanted != sequence:
@@ -97,14 +97,14 @@ def _write_attempt(repo: FilmRepo, shot: Node, take: _Pending, sequence: int | N
         editing.check(data, "take", path.relative_to(repo.root).as_posix())
         unselect(repo, shot.key, keep=path)
     editing.create(path, data, root=repo.root, kind="take")
-    repo._alias[take.id] = stable_id(path.relative_to(repo.root).as_posix())
-    del repo._pending[take.id]
+    repo.alias[take.id] = stable_id(path.relative_to(repo.root).as_posix())
+    del repo.pending[take.id]
 
 
-def _video_block(repo: FilmRepo, asset_id: str) -> dict[str, Any]:
-    video = repo._pending.get(asset_id)
+def _video_block(repo: RepoState, asset_id: str) -> dict[str, Any]:
+    video = repo.pending.get(asset_id)
     if video is None:
-        node = repo._node(asset_id, "video")
+        node = repo.node(asset_id, "video")
         block = {**node.metadata, "duration": node.duration, "url": node.url}
     else:
         # The duration= and url= arguments win; metadata may carry them too.
@@ -122,12 +122,12 @@ def _video_block(repo: FilmRepo, asset_id: str) -> dict[str, Any]:
         sorted(block.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order))
     )
     if video is not None:
-        repo._alias[asset_id] = stable_id(f"video:{block['sha256']}")
-        del repo._pending[asset_id]
+        repo.alias[asset_id] = stable_id(f"video:{block['sha256']}")
+        del repo.pending[asset_id]
     return block
 
 
-def _lineage(repo: FilmRepo, parent: Node, child: Node, kind: str) -> None:
+def _lineage(repo: RepoState, parent: Node, child: Node, kind: str) -> None:
     """derived_from / variant_of: from the edited or alternative version to its source."""
     held = parent.type == "video" and not parent.source.startswith(layout.ASSETS_DIR + "/")
     if kind == "derived_from" and held and child.type == "video":
@@ -142,12 +142,12 @@ def _lineage(repo: FilmRepo, parent: Node, child: Node, kind: str) -> None:
     if not same or held or (kind == "derived_from" and parent.type == "character_ref"):
         raise FilmfsError(f"{kind} cannot link a {parent.type} to a {child.type} in this format")
     editing.change(
-        repo._path(parent), {kind: child.key}, root=repo.root, kind=editing.KIND[parent.type]
+        repo.path(parent), {kind: child.key}, root=repo.root, kind=editing.KIND[parent.type]
     )
 
 
-def _holder(repo: FilmRepo, video: Node) -> tuple[Path, str]:
-    path = repo._path(video)
+def _holder(repo: RepoState, video: Node) -> tuple[Path, str]:
+    path = repo.path(video)
     return path, "final_edit" if path.name == layout.FILM_FILE else "video"
 
 
@@ -155,7 +155,7 @@ def _kind(path: Path) -> str:
     return "film" if path.name == layout.FILM_FILE else "take"
 
 
-def unselect(repo: FilmRepo, shot_id: str, *, keep: Path) -> None:
+def unselect(repo: RepoState, shot_id: str, *, keep: Path) -> None:
     """Clear ``selected`` on the shot's other takes (before selecting one: never two at once)."""
     for take in repo.project.shot(shot_id).takes:
         if take.selected and take.path.resolve() != keep.resolve():
@@ -163,7 +163,7 @@ def unselect(repo: FilmRepo, shot_id: str, *, keep: Path) -> None:
 
 
 def update(
-    repo: FilmRepo,
+    repo: RepoState,
     node: Node,
     changes: dict[str, Any],
     *,
@@ -194,10 +194,10 @@ def update(
     if node.type in ("shot", "scene") and name is not None:
         raise FilmfsError(f"a {node.type}'s name comes from its number and description")
     if node.type == "shot_take" and changes.get("selected") is True:
-        path = repo._path(node)
+        path = repo.path(node)
         with shot_lock(repo.root, node.metadata["shot_number"]):
             editing.check({**editing.current(path), **changes}, "take", node.source)
             unselect(repo, node.metadata["shot_number"], keep=path)
             editing.change(path, changes, root=repo.root, kind="take")
         return
-    editing.change(repo._path(node), changes, root=repo.root, kind=editing.KIND[node.type])
+    editing.change(repo.path(node), changes, root=repo.root, kind=editing.KIND[node.type])

@@ -13,8 +13,8 @@ from typing import Any
 
 from filmfs.errors import ProviderError, ProviderNotConfigured
 from filmfs.providers.base import GenerationRequest, Job, JobStatus, State
-from filmfs.providers.download import download
-from filmfs.providers.transport import Api, Response
+from filmfs.providers.http.download import download
+from filmfs.providers.http.transport import Api, Response
 
 
 class HttpService:

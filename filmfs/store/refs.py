@@ -16,8 +16,8 @@ from typing import Any
 from filmfs import vcs
 from filmfs.errors import FilmfsError, ManifestError
 from filmfs.manifests.loader import load, parse
-from filmfs.media.store import is_sha256
 from filmfs.project import Project
+from filmfs.store.objects import is_sha256
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """One field of a manifest, before and after: what changed, and free text word by word.
 
-Works on any of the value objects of :mod:`filmfs.model` (fields compared as plain data), so
+Works on any of the value objects of :mod:`filmfs.film.model` (fields compared as plain data), so
 films, scenes, shots, takes, characters and assets are all compared by one function.
 """
 
@@ -15,8 +15,17 @@ from typing import Any, Literal
 WordOp = tuple[Literal["=", "-", "+"], str]
 
 # Free text compared word by word (a prompt edit is usually a few words in a long paragraph).
-TEXT_FIELDS = {"prompt", "negative_prompt", "description", "notes", "synopsis", "appearance",
-               "director_notes", "setting", "heading"}
+TEXT_FIELDS = {
+    "prompt",
+    "negative_prompt",
+    "description",
+    "notes",
+    "synopsis",
+    "appearance",
+    "director_notes",
+    "setting",
+    "heading",
+}
 LIST_FIELDS = {"characters", "audio", "assets", "references"}
 SKIPPED = {"path", "takes"}
 IDENTITY = {"shot_number", "scene_number", "id", "attempt_number"}  # the key a change is under

@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 
 from filmfs.errors import ProviderError
-from filmfs.providers.transport import new_client, strip_query
+from filmfs.providers.http.transport import new_client, strip_query
 from filmfs.providers.video import check_video
 
 CHUNK = 1 << 16
@@ -98,12 +98,16 @@ def download(
     except httpx.TimeoutException as exc:
         raise ProviderError(
             f"video download timed out after {written} bytes",
-            provider=provider, url=shown, retryable=True,
+            provider=provider,
+            url=shown,
+            retryable=True,
         ) from exc
     except (httpx.UnsupportedProtocol, httpx.InvalidURL) as exc:
         # The provider answered with a link nothing can fetch; retrying will not change it.
         raise ProviderError(
-            f"the video link is not a usable URL ({exc})", provider=provider, url=shown,
+            f"the video link is not a usable URL ({exc})",
+            provider=provider,
+            url=shown,
         ) from exc
     except httpx.HTTPError as exc:
         # httpx raises RemoteProtocolError when the peer closes before Content-Length.
@@ -111,12 +115,16 @@ def download(
         what = f"stopped after {written}{of} bytes" if started else "could not connect"
         raise ProviderError(
             f"video download {what} ({type(exc).__name__})",
-            provider=provider, url=shown, retryable=True,
+            provider=provider,
+            url=shown,
+            retryable=True,
         ) from exc
     if expected is not None and written != expected:
         raise ProviderError(
             f"video download stopped after {written} of {expected} bytes",
-            provider=provider, url=shown, retryable=True,
+            provider=provider,
+            url=shown,
+            retryable=True,
         )
     check_video(dest, provider=provider, url=shown)
     return written

@@ -18,10 +18,7 @@ import hashlib
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from filmfs.project import Project
+from typing import Any
 
 ASSET_TYPES = (
     "film",
@@ -169,10 +166,3 @@ def _pick(index: dict[str, dict[str, list[Edge]]], node: str, kind: str | None) 
     if len(by_type) == 1:
         return next(iter(by_type.values()))
     return sorted((e for edges in by_type.values() for e in edges), key=_order)
-
-
-def build(project: Project) -> Graph:
-    """The relationship graph of a loaded (valid) film (see :mod:`filmfs.assets`)."""
-    from filmfs.assets import build_graph
-
-    return build_graph(project)

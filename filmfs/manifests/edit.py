@@ -1,4 +1,4 @@
-"""Schema-checked manifest edits: the writes behind the Python API (:mod:`filmfs.repo`).
+"""Schema-checked manifest edits: the writes behind the Python API (:mod:`filmfs.api.repo`).
 
 Every write is checked against the kind's JSON Schema *before* it touches the disk, then goes
 through :mod:`filmfs.manifests.writer` (atomic; round-trip on update so comments survive).

@@ -14,7 +14,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from filmfs.media.probe import VideoInfo, probe
-from filmfs.media.store import MediaStore, check_sha256
+from filmfs.store.objects import MediaStore, check_sha256
 
 PROBE_CACHE_VERSION = 3  # bump when VideoInfo or how it is read changes
 

@@ -13,8 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from filmfs.errors import FilmfsError
-from filmfs.graph import Graph
-from filmfs.sql.export import (
+from filmfs.export.sql.export import (
     ASSET_COLUMNS,
     EDGE_COLUMNS,
     POSTGRES,
@@ -25,6 +24,7 @@ from filmfs.sql.export import (
     statements,
     sync,
 )
+from filmfs.graph.model import Graph
 
 
 def redact(url: str) -> str:

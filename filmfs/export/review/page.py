@@ -1,4 +1,4 @@
-"""Render a :class:`~filmfs.review.data.Review` as one self-contained HTML page.
+"""Render a :class:`~filmfs.export.review.data.Review` as one self-contained HTML page.
 
 Every value from the manifests goes through :func:`html.escape` (text and attributes alike),
 so a prompt or note holding markup shows as text. CSS and JavaScript are inline and nothing is
@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from html import escape
 
-from filmfs.review.data import Metrics, Review, ShotReview, TakeReview
-from filmfs.review.script import JS
-from filmfs.review.style import CSS
+from filmfs.export.review.data import Metrics, Review, ShotReview, TakeReview
+from filmfs.export.review.script import JS
+from filmfs.export.review.style import CSS
 
 # (shot, take) -> URL of the take's video relative to the page, or None when it cannot play.
 Source = Callable[[ShotReview, TakeReview], str | None]

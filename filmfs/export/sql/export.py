@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from filmfs.graph import Graph
+from filmfs.graph.model import Graph
 
 
 @dataclass(frozen=True)

@@ -25,9 +25,9 @@ from fsspec.implementations.local import LocalFileSystem
 from fsspec.registry import known_implementations
 from fsspec.registry import registry as registered_implementations
 
-from filmfs.config import RemoteSpec
 from filmfs.errors import FilmfsError, StoreError
-from filmfs.media.store import CHUNK, MediaStore, StoredObject, is_sha256
+from filmfs.manifests.config import RemoteSpec
+from filmfs.store.objects import CHUNK, MediaStore, StoredObject, is_sha256
 
 # Object stores: a key appears whole when its upload completes, and a "rename" is a copy.
 _OBJECT_STORES = frozenset({"s3", "s3a", "gs", "gcs", "az", "abfs", "abfss", "adl", "oss", "r2"})

@@ -13,8 +13,8 @@ from urllib.parse import unquote, urlparse
 import httpx
 
 from filmfs.errors import FilmfsError
-from filmfs.media.remote import RemoteError, receive
-from filmfs.media.store import CHUNK, MediaStore, StoredObject
+from filmfs.store.objects import CHUNK, MediaStore, StoredObject
+from filmfs.store.remotes import RemoteError, receive
 
 T = TypeVar("T")
 

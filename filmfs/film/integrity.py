@@ -4,11 +4,37 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Protocol
 from urllib.parse import unquote, urlparse
 
 from filmfs import layout
-from filmfs.project import Project
-from filmfs.report import Problem
+from filmfs.film.model import Asset, Character, Film, Scene, Shot
+from filmfs.manifests.loader import Document
+from filmfs.manifests.problems import Problem
+
+
+class Project(Protocol):
+    """What the checks read of a loaded film (:class:`filmfs.project.Project` provides it)."""
+
+    root: Path
+    film: Film | None
+    scenes: dict[int, Scene]
+    shots: dict[str, Shot]
+    characters: dict[str, Character]
+    assets: dict[str, Asset]
+    documents: dict[Path, Document]
+
+    def contains(self, path: Path) -> bool: ...
+
+    def make_problem(
+        self,
+        path: Path,
+        message: str,
+        *,
+        at: tuple[str | int, ...] = (),
+        key: bool = False,
+        severity: str = "error",
+    ) -> Problem: ...
 
 
 def check_integrity(project: Project) -> list[Problem]:

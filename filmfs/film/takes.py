@@ -17,11 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from filmfs import layout
-from filmfs.editing import check
 from filmfs.errors import FilmfsError
-from filmfs.locks import locks_dir, shot_lock
+from filmfs.film.locks import locks_dir, shot_lock
+from filmfs.film.model import VideoRef
+from filmfs.manifests.edit import check
+from filmfs.manifests.loader import load
 from filmfs.manifests.writer import write_new
-from filmfs.model import VideoRef
 
 MAX_ATTEMPT = 999  # take files are named NNN.yaml
 
@@ -114,8 +115,6 @@ def write_take(
 
 
 def _has_selected(root: Path, shot_id: str) -> bool:
-    from filmfs.manifests.loader import load
-
     folder = layout.takes_dir(root, shot_id)
     for entry in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
         try:

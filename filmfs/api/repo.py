@@ -1,7 +1,7 @@
 """The Python API: the shot-film model's asset-service operations, over a film's files.
 
 ``filmfs.open(path)`` returns a :class:`FilmRepo`. Assets get the graph's stable IDs
-(:func:`filmfs.graph.stable_id`), so an ID from ``create_asset`` is the one every query,
+(:func:`filmfs.graph.model.stable_id`), so an ID from ``create_asset`` is the one every query,
 export and other machine sees. Where an asset lives follows the film's layout:
 
 * a shot is ``shots/<ID>/shot.yaml`` as soon as it is created; a scene, character or library
@@ -19,43 +19,19 @@ from __future__ import annotations
 
 import re
 import uuid
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from filmfs import editing, layout
-from filmfs import graph as graphs
+from filmfs import layout
+from filmfs.api import links
+from filmfs.api.state import Pending, RepoState
 from filmfs.errors import FilmfsError
-from filmfs.graph import RELATIONSHIP_TYPES, Graph, Node, stable_id
+from filmfs.graph.model import ASSET_TYPES, RELATIONSHIP_TYPES, Graph, stable_id
+from filmfs.manifests import edit as editing
+from filmfs.manifests.problems import Problem
 from filmfs.project import Project
-from filmfs.report import Problem
 
 _FIXED = {"shot_number", "scene_number", "attempt_number", "id", "type", "sha256"}
-
-
-@dataclass
-class _Pending:
-    id: str
-    type: str
-    name: str
-    metadata: dict[str, Any]
-    generation_cost: float | None = None
-    url: str | None = None
-    duration: float | None = None
-    video: dict[str, Any] | None = None  # a take's video block, once linked
-    video_id: str | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "type": self.type,
-            "name": self.name,
-            "url": self.url,
-            "duration": self.duration,
-            "generation_cost": self.generation_cost,
-            "metadata": dict(self.metadata),
-            "source": None,
-        }
 
 
 def _slug(name: str) -> str:
@@ -70,31 +46,20 @@ class FilmRepo:
 
     def __init__(self, root: Path | str) -> None:
         self.root = Path(root).resolve()
-        self._project: Project | None = Project.load(self.root)
-        self._graph: Graph | None = None
-        self._pending: dict[str, _Pending] = {}
-        self._alias: dict[str, str] = {}
+        self._state = RepoState(self.root, _project=Project.load(self.root))
 
     # --- state ---------------------------------------------------------------------------
     @property
     def project(self) -> Project:
-        if self._project is None:
-            self._project = Project.load(self.root)
-        return self._project
+        return self._state.project
 
     @property
     def graph(self) -> Graph:
-        if self._graph is None:
-            self._graph = graphs.build(self.project)
-        return self._graph
+        return self._state.graph
 
     @property
     def film_id(self) -> str:
         return self.graph.film_id
-
-    def _changed(self) -> None:
-        self._project = None
-        self._graph = None
 
     def problems(self) -> list[Problem]:
         """Every load, schema and integrity problem of the film as it is on disk now."""
@@ -106,27 +71,6 @@ class FilmRepo:
         if node is None:
             raise FilmfsError(f"no {asset_type} {key!r} in this film")
         return node.id
-
-    def _resolve(self, asset_id: str) -> str:
-        while asset_id in self._alias:
-            asset_id = self._alias[asset_id]
-        return asset_id
-
-    def _node(self, asset_id: str, *types: str) -> Node:
-        node = self.graph.nodes.get(self._resolve(asset_id))
-        if node is None:
-            if self._resolve(asset_id) in self._pending:
-                raise FilmfsError(
-                    f"asset {asset_id} is not placed in the film yet",
-                    hint="link it first (generation_attempt, generated_video)",
-                )
-            raise FilmfsError(f"no asset {asset_id} in this film")
-        if types and node.type not in types:
-            raise FilmfsError(f"{node.name} is a {node.type}; expected {' or '.join(types)}")
-        return node
-
-    def _path(self, node: Node) -> Path:
-        return self.root / node.source
 
     # --- create --------------------------------------------------------------------------
     def create_asset(
@@ -146,14 +90,14 @@ class FilmRepo:
         if generation_cost is not None and asset_type != "shot_take":
             raise FilmfsError("only a shot_take has a generation_cost")
         if asset_type == "shot_take" or (asset_type == "video" and "id" not in meta):
-            pending = _Pending(
+            pending = Pending(
                 str(uuid.uuid4()), asset_type, name, meta, generation_cost, url, duration
             )
-            self._pending[pending.id] = pending
+            self._state.pending[pending.id] = pending
             return pending.id
         path, data = self._new_file(asset_type, name, meta, url=url, duration=duration)
         editing.create(path, data, root=self.root, kind=editing.KIND[asset_type])
-        self._changed()
+        self._state.changed()
         return stable_id(path.relative_to(self.root).as_posix())
 
     def _new_file(
@@ -190,7 +134,7 @@ class FilmRepo:
         if kind == "film":
             hint = "use update_asset(repo.film_id, ...)"
             raise FilmfsError("this film exists already", hint=hint)
-        raise FilmfsError(f"unknown asset type {kind!r} (one of {', '.join(graphs.ASSET_TYPES)})")
+        raise FilmfsError(f"unknown asset type {kind!r} (one of {', '.join(ASSET_TYPES)})")
 
     def _scene_for(self, shot_id: str) -> int:
         digits = int(shot_id.rstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
@@ -215,11 +159,9 @@ class FilmRepo:
                 f"unknown relationship type {relationship_type!r} "
                 f"(one of {', '.join(RELATIONSHIP_TYPES)})"
             )
-        from filmfs import linking
-
-        parent, child = self._resolve(parent_asset_id), self._resolve(child_asset_id)
-        linking.link(self, parent, child, relationship_type, sequence)
-        self._changed()
+        parent, child = self._state.resolve(parent_asset_id), self._state.resolve(child_asset_id)
+        links.link(self._state, parent, child, relationship_type, sequence)
+        self._state.changed()
 
     # --- update --------------------------------------------------------------------------
     def update_asset(
@@ -233,11 +175,9 @@ class FilmRepo:
         duration: float | None = None,
     ) -> None:
         """Change an asset's fields. ``metadata`` keys are the manifest's field names."""
-        from filmfs import linking
-
         changes = dict(metadata or {})
-        rid = self._resolve(asset_id)
-        pending = self._pending.get(rid)
+        rid = self._state.resolve(asset_id)
+        pending = self._state.pending.get(rid)
         if pending is not None:
             pending.metadata.update(changes)
             pending.name = name or pending.name
@@ -246,14 +186,14 @@ class FilmRepo:
             pending.url = url or pending.url
             pending.duration = duration if duration is not None else pending.duration
             return
-        node = self._node(rid)
+        node = self._state.node(rid)
         fixed = _FIXED & set(changes)
         if fixed:
             raise FilmfsError(
                 f"{', '.join(sorted(fixed))} names the file and cannot change through update_asset"
             )
-        linking.update(
-            self,
+        links.update(
+            self._state,
             node,
             changes,
             name=name,
@@ -261,14 +201,14 @@ class FilmRepo:
             url=url,
             duration=duration,
         )
-        self._changed()
+        self._state.changed()
 
     # --- queries -------------------------------------------------------------------------
     def get_asset(self, asset_id: str) -> dict[str, Any]:
-        rid = self._resolve(asset_id)
-        if rid in self._pending:
-            return self._pending[rid].as_dict()
-        return self._node(rid).as_dict()
+        rid = self._state.resolve(asset_id)
+        if rid in self._state.pending:
+            return self._state.pending[rid].as_dict()
+        return self._state.node(rid).as_dict()
 
     def get_child_assets(
         self,
@@ -277,7 +217,7 @@ class FilmRepo:
         asset_type: str | None = None,
     ) -> list[dict[str, Any]]:
         """Children of an asset, ordered by sequence, as plain dicts (``id``, ``metadata``...)."""
-        parent = self._resolve(parent_asset_id)
+        parent = self._state.resolve(parent_asset_id)
         return [n.as_dict() for n in self.graph.children(parent, relationship_type, asset_type)]
 
     def get_parent_assets(
@@ -286,5 +226,5 @@ class FilmRepo:
         relationship_type: str | None = None,
         asset_type: str | None = None,
     ) -> list[dict[str, Any]]:
-        child = self._resolve(child_asset_id)
+        child = self._state.resolve(child_asset_id)
         return [n.as_dict() for n in self.graph.parents(child, relationship_type, asset_type)]

@@ -6,7 +6,7 @@ import shlex
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from filmfs.model import Shot, Take
+from filmfs.film.model import Shot, Take
 from filmfs.project import Project
 
 

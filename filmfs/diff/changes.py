@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from filmfs import layout
-from filmfs.fieldchanges import FieldChange, changed_fields
-from filmfs.model import Shot, Take
+from filmfs.diff.fields import FieldChange, changed_fields
+from filmfs.film.model import Shot, Take
 from filmfs.project import Project
 
 # "unreadable": the shot's manifest exists but does not load at the head (the errors say why);
