@@ -94,6 +94,22 @@ def _has_identity(repo: git.Repo) -> bool:
         return False
 
 
+def tracked_files(root: Path, under: str) -> list[str]:
+    """Paths (relative to ``root``, POSIX) of the files Git tracks below ``root/under``;
+    empty when ``root`` is not in a repository."""
+    import git
+
+    top = find_toplevel(root)
+    if top is None:
+        return []
+    with _translated("listing tracked files"):
+        repo = git.Repo(top)
+        listed = repo.git.ls_files("-z", "--full-name", "--", str(Path(root).resolve() / under))
+    prefix = Path(root).resolve().relative_to(top.resolve()).as_posix()
+    cut = 0 if prefix == "." else len(prefix) + 1
+    return sorted(name[cut:] for name in listed.split("\0") if name)
+
+
 def iter_history_files(root: Path, *, suffix: str) -> Iterator[tuple[str, str]]:
     """(path relative to ``root``, text) of every distinct version of every ``suffix`` file
     below ``root`` in every commit reachable from any ref (branches, tags, stashes) of its

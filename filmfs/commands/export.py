@@ -48,8 +48,12 @@ def export_cut(project: Project, *, dest: Path, bundle: bool = False) -> ExportR
         for take in takes:
             assert take.video is not None
             local = store.path_of(take.video.sha256)
-            if bundle and take.selected and not local.exists():
-                missing.append(f"{shot.shot_number} take {take.attempt_number}")
+            if bundle and take.selected:
+                if not store.has(take.video.sha256):
+                    missing.append(f"{shot.shot_number} take {take.attempt_number}")
+                else:  # the bundle copies it: its bytes must be the take's, read no-follow
+                    what = f"shot {shot.shot_number} take {take.attempt_number}"
+                    store.verified_path(take.video.sha256, what=what)
             url = file_url(local) if local.exists() or not take.video.url else take.video.url
             params = take.generation_params
             media.append(

@@ -25,9 +25,9 @@ from fsspec.implementations.local import LocalFileSystem
 from fsspec.registry import known_implementations
 from fsspec.registry import registry as registered_implementations
 
-from filmfs.errors import FilmfsError, StoreError
+from filmfs.errors import FilmfsError
 from filmfs.manifests.config import RemoteSpec
-from filmfs.store.objects import CHUNK, MediaStore, StoredObject, is_sha256
+from filmfs.store.objects import CHUNK, CorruptObject, MediaStore, StoredObject, is_sha256
 
 # Object stores: a key appears whole when its upload completes, and a "rename" is a copy.
 _OBJECT_STORES = frozenset({"s3", "s3a", "gs", "gcs", "az", "abfs", "abfss", "adl", "oss", "r2"})
@@ -47,10 +47,6 @@ EXTRAS = {
 
 class RemoteError(FilmfsError):
     """A remote cannot be opened, read or written."""
-
-
-class CorruptObject(StoreError):
-    """Bytes whose sha256 is not the one they were fetched under."""
 
 
 def resolve_url(url: str, root: Path) -> str:
