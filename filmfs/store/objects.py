@@ -305,10 +305,15 @@ def check_inside(state: Path) -> None:
             real = folder.resolve()
         except (OSError, RuntimeError):
             real = None
-        if real is None or not real.is_relative_to(film) or not real.is_dir():
+        if real is None or not real.is_relative_to(film):
             raise StoreError(
-                f"{folder} resolves outside the film (or is not a folder); refused",
+                f"{folder} resolves outside the film; refused",
                 hint=f"remove it (the store is rebuilt by `filmfs pull`): rm {folder}",
+            )
+        if not real.is_dir():
+            raise StoreError(
+                f"{folder} is a file; the media store needs a folder there",
+                hint=f"move that file away: mv {folder} {folder}.bak",
             )
 
 
