@@ -29,7 +29,9 @@ _TERMINAL_UNSAFE = re.compile(
 _USERINFO = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)(?P<user>[^/?#@\s:]*):[^/?#@\s]*@")
 _USER_ONLY = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)[^/?#@\s:]+@")
 _MENTION = re.compile(r"@(?=[A-Za-z0-9_-])")
-_MD_SPECIAL = "\\`*_{}[]()#!|~"
+# Inline markup needs one of these; links and images need `[` (so `(` and `!` stay plain).
+_MD_SPECIAL = "\\`*_[]|~"
+_MD_LINE_START = "#>-+="  # headings, quotes, lists, setext underlines: only at a line's start
 
 
 def _visible(ch: str) -> str:
@@ -44,6 +46,12 @@ def terminal(text: str, *, newlines: bool = True) -> str:
     if not newlines:
         shown = shown.replace("\n", "\\n").replace("\t", "\\t")
     return shown
+
+
+def json_text(text: str) -> str:
+    """JSON text (from :func:`json.dumps` with ``ensure_ascii=False``) with C1 and bidi
+    controls written as ``\\uXXXX`` escapes: the same data, safe on a terminal."""
+    return _TERMINAL_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def github_data(text: str) -> str:
@@ -79,8 +87,10 @@ def markdown_text(text: str, *, inline: bool = True) -> str:
     if inline:
         text = text.replace("\n", " ")
     out = []
-    for ch in text:
-        if ch in "<>&\"'":
+    for i, ch in enumerate(text):
+        if ch in _MD_LINE_START and (i == 0 or text[i - 1] == "\n"):
+            out.append("\\" + ch)
+        elif ch in "<>&\"'":
             out.append(html.escape(ch))
         elif ch in _MD_SPECIAL:
             out.append("\\" + ch)

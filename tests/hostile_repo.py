@@ -1,7 +1,8 @@
 """Turn a hostile case's script-free description (tests/hostile/<name>/repo.yaml) into a film.
 
-A case is data: ``repo.yaml`` lists steps, each writing ``files`` (text), ``symlinks``,
-``remove``-ing paths, committing, or crafting a commit whose tree is written literally
+A case is data: ``repo.yaml`` lists steps, each writing ``files`` (text, or
+``{start, repeat, times, end}`` for a long one), ``symlinks``, ``remove``-ing paths,
+committing, or crafting a commit whose tree is written literally
 (duplicate entries and symlinks included, as an attacker's ``git hash-object --literally``
 would). ``{outside}`` is a folder beside the film holding a secret and a victim file,
 ``{server}`` the local HTTP server's ``http://127.0.0.1:PORT``, ``{film}`` the film.
@@ -91,6 +92,8 @@ def _step(step: dict[str, Any], film: Path) -> None:
         else:
             target.unlink()
     for rel, text in step.get("files", {}).items():
+        if isinstance(text, dict):  # {start, repeat, times, end}: a long generated text
+            text = text.get("start", "") + text["repeat"] * text["times"] + text.get("end", "")
         path = film / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(text.encode("utf-8"))

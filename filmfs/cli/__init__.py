@@ -14,6 +14,7 @@ from typing import Any
 
 import click
 
+from filmfs import escape
 from filmfs.errors import (
     EXIT_ERROR,
     EXIT_INTERRUPTED,
@@ -27,7 +28,10 @@ class FilmfsGroup(click.Group):
         try:
             return super().invoke(ctx)
         except FilmfsError as exc:
-            click.secho(f"error: {exc}", err=True, fg="red")
+            # Messages quote the film (file names, values, URLs): controls shown escaped,
+            # URL passwords masked.
+            shown = escape.terminal(escape.mask_userinfo(str(exc)))
+            click.secho(f"error: {shown}", err=True, fg="red")
             ctx.exit(EXIT_ERROR)
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
@@ -38,7 +42,8 @@ class FilmfsGroup(click.Group):
             if os.environ.get("FILMFS_DEBUG"):
                 traceback.print_exc()
             click.secho(
-                f"internal error: {type(exc).__name__}: {exc}\n"
+                f"internal error: {type(exc).__name__}: "
+                f"{escape.terminal(escape.mask_userinfo(str(exc)))}\n"
                 "This is a bug in filmfs; rerun with FILMFS_DEBUG=1 for a traceback and report it.",
                 err=True,
                 fg="red",

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from filmfs import escape
 from filmfs.cli.diff_render import markdown, text
 from filmfs.cli.options import film_option
 from filmfs.commands.diff import diff
@@ -38,6 +39,6 @@ def command(base: str | None, head: str | None, root: Path, fmt: str, exit_code:
     elif fmt == "markdown":
         click.echo(markdown(result), nl=False)
     else:
-        click.echo(text(result))
+        click.echo(escape.terminal(text(result)))
     if exit_code and not result.changes.empty:
         raise click.exceptions.Exit(1)

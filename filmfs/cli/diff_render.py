@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from filmfs import escape
 from filmfs.commands.diff import FilmDiff
 from filmfs.diff.changes import Kind, ShotChange, TakeSummary
 from filmfs.diff.fields import FieldChange, WordOp
@@ -85,7 +86,7 @@ def change(f: FieldChange, *, markdown: bool = False, new_only: bool = False) ->
     if f.words and f.old and f.new:
         return words(f.words, markdown=markdown)
     if f.added or f.removed:
-        return " ".join([*(f"+{x}" for x in f.added), *(f"-{x}" for x in f.removed)])
+        return " ".join([*(f"+{esc(x)}" for x in f.added), *(f"-{esc(x)}" for x in f.removed)])
     return f"{esc(value(f.old))} → {esc(value(f.new))}"
 
 
@@ -170,7 +171,8 @@ def shot_details(s: ShotChange, *, markdown: bool) -> list[str]:
 
 
 def problems_lines(d: FilmDiff) -> list[str]:
-    return [str(p) for p in d.problems]
+    """One line per problem: a newline in a file name is shown as ``\\n``, not obeyed."""
+    return [escape.terminal(str(p), newlines=False) for p in d.problems]
 
 
 # --- text --------------------------------------------------------------------------------
@@ -216,10 +218,8 @@ def validity(d: FilmDiff) -> str:
 
 # --- markdown ----------------------------------------------------------------------------
 def md(text: str) -> str:
-    """Escape what would break a table cell or turn into markup."""
-    for ch in "\\|*_~`<>[]":
-        text = text.replace(ch, "\\" + ch)
-    return text.replace("\n", " ")
+    """Untrusted text in the comment: no markup, no HTML, no @ pings (see filmfs.escape)."""
+    return escape.markdown_text(text)
 
 
 def markdown(d: FilmDiff, *, max_rows: int = 150, max_details: int = 40) -> str:
@@ -239,7 +239,7 @@ def markdown(d: FilmDiff, *, max_rows: int = 150, max_details: int = 40) -> str:
         out += ["| shot | scene | change | what |", "|---|---|---|---|"]
         for s in c.shots[:max_rows]:
             out.append(
-                f"| {s.shot} | {s.scene if s.scene is not None else ''} | {s.kind} | "
+                f"| {md(s.shot)} | {s.scene if s.scene is not None else ''} | {s.kind} | "
                 f"{md(_what(s))} |"
             )
         out += _more(len(c.shots) - max_rows, "shot change(s)")
@@ -267,8 +267,8 @@ def markdown(d: FilmDiff, *, max_rows: int = 150, max_details: int = 40) -> str:
         out += _details("scenes, characters, assets", item_lines)
     if d.problems:
         shown = problems_lines(d)
-        body = ["```", *shown[:max_rows], "```", *_more(len(shown) - max_rows, "problem(s)")]
-        title = f"validation of {d.head.label}: {len(d.errors)} error(s)"
+        body = [*escape.fence(shown[:max_rows]), *_more(len(shown) - max_rows, "problem(s)")]
+        title = f"validation of {md(d.head.label)}: {len(d.errors)} error(s)"
         out += [
             "<details open>" if d.errors else "<details>",
             f"<summary>{title}</summary>",

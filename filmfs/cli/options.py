@@ -11,6 +11,8 @@ from typing import Any
 
 import click
 
+from filmfs import escape
+
 film_option = click.option(
     "-C",
     "--film",
@@ -32,7 +34,12 @@ def echo_json(data: Any) -> None:
     """Indented for a person at a terminal; compact when piped (json's C encoder is used only
     without indent, and that keeps --json on a 10,000-shot film well under 100 ms)."""
     indent = 2 if sys.stdout.isatty() else None
-    click.echo(json.dumps(data, indent=indent, ensure_ascii=False))
+    click.echo(escape.json_text(json.dumps(data, indent=indent, ensure_ascii=False)))
+
+
+def echo_text(text: str, *, err: bool = False) -> None:
+    """Print text made from the film for a person: controls shown escaped (filmfs.escape)."""
+    click.echo(escape.terminal(text), err=err)
 
 
 def num(value: float | None, unit: str = "", digits: int = 2) -> str:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from filmfs import escape
 from filmfs.cli.options import film_option
 from filmfs.cli.sizes import human_size
 from filmfs.commands.pull import pull
@@ -42,7 +43,11 @@ def report(result: Transfer, *, verb: str, as_json: bool) -> None:
         for sha in result.unavailable:
             click.secho(f"  {sha[:12]}: not available anywhere", fg="yellow", err=True)
         for sha, why in result.failed.items():
-            click.secho(f"  {sha[:12]}: FAILED: {why}", fg="red", err=True)
+            click.secho(
+                f"  {sha[:12]}: FAILED: {escape.terminal(escape.mask_userinfo(why))}",
+                fg="red",
+                err=True,
+            )
     if result.failed:
         raise FilmfsError(f"{len(result.failed)} object(s) failed to transfer")
     if result.unavailable:

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from filmfs.cli.options import echo_json, film_option, json_option, num
+from filmfs.cli.options import echo_json, echo_text, film_option, json_option, num
 from filmfs.commands import queries
 from filmfs.commands.loaded import load
 
@@ -81,7 +81,7 @@ def render_video(data: dict[str, Any] | None) -> str:
 def tree_command(root: Path, as_json: bool) -> None:
     """Film -> scenes -> shots, with each shot's selected take and durations."""
     data = queries.tree(load(root))
-    echo_json(data) if as_json else click.echo(render_tree(data))
+    echo_json(data) if as_json else echo_text(render_tree(data))
 
 
 @click.command("show")
@@ -91,7 +91,7 @@ def tree_command(root: Path, as_json: bool) -> None:
 def show_command(shot: str, root: Path, as_json: bool) -> None:
     """One shot: its takes (cost, score, notes, which is selected) and what it uses."""
     data = queries.show(load(root), shot)
-    echo_json(data) if as_json else click.echo(render_show(data))
+    echo_json(data) if as_json else echo_text(render_show(data))
 
 
 @click.group("query")
@@ -109,7 +109,7 @@ def query_shots(root: Path, as_json: bool) -> None:
         echo_json(rows)
         return
     for row in rows:
-        click.echo(f"{row['sequence']:>4}  {row['key']:<6} {row['name']}")
+        echo_text(f"{row['sequence']:>4}  {row['key']:<6} {row['name']}")
 
 
 @query_group.command("takes")
@@ -119,7 +119,7 @@ def query_shots(root: Path, as_json: bool) -> None:
 def query_takes(shot: str, root: Path, as_json: bool) -> None:
     """All takes of SHOT (generation_attempt), by attempt number."""
     rows = queries.takes(load(root), shot)
-    echo_json(rows) if as_json else click.echo(render_takes(rows))
+    echo_json(rows) if as_json else echo_text(render_takes(rows))
 
 
 @query_group.command("selected-video")
@@ -129,7 +129,7 @@ def query_takes(shot: str, root: Path, as_json: bool) -> None:
 def query_selected_video(shot: str, root: Path, as_json: bool) -> None:
     """The video of SHOT's selected take."""
     data = queries.selected_video(load(root), shot)
-    echo_json(data) if as_json else click.echo(render_video(data))
+    echo_json(data) if as_json else echo_text(render_video(data))
 
 
 @query_group.command("characters")
@@ -142,7 +142,7 @@ def query_characters(shot: str, root: Path, as_json: bool) -> None:
     if as_json:
         echo_json(rows)
         return
-    click.echo("\n".join(f"{r['key']:<12} {r['name']}" for r in rows) or "no characters")
+    echo_text("\n".join(f"{r['key']:<12} {r['name']}" for r in rows) or "no characters")
 
 
 @query_group.command("cost")
@@ -156,4 +156,4 @@ def query_cost(root: Path, as_json: bool) -> None:
         return
     lines = [f"total {num(data['total'])} over {data['priced_takes']} priced take(s)"]
     lines += [f"  {shot:<6} {spent:.2f}" for shot, spent in data["by_shot"].items() if spent]
-    click.echo("\n".join(lines))
+    echo_text("\n".join(lines))

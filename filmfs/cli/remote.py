@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from filmfs import escape
 from filmfs.cli.options import film_option
 from filmfs.commands.remote import add_remote, list_remotes, modify_remote, remove_remote
 from filmfs.manifests.loader import parse
@@ -81,4 +82,5 @@ def list_(as_json: bool, root: Path) -> None:
         click.echo(json.dumps([asdict(row) for row in rows], indent=2))
         return
     for row in rows:
-        click.echo(f"{'*' if row.default else ' '} {row.name}\t{row.url}")
+        shown = escape.terminal(escape.mask_userinfo(row.url), newlines=False)
+        click.echo(f"{'*' if row.default else ' '} {row.name}\t{shown}")

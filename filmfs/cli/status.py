@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from filmfs.cli.options import echo_json, film_option, json_option, num
+from filmfs.cli.options import echo_json, echo_text, film_option, json_option, num
 from filmfs.commands.loaded import load
 from filmfs.commands.status import status
 
@@ -52,4 +52,4 @@ def render(data: dict[str, Any]) -> str:
 def command(root: Path, as_json: bool) -> None:
     """Production metrics per shot, scene and film: attempts, cost, scores, what is missing."""
     data = status(load(root))
-    echo_json(data) if as_json else click.echo(render(data))
+    echo_json(data) if as_json else echo_text(render(data))

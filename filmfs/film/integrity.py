@@ -132,7 +132,7 @@ def _check_takes(project: Project, shot_id: str, found: list[Problem]) -> None:
         for entry in sorted(folder.iterdir()):
             if entry.name.startswith(".") or entry.suffix == ".tmp":
                 continue
-            if entry.suffix != ".yaml" or not layout.TAKE_STEM.match(entry.stem):
+            if entry.suffix != ".yaml" or not layout.TAKE_STEM.fullmatch(entry.stem):
                 found.append(
                     project.make_problem(
                         entry, "take files are named NNN.yaml after their attempt number"
@@ -140,7 +140,8 @@ def _check_takes(project: Project, shot_id: str, found: list[Problem]) -> None:
                 )
     selected = [take for take in shot.takes if take.selected]
     for take in shot.takes:
-        if layout.TAKE_STEM.match(take.path.stem) and int(take.path.stem) != take.attempt_number:
+        stem = take.path.stem
+        if layout.TAKE_STEM.fullmatch(stem) and int(stem) != take.attempt_number:
             found.append(
                 project.make_problem(
                     take.path,
