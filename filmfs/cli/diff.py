@@ -40,5 +40,5 @@ def command(base: str | None, head: str | None, root: Path, fmt: str, exit_code:
         click.echo(markdown(result), nl=False)
     else:
         click.echo(escape.terminal(text(result)))
-    if exit_code and not result.changes.empty:
+    if exit_code and not result.empty:
         raise click.exceptions.Exit(1)

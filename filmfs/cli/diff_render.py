@@ -12,6 +12,7 @@ from filmfs import escape
 from filmfs.commands.diff import FilmDiff
 from filmfs.diff.changes import Kind, ShotChange, TakeSummary
 from filmfs.diff.fields import FieldChange, WordOp
+from filmfs.diff.remotes import DEFAULT
 
 MARKER = "<!-- filmfs-diff -->"
 SIGN: dict[Kind, str] = {
@@ -124,9 +125,9 @@ def selection_line(shot: ShotChange) -> str:
 
 def summary(d: FilmDiff) -> str:
     c = d.changes
-    if c.empty:
+    if d.empty:
         return "no changes to the film"
-    parts = []
+    parts = ["remotes changed"] if d.remotes else []
     counts = [f"{len(c.shots_of(k))} {k}" for k in SIGN if c.shots_of(k)]
     if counts:
         parts.append("shots: " + ", ".join(counts))
@@ -175,6 +176,25 @@ def problems_lines(d: FilmDiff) -> list[str]:
     return [escape.terminal(str(p), newlines=False) for p in d.problems]
 
 
+def remote_lines(d: FilmDiff, *, markdown: bool = False) -> list[str]:
+    """One line per remote whose URL (or the default remote) changed: where CI will fetch
+    media from and send it to. URLs shown with any password masked."""
+
+    def shown(value: str | None) -> str:
+        if value is None:
+            return "(none)"
+        text = escape.mask_userinfo(value)
+        return escape.markdown_code(text) if markdown else escape.terminal(text, newlines=False)
+
+    lines = []
+    for r in d.remotes:
+        name = md(r.name) if markdown else escape.terminal(r.name, newlines=False)
+        what = "default remote" if r.name == DEFAULT else f"remote {name}"
+        verb = "added" if r.old is None else ("removed" if r.new is None else "changed")
+        lines.append(f"{what} {verb}: {shown(r.old)} → {shown(r.new)}")
+    return lines
+
+
 # --- text --------------------------------------------------------------------------------
 def text(d: FilmDiff) -> str:
     c = d.changes
@@ -183,6 +203,7 @@ def text(d: FilmDiff) -> str:
         + (d.head.short if d.head.sha is None else f"{d.head.label} ({d.head.short})"),
         summary(d),
     ]
+    lines += remote_lines(d)
     if c.film_fields:
         lines.append("film:")
         lines += [f"  {f.field}: {change(f)}" for f in c.film_fields]
@@ -235,6 +256,8 @@ def markdown(d: FilmDiff, *, max_rows: int = 150, max_details: int = 40) -> str:
         f"**{md(summary(d))}** · head {ok}",
         "",
     ]
+    if d.remotes:
+        out += [f"- ⚠️ {line}" for line in remote_lines(d, markdown=True)] + [""]
     if c.shots:
         out += ["| shot | scene | change | what |", "|---|---|---|---|"]
         for s in c.shots[:max_rows]:

@@ -14,11 +14,28 @@ import posixpath
 import stat
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Protocol
 
 from filmfs.errors import ManifestError
 from filmfs.manifests.loader import MAX_FILE_BYTES, decode, read_text
 
 _MAX_HOPS = 40  # as the kernel's symlink limit (ELOOP)
+
+
+class Tree(Protocol):
+    """What :class:`filmfs.project.Project` reads a film through."""
+
+    root: Path
+
+    def kind(self, path: Path) -> str | None: ...
+
+    def is_symlink(self, path: Path) -> bool: ...
+
+    def children(self, folder: Path, pattern: str) -> list[Path]: ...
+
+    def contains(self, path: Path) -> bool: ...
+
+    def read(self, path: Path, display: str) -> str: ...
 
 
 class DiskTree:

@@ -254,6 +254,8 @@ def test_other_fsspec_filesystem(tmp_path: Path, monkeypatch, renames: bool) -> 
 
     root = make_film(tmp_path)
     url = f"memory://filmfs-test-{tmp_path.name}-{renames}"
+    opt_in = "allow_protocols: [memory]\n"  # memory:// is refused unless this machine opts in
+    (root / ".filmfs" / "config.local.yaml").write_text(opt_in)
     assert run("remote", "add", "mem", url, "-d", "-C", str(root)).exit_code == 0
     commit_all(root, "remote")
     real_init = remote_module.Remote.__init__
@@ -269,6 +271,7 @@ def test_other_fsspec_filesystem(tmp_path: Path, monkeypatch, renames: bool) -> 
     names = sorted(p.rsplit("/", 2)[-2] + p.rsplit("/", 1)[-1] for p in fs.find(base))
     assert names == sorted(o.sha256 for o in store(root).iter_objects())
     other = clone(root, tmp_path)
+    (other / ".filmfs" / "config.local.yaml").write_text(opt_in)
     assert status(other)["counts"]["missing locally"] == 2
     assert len(pull(Project.load(other)).transferred) == 2
     assert status(other)["counts"]["ok"] == 2
