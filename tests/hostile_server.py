@@ -2,7 +2,8 @@
 
 Routes map a path to ``status``, ``headers``, ``body`` (text) or ``body_size`` (that many
 bytes), and ``cut_after`` (close the connection after that many body bytes while promising
-``body_size``: a connection lost mid-download). Every request's path is recorded.
+``body_size``: a connection lost mid-download), ``no_length`` (no Content-Length: the size
+is known only by reading). Every request's path is recorded.
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ def serve(routes: dict[str, dict[str, Any]]) -> Iterator[tuple[str, list[str]]]:
             self.send_response(int(route.get("status", 200)))
             for key, value in route.get("headers", {}).items():
                 self.send_header(key, value.replace("{server}", base))
-            self.send_header("Content-Length", str(len(body)))
+            if not route.get("no_length"):  # else HTTP/1.0: the body ends when the server closes
+                self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             cut = route.get("cut_after")
             try:

@@ -73,6 +73,7 @@ def test_hostile(case: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
         hits: list[str] = []
         if "server" in expect:
             places["server"], hits = stack.enter_context(serve(expect["server"]))
+            places["server_hostport"] = places["server"].removeprefix("http://")
         build(_load(case / "repo.yaml"), film, places)
         expect = fill(expect, places)
         before = snapshot(outside)

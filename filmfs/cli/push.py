@@ -83,17 +83,30 @@ def push_command(
     report(result, verb="pushed", as_json=as_json)
 
 
-def _pull(remote: str | None, jobs: int, as_json: bool, root: Path) -> None:
-    report(pull(Project.load(root), remote=remote, jobs=jobs), verb="fetched", as_json=as_json)
+def _pull(
+    remote: str | None, jobs: int, as_json: bool, root: Path, allow_private_host: tuple[str, ...]
+) -> None:
+    result = pull(Project.load(root), remote=remote, jobs=jobs, allow_hosts=allow_private_host)
+    report(result, verb="fetched", as_json=as_json)
+
+
+allow_host_option = click.option(
+    "--allow-private-host",
+    multiple=True,
+    metavar="HOST",
+    help="Let an asset's url reach this loopback/private host or network (e.g. 10.0.0.0/8); "
+    "as allow_private_hosts in .filmfs/config.local.yaml. Repeatable.",
+)
 
 
 _pull_help = (
     "Download the media the manifests reference and the local store lacks.\n\n"
-    "From the remote, or from an asset's url; every object's sha256 is checked on the way in."
+    "From the remote, or from an asset's url; every object's sha256 is checked on the way in. "
+    "An asset's url may only reach public hosts (see --allow-private-host)."
 )
 pull_command = click.command("pull", help=_pull_help)(
-    remote_option(jobs_option(json_option(film_option(_pull))))
+    remote_option(jobs_option(json_option(film_option(allow_host_option(_pull)))))
 )
 fetch_command = click.command("fetch", help="The same as `filmfs pull`.")(
-    remote_option(jobs_option(json_option(film_option(_pull))))
+    remote_option(jobs_option(json_option(film_option(allow_host_option(_pull)))))
 )

@@ -52,6 +52,7 @@ SAFE_PROTOCOLS = frozenset(
     {"file", "local", "s3", "s3a", "gs", "gcs", "az", "abfs", "abfss", "ssh", "sftp"}
 )
 OPT_IN_KEY = "allow_protocols"
+PRIVATE_HOSTS_KEY = "allow_private_hosts"  # hosts an asset's url may reach besides public ones
 
 
 def url_protocols(url: str) -> list[str]:
@@ -153,10 +154,11 @@ def read_raw(root: Path, *, local: bool = False) -> dict[str, Any]:
     if not local:
         _committed_is_data(document, shown)
     else:
-        opted = data.get(OPT_IN_KEY, [])
-        if not isinstance(opted, list) or not all(isinstance(p, str) for p in opted):
-            line, col = document.where((OPT_IN_KEY,))
-            raise ConfigError(f"{shown}:{line}:{col}: {OPT_IN_KEY} must be a list of protocols")
+        for key in (OPT_IN_KEY, PRIVATE_HOSTS_KEY):
+            opted = data.get(key, [])
+            if not isinstance(opted, list) or not all(isinstance(p, str) for p in opted):
+                line, col = document.where((key,))
+                raise ConfigError(f"{shown}:{line}:{col}: {key} must be a list of names")
     return data
 
 
@@ -165,15 +167,21 @@ def allowed_protocols(root: Path) -> frozenset[str]:
     return frozenset(read_raw(root, local=True).get(OPT_IN_KEY, []))
 
 
+def private_hosts(root: Path) -> list[str]:
+    """Loopback/private hosts or networks this machine lets a manifest's url reach."""
+    return list(read_raw(root, local=True).get(PRIVATE_HOSTS_KEY, []))
+
+
 def _committed_is_data(document: Document, shown: str) -> None:
     """The committed file names remotes and URLs, and grants nothing (module docstring)."""
     data = document.data
-    if OPT_IN_KEY in data:
-        line, col = document.where((OPT_IN_KEY,), key=True)
-        raise ConfigError(
-            f"{shown}:{line}:{col}: {OPT_IN_KEY} is only read from .filmfs/{LOCAL_FILE}",
-            hint="a committed file cannot widen what this machine allows; move the key",
-        )
+    for key in (OPT_IN_KEY, PRIVATE_HOSTS_KEY):
+        if key in data:
+            line, col = document.where((key,), key=True)
+            raise ConfigError(
+                f"{shown}:{line}:{col}: {key} is only read from .filmfs/{LOCAL_FILE}",
+                hint="a committed file cannot widen what this machine allows; move the key",
+            )
     for name, settings in data.get("remotes", {}).items():
         for key in settings:
             if key != "url":

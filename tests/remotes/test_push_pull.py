@@ -189,7 +189,10 @@ def test_asset_pulled_from_its_http_url(tmp_path: Path, httpserver: HTTPServer) 
     root = make_film(tmp_path)
     httpserver.expect_request("/song.mp3").respond_with_data(b"do re mi")
     digest = write_asset(root, "song", b"do re mi", url=httpserver.url_for("/song.mp3"), keep=False)
-    result = run("fetch", "-C", str(root))
+    refused = run("fetch", "-C", str(root))  # the test server is on loopback: refused
+    assert refused.exit_code == 1 and "is a loopback address" in refused.output
+    assert httpserver.log == []
+    result = run("fetch", "--allow-private-host", "localhost", "-C", str(root))
     assert result.exit_code == 0, result.output
     assert "1 object(s) fetched, 8 B" in result.output
     assert store(root).path_of(digest).read_bytes() == b"do re mi"
