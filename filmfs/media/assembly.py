@@ -25,10 +25,10 @@ from filmfs.media.conform import cache_key, conform_argv, conform_reasons
 from filmfs.media.ffmpeg import run_ffmpeg
 from filmfs.media.mix import AudioBed, mix_args
 from filmfs.media.probe import ProbeError, VideoInfo, probe
+from filmfs.media.probe_cache import probe_known
 from filmfs.media.splice import CutPoints, copy_video, cut_points
 from filmfs.media.transition import Copy, Piece, film_audio, join_argv, plan, rendered
 from filmfs.store.objects import MediaStore
-from filmfs.store.probe_cache import probe_known
 
 
 @dataclass(frozen=True)
