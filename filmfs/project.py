@@ -210,6 +210,3 @@ class Project:
         except KeyError:
             known = ", ".join(self.shots) or "none"
             raise FilmfsError(f"no shot {shot_id!r} in this film (shots: {known})") from None
-
-    def reload(self) -> Project:
-        return Project.load(self.root)

@@ -14,7 +14,6 @@ from fractions import Fraction
 from pathlib import Path
 
 from filmfs.film.model import Format
-from filmfs.media.ffmpeg import run_ffmpeg
 from filmfs.media.probe import VideoInfo
 
 CONFORM_VERSION = 2
@@ -100,10 +99,3 @@ def conform_argv(src: Path, info: VideoInfo, fmt: Format, out: Path) -> list[str
         "-t", f"{float(duration):.6f}",
         *encode_args(fmt), str(out),
     ]  # fmt: skip
-
-
-def conform(src: Path, info: VideoInfo, fmt: Format, out: Path) -> list[str]:
-    """Re-encode ``src`` to ``fmt`` at ``out``; returns the ffmpeg arguments run."""
-    argv = conform_argv(src, info, fmt, out)
-    run_ffmpeg(argv, what=f"conforming {src.name}")
-    return argv
