@@ -31,6 +31,14 @@ def test_generate_stale_remakes_exactly_the_stale_shots(film_repo: Path) -> None
     assert status["stale"] == ["01A"]
     assert {r["shot_number"]: r["stale"] for r in status["shots"]}["01A"] == ["prompt"]
     assert "take 1 4.0s (stale: prompt)" in run(film_repo, "tree")
+    # The pull request's view: the change leaves 01A stale, and says why.
+    diff = run(film_repo, "diff")
+    assert "1 shot(s) now stale" in diff and "01A take 1: prompt changed" in diff
+    comment = run(film_repo, "diff", "--format", "markdown")
+    assert "shot(s) now stale" in comment and "01A take 1: prompt changed" in comment
+    assert json.loads(run(film_repo, "diff", "--format", "json"))["totals"]["newly_stale"] == [
+        {"shot": "01A", "attempt": 1, "changed": ["prompt"]}
+    ]
 
     out = run(film_repo, "generate", "--stale")
     assert "01A: take 2" in out and "01B" not in out and "01C" not in out
