@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import time
 
-from filmfs import layout
 from filmfs.errors import FilmfsError
 from filmfs.manifests.config import load_config, private_hosts
 from filmfs.project import Project
 from filmfs.store.download import parse_allowed
-from filmfs.store.objects import MediaStore
 from filmfs.store.refs import Reference, transferable, workspace_references
 from filmfs.store.remotes import Remote, RemoteError
 from filmfs.store.transfer import Transfer, fetch_url
@@ -42,7 +40,7 @@ def pull(
     started = time.monotonic()
     allowed = parse_allowed((*private_hosts(project.root), *allow_hosts))
     source = source_remote(project, remote)
-    store = MediaStore(layout.state_dir(project.root))
+    store = project.store
     references = transferable(workspace_references(project))
     on_remote = source.list_objects() if source else {}
     result = Transfer(remote=source.name if source else None)
