@@ -5,6 +5,8 @@
 
     command: [pull]          # filmfs arguments, run in the film's folder
     process: false           # true: a real `python -m filmfs` process instead of CliRunner
+    file_size_limit: 65536   # (process only) RLIMIT_FSIZE: writes past it fail (EFBIG), as
+                             # a full disk fails them (ENOSPC)
     exit: 1                  # the exit code
     output: [text, ...]      # must appear in stdout + stderr
     not_output: [text, ...]  # must not appear
@@ -20,6 +22,7 @@ the folder outside the film, or print the outside secret.
 from __future__ import annotations
 
 import os
+import resource
 import subprocess
 import sys
 from contextlib import ExitStack
@@ -46,8 +49,15 @@ def _load(path: Path) -> dict[str, Any]:
     return data
 
 
-def _run(args: list[str], film: Path, *, process: bool) -> tuple[int, str]:
+def _run(
+    args: list[str], film: Path, *, process: bool, file_size_limit: int | None = None
+) -> tuple[int, str]:
     if process:
+
+        def limit() -> None:
+            if file_size_limit is not None:
+                resource.setrlimit(resource.RLIMIT_FSIZE, (file_size_limit, file_size_limit))
+
         env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
         done = subprocess.run(
             [sys.executable, "-m", "filmfs", *args],
@@ -57,6 +67,7 @@ def _run(args: list[str], film: Path, *, process: bool) -> tuple[int, str]:
             env=env,
             timeout=120,
             check=False,
+            preexec_fn=limit,
         )
         return done.returncode, done.stdout + done.stderr
     result = CliRunner().invoke(cli, args, catch_exceptions=False)
@@ -79,7 +90,12 @@ def test_hostile(case: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
         before = snapshot(outside)
         monkeypatch.chdir(film)
         monkeypatch.setenv("HOME", str(tmp_path))
-        code, output = _run(expect["command"], film, process=expect.get("process", False))
+        code, output = _run(
+            expect["command"],
+            film,
+            process=expect.get("process", False),
+            file_size_limit=expect.get("file_size_limit"),
+        )
     shown = f"{case.name}: exit {code}\n{output}"
     assert code != 3 and "Traceback" not in output and "internal error" not in output, shown
     assert code == expect["exit"], shown

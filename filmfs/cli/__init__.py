@@ -7,6 +7,7 @@ Errors are mapped to exit codes in one place, :class:`FilmfsGroup.invoke`:
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 import traceback
@@ -20,6 +21,12 @@ from filmfs.errors import (
     EXIT_INTERRUPTED,
     EXIT_UNEXPECTED,
     FilmfsError,
+)
+
+# OSErrors that come from the machine rather than from a bug: a full or read-only disk, a
+# quota, a file size limit, a failing device.
+_ENVIRONMENT = frozenset(
+    {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EIO, errno.ENOMEM}
 )
 
 
@@ -39,6 +46,18 @@ class FilmfsGroup(click.Group):
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except Exception as exc:
+            if isinstance(exc, OSError) and exc.errno in _ENVIRONMENT:
+                # The machine, not filmfs: say so, and what a failed write leaves behind.
+                where = f": {escape.terminal(str(exc.filename))}" if exc.filename else ""
+                click.secho(
+                    f"error: {exc.strerror}{where}\n  nothing half-written was kept: filmfs "
+                    "writes files whole (temp file, then rename); takes and objects already "
+                    "stored and committed stay so\n  hint: free disk space (or fix the "
+                    "device), then run the command again",
+                    err=True,
+                    fg="red",
+                )
+                ctx.exit(EXIT_ERROR)
             if os.environ.get("FILMFS_DEBUG"):
                 traceback.print_exc()
             click.secho(

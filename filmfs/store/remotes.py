@@ -25,7 +25,7 @@ from fsspec.implementations.local import LocalFileSystem
 from fsspec.registry import known_implementations
 from fsspec.registry import registry as registered_implementations
 
-from filmfs.errors import FilmfsError
+from filmfs.errors import FilmfsError, StoreError
 from filmfs.manifests.config import RemoteSpec
 from filmfs.store.objects import CHUNK, CorruptObject, MediaStore, StoredObject, is_sha256
 
@@ -186,12 +186,19 @@ def receive(
     """Write ``chunks`` to a temp file while hashing; publish into ``store`` only if they match."""
     digest = hashlib.sha256()
     with store.temp_path(".part") as tmp:
-        with open(tmp, "wb") as out:
-            for chunk in chunks:
-                digest.update(chunk)
-                out.write(chunk)
-            out.flush()
-            os.fsync(out.fileno())
+        try:
+            with open(tmp, "wb") as out:
+                for chunk in chunks:
+                    digest.update(chunk)
+                    out.write(chunk)
+                out.flush()
+                os.fsync(out.fileno())
+        except OSError as exc:  # disk full (ENOSPC), quota, file size limit, I/O error
+            raise StoreError(
+                f"{origin}: cannot write object {sha256[:12]} into the store: "
+                f"{exc.strerror or exc}; it was not stored (objects already stored are kept)",
+                hint="free some disk space, then run the command again",
+            ) from None
         got = digest.hexdigest()
         if got != sha256:
             raise CorruptObject(
