@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from filmfs import layout, vcs
 from filmfs.errors import StoreError
+from filmfs.manifests.config import SHARED_FILE, ConfigError, load_config
 from filmfs.manifests.problems import Problem, Report
 from filmfs.project import Project, display_path
 from filmfs.store.objects import STORE_FOLDERS, MediaStore, check_inside
@@ -31,6 +33,10 @@ def store_problems(project: Project) -> list[Problem]:
         check_inside(state)
     except StoreError as exc:
         found.append(Problem(display_path(state), 1, 1, exc.message))
+    try:
+        load_config(project.root)  # the committed config is data: no options, safe URLs
+    except ConfigError as exc:
+        found.append(_config_problem(project, exc))
     for rel in vcs.tracked_files(project.root, layout.STATE_DIR):
         folder = rel.split("/")[1] if rel.count("/") >= 2 else ""
         if folder in STORE_FOLDERS:
@@ -44,6 +50,15 @@ def store_problems(project: Project) -> list[Problem]:
                 )
             )
     return found
+
+
+def _config_problem(project: Project, exc: ConfigError) -> Problem:
+    where = re.match(r"^(\S+?):(\d+):(\d+): (.*)$", exc.message, re.DOTALL)
+    if where:
+        path, line, col, message = where.groups()
+        return Problem(display_path(project.root / path), int(line), int(col), message)
+    shown = display_path(layout.state_dir(project.root) / SHARED_FILE)
+    return Problem(shown, 1, 1, exc.message)
 
 
 def missing_media(project: Project) -> list[Problem]:
