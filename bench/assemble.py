@@ -30,7 +30,7 @@ from filmfs.manifests.writer import write_new
 from filmfs.media.assembly import Clip, assemble
 from filmfs.media.ffmpeg import ffmpeg_exe, run_ffmpeg
 from filmfs.media.ingest import store_video
-from filmfs.media.normalise import Format
+from filmfs.film.model import Format
 from filmfs.media.transition import Transition
 from filmfs.project import Project
 from filmfs.store.objects import MediaStore, hash_file

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
+
+from filmfs.film.rate import parse_rate, rate_data
 
 
 def number(value: float, digits: int = 3) -> float | int:
@@ -16,13 +19,27 @@ def number(value: float, digits: int = 3) -> float | int:
 
 @dataclass(frozen=True)
 class Format:
+    """The film's picture: every piece of the cut is this size, at exactly this rate."""
+
     width: int
     height: int
-    fps: float
+    fps: Fraction
+
+    def __post_init__(self) -> None:
+        # Callers may pass 24 or "24000/1001"; the value held is always the exact Fraction.
+        object.__setattr__(self, "fps", parse_rate(self.fps))
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> Format:
-        return cls(int(data["width"]), int(data["height"]), float(data["fps"]))
+        return cls(int(data["width"]), int(data["height"]), parse_rate(data["fps"]))
+
+    def key(self) -> str:
+        return f"{self.width}x{self.height}@{self.fps}"
+
+    @property
+    def frame(self) -> Fraction:
+        """Seconds one frame lasts."""
+        return 1 / self.fps
 
 
 @dataclass(frozen=True)
@@ -34,7 +51,7 @@ class VideoRef:
     duration: float
     width: int
     height: int
-    fps: float
+    fps: Fraction
     codec: str
     format: str
     has_audio: bool | None = None
@@ -51,7 +68,7 @@ class VideoRef:
             duration=float(data["duration"]),
             width=int(data["width"]),
             height=int(data["height"]),
-            fps=float(data["fps"]),
+            fps=parse_rate(data["fps"]),
             codec=data["codec"],
             format=data["format"],
             has_audio=data.get("has_audio"),
@@ -67,7 +84,7 @@ class VideoRef:
             "duration": number(self.duration),
             "width": self.width,
             "height": self.height,
-            "fps": number(self.fps),
+            "fps": rate_data(self.fps),
             "codec": self.codec,
             "format": self.format,
         }
@@ -182,6 +199,10 @@ class Shot:
     audio: tuple[str, ...] = ()
     assets: tuple[str, ...] = ()
     transition_in: Transition | None = None
+    cut_in: float | None = None
+    """`in`: seconds into the selected take where the shot's clip starts."""
+    cut_out: float | None = None
+    """`out`: seconds into the selected take where the shot's clip ends."""
     generation: Mapping[str, Any] = field(default_factory=dict)
     notes: str = ""
     takes: tuple[Take, ...] = ()
@@ -219,6 +240,8 @@ class Shot:
                 if transition
                 else None
             ),
+            cut_in=data.get("in"),
+            cut_out=data.get("out"),
             generation=dict(data.get("generation", {})),
             notes=data.get("notes", ""),
             takes=takes,

@@ -19,13 +19,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from filmfs.errors import StoreError, ToolError
+from filmfs.film.model import Format
 from filmfs.manifests.writer import make_folder, write_error
 from filmfs.media.ffmpeg import run_ffmpeg
 from filmfs.media.mix import AudioBed, mix_args
-from filmfs.media.normalise import Format, cache_key, mismatches, normalise_argv
+from filmfs.media.normalise import cache_key, frame_count, mismatches, normalise_argv
 from filmfs.media.probe import ProbeError, VideoInfo, probe
 from filmfs.media.splice import CutPoints, copy_video, cut_points
 from filmfs.media.transition import Copy, Piece, Transition, film_audio, join_argv, plan
+from filmfs.media.verify import check_encoded
 from filmfs.store.objects import MediaStore
 from filmfs.store.probe_cache import probe_known
 
@@ -40,6 +42,12 @@ class Clip:
     transition_in: Transition | None = None
     audio: Path | None = None
     audio_volume: float = 1.0
+    start: float = 0.0  # seconds into the take (its `in`)
+    end: float | None = None  # seconds into the take (its `out`); None: to its end
+
+    @property
+    def trimmed(self) -> bool:
+        return self.start > 0 or self.end is not None
 
 
 @dataclass(frozen=True)
@@ -101,7 +109,9 @@ def assemble(
         listing.write_text(
             "".join(f"file {_quote(p)}\n" for p in files or [p.path for p in pieces])
         )
-        args = ["-f", "concat", "-safe", "0", "-i", str(listing)]
+        # -copyts: the concat demuxer already lays the files end to end from 0; without it
+        # the cut is shifted by the first file's AAC priming (video starting 21 ms late).
+        args = ["-copyts", "-f", "concat", "-safe", "0", "-i", str(listing)]
         graph, sound, inputs = [], "0:a", 1
         if transitions:
             # Picture from the parts; sound rebuilt from the whole clips (see transition.py).
@@ -130,17 +140,19 @@ def _prepare(
 ) -> Piece:
     """The clip as a file in the target format: itself, a cached or a fresh normalisation."""
     reasons = mismatches(info, fmt)
-    if not reasons:
+    if not reasons and not clip.trimmed:
         result.reused.append(clip.label)
         return Piece(clip.label, clip.path, clip.sha256, info.duration, clip.transition_in)
-    result.mismatched[clip.label] = reasons
-    key = cache_key(clip.sha256, fmt)
+    # A trimmed clip is re-encoded alone (cached like a conformed take): its in/out points
+    # rarely fall on keyframes, and only that clip pays for it.
+    result.mismatched[clip.label] = reasons or [f"trimmed to {clip.start:g}-{clip.end} s"]
+    key = cache_key(clip.sha256, fmt, start=clip.start, end=clip.end)
     sha = store.index_get("normalised", key)
     if sha is None:
         with store.temp_path(".mp4") as tmp:
-            _run(
-                result, normalise_argv(clip.path, info, fmt, tmp), what=f"normalising {clip.label}"
-            )
+            argv = normalise_argv(clip.path, info, fmt, tmp, start=clip.start, end=clip.end)
+            _run(result, argv, what=f"normalising {clip.label}")
+            check_encoded(tmp, what=f"conforming {clip.label}", frames=frame_count(argv))
             sha = store.put_file(tmp, move=True).sha256
         store.index_set("normalised", key, sha)
         result.reencoded.append(clip.label)
@@ -180,6 +192,7 @@ def _video_parts(
             labels = [p.label for p in part.pieces]
             with store.temp_path(".mp4") as tmp:
                 _run(result, join_argv(part.pieces, fmt, tmp), what=f"transitions {labels}")
+                check_encoded(tmp, what=f"the transitions of {labels}")
                 sha = store.put_file(tmp, move=True).sha256
             store.index_set("joins", key, sha)
             for piece in part.pieces:

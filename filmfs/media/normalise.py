@@ -10,42 +10,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
+from filmfs.film.model import Format
+from filmfs.film.rate import timescale
 from filmfs.media.ffmpeg import run_ffmpeg
 from filmfs.media.probe import VideoInfo
 
-NORMALISER_VERSION = 2
+NORMALISER_VERSION = 3
 AUDIO_RATE = 48000
 AUDIO_CHANNELS = 2
-
-
-def exact_rate(fps: float | Fraction) -> Fraction:
-    """Exact frame rate; NTSC-style rates (23.976, 29.97, 59.94) become n*1000/1001."""
-    if isinstance(fps, Fraction):
-        return fps
-    ntsc = round(fps * 1.001)
-    if abs(fps - ntsc / 1.001) < 1e-3 and abs(fps - round(fps)) > 1e-3:
-        return Fraction(ntsc * 1000, 1001)
-    return Fraction(fps).limit_denominator(1001)
-
-
-@dataclass(frozen=True)
-class Format:
-    """Target picture of the cut; audio is always AAC 48 kHz stereo."""
-
-    width: int
-    height: int
-    fps: float | Fraction
-
-    @property
-    def rate(self) -> Fraction:
-        return exact_rate(self.fps)
-
-    def key(self) -> str:
-        return f"{self.width}x{self.height}@{self.rate}"
 
 
 def mismatches(info: VideoInfo, fmt: Format) -> list[str]:
@@ -53,8 +28,12 @@ def mismatches(info: VideoInfo, fmt: Format) -> list[str]:
     reasons = []
     if (info.width, info.height) != (fmt.width, fmt.height):
         reasons.append(f"size {info.width}x{info.height} != {fmt.width}x{fmt.height}")
-    if abs(info.fps_exact - fmt.rate) > Fraction(1, 1000):
-        reasons.append(f"fps {info.fps:g} != {float(fmt.rate):g}")
+    if info.fps != fmt.fps:
+        reasons.append(f"fps {info.fps} != {fmt.fps}")
+    elif info.timescale != timescale(fmt.fps):
+        # Same rate, other time base: the concat demuxer keeps the first file's, so a clip
+        # written in another would play at the wrong speed.
+        reasons.append(f"time base 1/{info.timescale} != 1/{timescale(fmt.fps)}")
     if info.codec != "h264":
         reasons.append(f"codec {info.codec} != h264")
     if info.pix_fmt != "yuv420p":
@@ -86,12 +65,16 @@ def encode_args(fmt: Format) -> list[str]:
     # intact, but probes then read 24.3 fps); takes made by filmfs at least never add to it.
     return [
         "-c:v", "libx264", "-preset", "veryfast", "-crf", "18", "-profile:v", "high", "-bf", "0",
-        "-pix_fmt", "yuv420p", "-r", str(fmt.rate),
-        # A keyframe every second keeps later partial re-encodes and seeking cheap.
-        "-g", str(round(fmt.rate)),
+        "-pix_fmt", "yuv420p", "-r", str(fmt.fps), *video_timing(fmt),
         "-c:a", "aac", "-b:a", "192k", "-ar", str(AUDIO_RATE), "-ac", str(AUDIO_CHANNELS),
         "-movflags", "+faststart",
     ]  # fmt: skip
+
+
+def video_timing(fmt: Format) -> list[str]:
+    """The exact rate's timing: one track time scale, and a keyframe every second."""
+    # A keyframe every second keeps later partial re-encodes and seeking cheap.
+    return ["-video_track_timescale", str(timescale(fmt.fps)), "-g", str(round(fmt.fps))]
 
 
 def picture_filter(fmt: Format) -> str:
@@ -99,20 +82,34 @@ def picture_filter(fmt: Format) -> str:
     w, h = fmt.width, fmt.height
     return (
         f"scale={w}:{h}:force_original_aspect_ratio=decrease,"
-        f"pad={w}:{h}:(ow-iw)/2:(oh-ih)/2,setsar=1,fps={fmt.rate},format=yuv420p"
+        f"pad={w}:{h}:(ow-iw)/2:(oh-ih)/2,setsar=1,fps={fmt.fps},format=yuv420p"
     )
 
 
-def cache_key(source_sha256: str, fmt: Format) -> str:
-    blob = json.dumps([source_sha256, fmt.key(), NORMALISER_VERSION]).encode()
+def cache_key(
+    source_sha256: str, fmt: Format, *, start: float = 0.0, end: float | None = None
+) -> str:
+    trim = [round(start, 6), None if end is None else round(end, 6)]
+    blob = json.dumps([source_sha256, fmt.key(), NORMALISER_VERSION, trim]).encode()
     return hashlib.sha256(blob).hexdigest()
 
 
-def normalise_argv(src: Path, info: VideoInfo, fmt: Format, out: Path) -> list[str]:
+def normalise_argv(
+    src: Path,
+    info: VideoInfo,
+    fmt: Format,
+    out: Path,
+    *,
+    start: float = 0.0,
+    end: float | None = None,
+) -> list[str]:
+    """Arguments re-encoding ``src`` (its [start, end) seconds) to ``fmt``."""
     # Frames the picture will have at the target rate; audio is cut/padded to exactly that,
     # so audio and video stay aligned once many clips are concatenated.
-    duration = round(info.duration * fmt.rate) / fmt.rate
-    args = ["-i", str(src)]
+    stop = info.duration if end is None else min(end, info.duration)
+    frames = max(round((Fraction(stop) - Fraction(start)) * fmt.fps), 1)
+    seek = ["-ss", f"{start:.6f}"] if start > 0 else []
+    args = [*seek, "-i", str(src)]
     if info.has_audio:
         audio = f"[0:a]aresample={AUDIO_RATE},apad[a]"
     else:
@@ -123,9 +120,16 @@ def normalise_argv(src: Path, info: VideoInfo, fmt: Format, out: Path) -> list[s
     return [
         *args,
         "-filter_complex", graph, "-map", "[v]", "-map", "[a]",
-        "-t", f"{float(duration):.6f}",
+        "-frames:v", str(frames), "-t", f"{float(frames / fmt.fps):.6f}",
         *encode_args(fmt), str(out),
     ]  # fmt: skip
+
+
+def frame_count(argv: list[str]) -> int | None:
+    """The ``-frames:v`` an encode was asked for, to check what it made."""
+    if "-frames:v" in argv:
+        return int(argv[argv.index("-frames:v") + 1])
+    return None
 
 
 def normalise(src: Path, info: VideoInfo, fmt: Format, out: Path) -> list[str]:

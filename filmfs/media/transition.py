@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Literal
 
 from filmfs.errors import FilmfsError
-from filmfs.media.normalise import NORMALISER_VERSION, Format, encode_args
+from filmfs.film.model import Format
+from filmfs.media.normalise import NORMALISER_VERSION, encode_args
 from filmfs.media.splice import CutPoints
 
 TransitionKind = Literal["crossfade", "fade"]
@@ -75,7 +76,7 @@ class Join:
 
 def plan(pieces: list[Piece], points: list[CutPoints], fmt: Format) -> list[Copy | Join]:
     """Split the cut into stream-copied parts and re-encoded joins around transitions."""
-    frame = float(1 / fmt.rate)
+    frame = float(fmt.frame)
     parts: list[Copy | Join] = []
     join: list[Piece] | None = None
     for i, piece in enumerate(pieces):
