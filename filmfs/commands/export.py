@@ -10,14 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from filmfs import layout
 from filmfs.errors import FilmfsError, StoreError
 from filmfs.export.otio import CutClip, TakeMedia, build_timeline, file_url, write_timeline
 from filmfs.film.cut import plan_cut
 from filmfs.manifests.writer import check_output
-from filmfs.media.transition import Transition
 from filmfs.project import Project
-from filmfs.store.objects import MediaStore
 
 
 @dataclass(frozen=True)
@@ -36,7 +33,7 @@ def export_cut(project: Project, *, dest: Path, bundle: bool = False) -> ExportR
         )
     film = project.require_valid()
     check_output(project.root, dest)
-    store = MediaStore(layout.state_dir(project.root))
+    store = project.store
     cuts: list[CutClip] = []
     missing: list[str] = []
     plan = plan_cut(project.shots.values(), film.format)
@@ -59,15 +56,15 @@ def export_cut(project: Project, *, dest: Path, bundle: bool = False) -> ExportR
                     sha256=take.video.sha256,
                     duration=take.video.duration,
                     fps=float(take.video.fps),
-                    provider=params.get("provider"),
-                    model=params.get("model"),
-                    seed=params.get("seed"),
+                    provider=params.provider,
+                    model=params.model,
+                    seed=params.seed,
                     cost=take.generation_cost,
                     selected=take.selected,
                 )
             )
         tr = item.transition_in
-        transition = Transition(tr.kind, float(tr.duration)) if tr else None
+        transition = tr.rendered() if tr else None
         cuts.append(CutClip(shot.shot_number, str(shot.scene), media, transition))
     if not cuts:
         raise FilmfsError("nothing to export: no shot has a selected take")

@@ -11,11 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Literal
 
-from filmfs.film.model import Format, Shot
+from filmfs.film.model import Format, Shot, Transition, TransitionKind
 
-TransitionKind = Literal["crossfade"]  # a dissolve: the one kind the cut renders
+OVERLAPPING = ("crossfade", "fade")  # kinds that overlap two clips; a "cut" does not
 
 
 @dataclass(frozen=True)
@@ -29,6 +28,10 @@ class CutTransition:
     @property
     def duration(self) -> Fraction:
         return self.frames / self.fps
+
+    def rendered(self) -> Transition:
+        """As media renders it: seconds that are a whole number of frames."""
+        return Transition(self.kind, float(self.duration))
 
 
 @dataclass(frozen=True)
@@ -141,7 +144,7 @@ def plan_cut(shots: Iterable[Shot], fmt: Format, *, allow_gaps: bool = False) ->
 def _transition(shot: Shot, fps: Fraction, *, first: bool) -> CutTransition | None:
     """The transition into ``shot``; the film's first clip has nothing to transition from."""
     wanted = shot.transition_in
-    if first or wanted is None or wanted.type != "crossfade":
+    if first or wanted is None or wanted.kind not in OVERLAPPING:
         return None
     frames = frames_of(wanted.duration, fps)
-    return CutTransition("crossfade", frames, fps) if frames > 0 else None
+    return CutTransition(wanted.kind, frames, fps) if frames > 0 else None

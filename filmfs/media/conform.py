@@ -1,9 +1,9 @@
-"""The target format of a cut, and bringing a clip to it with one re-encode.
+"""Conforming: bringing a clip to the film's Format with one re-encode.
 
-A clip already in the target format (size, rate, H.264 yuv420p, AAC 48 kHz stereo) can be
-stream-copied into the cut; anything else is re-encoded once and the result cached in the
-store, keyed by (source sha256, target format, NORMALISER_VERSION), so a re-assembly never
-encodes the same clip twice. Bump NORMALISER_VERSION whenever the encode arguments change.
+A clip already in the film's format (size, rate, H.264 yuv420p, AAC 48 kHz stereo) can be
+stream-copied into the cut; anything else is conformed (re-encoded) once and the conformed copy
+cached in the store, keyed by (source sha256, format, CONFORM_VERSION), so a re-assembly never
+encodes the same clip twice. Bump CONFORM_VERSION whenever the encode arguments change.
 """
 
 from __future__ import annotations
@@ -15,15 +15,14 @@ from pathlib import Path
 
 from filmfs.film.model import Format
 from filmfs.film.rate import timescale
-from filmfs.media.ffmpeg import run_ffmpeg
 from filmfs.media.probe import VideoInfo
 
-NORMALISER_VERSION = 3
+CONFORM_VERSION = 3
 AUDIO_RATE = 48000
 AUDIO_CHANNELS = 2
 
 
-def mismatches(info: VideoInfo, fmt: Format) -> list[str]:
+def conform_reasons(info: VideoInfo, fmt: Format) -> list[str]:
     """Why a clip cannot be stream-copied into a cut of ``fmt``; empty when it can."""
     reasons = []
     if (info.width, info.height) != (fmt.width, fmt.height):
@@ -90,11 +89,11 @@ def cache_key(
     source_sha256: str, fmt: Format, *, start: float = 0.0, end: float | None = None
 ) -> str:
     trim = [round(start, 6), None if end is None else round(end, 6)]
-    blob = json.dumps([source_sha256, fmt.key(), NORMALISER_VERSION, trim]).encode()
+    blob = json.dumps([source_sha256, fmt.key(), CONFORM_VERSION, trim]).encode()
     return hashlib.sha256(blob).hexdigest()
 
 
-def normalise_argv(
+def conform_argv(
     src: Path,
     info: VideoInfo,
     fmt: Format,
@@ -130,10 +129,3 @@ def frame_count(argv: list[str]) -> int | None:
     if "-frames:v" in argv:
         return int(argv[argv.index("-frames:v") + 1])
     return None
-
-
-def normalise(src: Path, info: VideoInfo, fmt: Format, out: Path) -> list[str]:
-    """Re-encode ``src`` to ``fmt`` at ``out``; returns the ffmpeg arguments run."""
-    argv = normalise_argv(src, info, fmt, out)
-    run_ffmpeg(argv, what=f"normalising {src.name}")
-    return argv
