@@ -25,6 +25,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -72,6 +73,11 @@ def url_protocols(url: str) -> list[str]:
 
 def check_protocols(url: str, allowed: frozenset[str] = frozenset()) -> None:
     """ConfigError unless every protocol of ``url`` is safe or opted in by the local file."""
+    if "://" in url:
+        try:
+            urlsplit(url)
+        except ValueError as exc:  # "Invalid IPv6 URL": say that, not "chained" for its ::
+            raise ConfigError(f"{url}: not a valid URL ({exc})") from None
     protocols = url_protocols(url)
     refused = [p for p in protocols if p not in SAFE_PROTOCOLS | allowed]
     if "::" in url and "chained" not in allowed:

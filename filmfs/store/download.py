@@ -25,6 +25,7 @@ from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
 import httpx
 
 from filmfs.errors import FilmfsError
+from filmfs.escape import mask_userinfo
 
 MAX_REDIRECTS = 5
 MAX_DOWNLOAD_BYTES = 4 << 30  # 4 GiB: a film's asset; anything bigger is not one
@@ -42,9 +43,9 @@ def shown(url: str) -> str:
     """``url`` for a message: no userinfo, no query string or fragment."""
     try:
         parts = urlsplit(url)
-    except ValueError:
-        return "(a URL that does not parse)"
-    host = parts.hostname or ""
+        host = parts.hostname or ""
+    except ValueError:  # e.g. an unclosed IPv6 bracket: show it as written, less any secrets
+        return mask_userinfo(url.split("?", 1)[0].split("#", 1)[0])
     if ":" in host:
         host = f"[{host}]"
     netloc = host + (f":{parts.port}" if _port(parts) else "")
