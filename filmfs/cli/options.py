@@ -39,7 +39,7 @@ def echo_json(data: Any) -> None:
 
 def echo_text(text: str, *, err: bool = False) -> None:
     """Print text made from the film for a person: controls shown escaped (filmfs.escape)."""
-    click.echo(escape.terminal(text), err=err)
+    click.echo(escape.terminal(escape.mask_userinfo(text)), err=err)
 
 
 def num(value: float | None, unit: str = "", digits: int = 2) -> str:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ from filmfs import layout, vcs
 from filmfs.diff.changes import FilmChanges, as_data, compare
 from filmfs.diff.remotes import RemoteChange, compare_remotes, remote_settings
 from filmfs.errors import ManifestError, NotAFilmError
+from filmfs.escape import mask_userinfo
 from filmfs.manifests.config import SHARED_FILE
 from filmfs.manifests.loader import decode, read_text
 from filmfs.manifests.problems import Problem
@@ -105,7 +106,7 @@ def diff(root: Path, *, base: str | None = None, head: str | None = None) -> Fil
                 hint="pass the film's directory with -C",
             )
         changes = compare(before, after)
-        problems = tuple(after.all_problems())
+        problems = tuple(replace(p, message=mask_userinfo(p.message)) for p in after.all_problems())
     remotes = compare_remotes(_remotes(root, base_side), _remotes(root, head_side))
     return FilmDiff(display_path(root), base_side, head_side, changes, problems, remotes)
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from filmfs import layout, vcs
 from filmfs.errors import StoreError
+from filmfs.escape import mask_userinfo
 from filmfs.manifests.config import SHARED_FILE, ConfigError, load_config
 from filmfs.manifests.problems import Problem, Report
 from filmfs.project import Project, display_path
@@ -19,6 +21,8 @@ def validate(root: Path, *, check_media: bool = True) -> Report:
     problems = project.all_problems() + store_problems(project)
     if check_media:
         problems += missing_media(project)
+    # A URL's user:password@ never reaches a report (schema errors quote the value).
+    problems = [replace(p, message=mask_userinfo(p.message)) for p in problems]
     return Report(root=str(root), files=len(project.documents), problems=sorted(set(problems)))
 
 
