@@ -77,9 +77,14 @@ class MemoryTree:
         self.files = files
         self.links = links
         self.dirs = {""}
+        self.names: dict[str, set[str]] = {"": set()}  # folder -> the names in it
         for rel in (*files, *links):
             parts = rel.split("/")
-            self.dirs.update("/".join(parts[:i]) for i in range(1, len(parts)))
+            for i in range(1, len(parts) + 1):
+                folder = "/".join(parts[: i - 1])
+                self.names.setdefault(folder, set()).add(parts[i - 1])
+                if i < len(parts):
+                    self.dirs.add("/".join(parts[:i]))
 
     def _rel(self, path: Path) -> str | None:
         try:
@@ -126,12 +131,7 @@ class MemoryTree:
         real = None if rel is None else self._resolve(rel)
         if real is None or real not in self.dirs:
             return []
-        prefix = f"{real}/" if real else ""
-        names = {
-            entry[len(prefix) :].split("/", 1)[0]
-            for entry in (*self.files, *self.links, *self.dirs)
-            if entry.startswith(prefix) and entry != real
-        }
+        names = self.names.get(real, set())
         return [folder / name for name in sorted(names) if fnmatch.fnmatchcase(name, pattern)]
 
     def contains(self, path: Path) -> bool:
