@@ -185,6 +185,10 @@ class Shot:
     audio: tuple[str, ...] = ()
     assets: tuple[str, ...] = ()
     transition_in: Transition | None = None
+    cut_in: float | None = None
+    """`in`: seconds into the selected take where the shot's clip starts."""
+    cut_out: float | None = None
+    """`out`: seconds into the selected take where the shot's clip ends."""
     generation: Mapping[str, Any] = field(default_factory=dict)
     notes: str = ""
     takes: tuple[Take, ...] = ()
@@ -226,6 +230,8 @@ class Shot:
                 if transition
                 else None
             ),
+            cut_in=data.get("in"),
+            cut_out=data.get("out"),
             generation=dict(data.get("generation", {})),
             notes=data.get("notes", ""),
             takes=takes,
