@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import git
 from click.testing import CliRunner
 
 from filmfs.cli import cli
@@ -18,6 +19,8 @@ def generated_film(target: Path) -> Path:
     # 24 fps, not small_film's 12: FCP 7 XML and EDL timecode need a SMPTE rate.
     film_yaml = film / "film.yaml"
     film_yaml.write_text(film_yaml.read_text().replace("fps: 12", "fps: 24"))
+    repo = git.Repo(film)
+    repo.git.execute(["git", "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qam", "24 fps"])
     runner = CliRunner()
     for argv in (["generate", "--missing"], ["generate", "01A", "02B"]):
         result = runner.invoke(cli, [*argv, "-C", str(film)])

@@ -161,7 +161,8 @@ def _cuts(project: Project, media: _Media, *, every_take: bool) -> tuple[list[Cu
 
 
 def _trim(shot: Shot) -> tuple[float, float] | None:
-    start, end = getattr(shot, "in_", None), getattr(shot, "out", None)
+    # `in` / `out` (the cut plan's fields; absent on films that never trimmed).
+    start, end = getattr(shot, "cut_in", None), getattr(shot, "cut_out", None)
     if start is None and end is None:
         return None
     take = shot.selected_take
