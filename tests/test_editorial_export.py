@@ -113,7 +113,7 @@ def _unit_cuts() -> list[CutClip]:
     def take(shot: str, n: int) -> TakeMedia:
         return TakeMedia(n, f"media/{shot}_take{n}.mp4", f"{n:02d}" * 32, 4, 24, selected=True)
 
-    from filmfs.media.transition import Transition
+    from filmfs.film.model import Transition
 
     return [
         CutClip("01A", "1", [take("01A", 1)]),

@@ -13,7 +13,6 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from filmfs import layout
 from filmfs.commands.assemble import cut_transition
 from filmfs.errors import FilmfsError, StoreError
 from filmfs.export.media import (
@@ -80,7 +79,7 @@ def export_cut(project: Project, *, dest: Path, bundle: bool = False) -> ExportR
     check_writable(dest, bundle=bundle)
     suffix = dest.suffix.lower()
     every_take = suffix in MULTI_REFERENCE
-    store = MediaStore(layout.state_dir(project.root))
+    store = project.store
     in_bundle = bundle and suffix in BUNDLES
     make_folder(store.tmp)  # bundled media is linked there first: same filesystem as the store
     with tempfile.TemporaryDirectory(prefix="export-", dir=store.tmp) as tmp:
@@ -144,9 +143,9 @@ def _cuts(project: Project, media: _Media, *, every_take: bool) -> tuple[list[Cu
                     sha256=video.sha256,
                     duration=video.duration,
                     fps=video.fps,
-                    provider=params.get("provider"),
-                    model=params.get("model"),
-                    seed=params.get("seed"),
+                    provider=params.provider,
+                    model=params.model,
+                    seed=params.seed,
                     cost=take.generation_cost,
                     selected=take.selected,
                     has_audio=video.has_audio is not False,

@@ -30,7 +30,7 @@ from filmfs.film.locks import commit_manifests, shot_lock
 from filmfs.manifests.edit import check, current
 from filmfs.manifests.problems import Problem
 from filmfs.manifests.writer import update
-from filmfs.media.normalise import exact_rate
+from filmfs.film.model import exact_rate
 from filmfs.project import Project
 
 

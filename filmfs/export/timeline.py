@@ -23,8 +23,8 @@ from typing import Any
 import opentimelineio as otio
 
 from filmfs.errors import FilmfsError
-from filmfs.media.normalise import exact_rate
-from filmfs.media.transition import Transition
+from filmfs.film.model import exact_rate
+from filmfs.film.model import Transition
 
 Seconds = float | Fraction
 
