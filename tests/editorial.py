@@ -20,7 +20,9 @@ def generated_film(target: Path) -> Path:
     film_yaml = film / "film.yaml"
     film_yaml.write_text(film_yaml.read_text().replace("fps: 12", "fps: 24"))
     repo = git.Repo(film)
-    repo.git.execute(["git", "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qam", "24 fps"])
+    repo.git.execute(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qam", "24 fps"]
+    )
     runner = CliRunner()
     for argv in (["generate", "--missing"], ["generate", "01A", "02B"]):
         result = runner.invoke(cli, [*argv, "-C", str(film)])

@@ -27,10 +27,10 @@ from filmfs.errors import FilmfsError
 from filmfs.export.conform import EditPlan, plan_edit
 from filmfs.export.read import read_edit
 from filmfs.film.locks import commit_manifests, shot_lock
+from filmfs.film.model import exact_rate
 from filmfs.manifests.edit import check, current
 from filmfs.manifests.problems import Problem
 from filmfs.manifests.writer import update
-from filmfs.film.model import exact_rate
 from filmfs.project import Project
 
 

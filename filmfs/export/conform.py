@@ -178,7 +178,9 @@ def _decide(
     if n:  # the first clip has nothing to cross from: its transition_in is left as it is
         had = shot.transition_in
         had_fade = (
-            _frames(had.duration, rate) if had and had.kind == "crossfade" and had.duration > 0 else 0
+            _frames(had.duration, rate)
+            if had and had.kind == "crossfade" and had.duration > 0
+            else 0
         )
         if clip.fade_in != had_fade:
             fields["transition_in"] = (

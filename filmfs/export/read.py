@@ -138,7 +138,7 @@ def _fcp_time(value: str | None, rate: Fraction) -> int:
 
 
 def _from_fcpxml(text: str, rate: Fraction) -> EditedCut:
-    root = ET.fromstring(text)  # noqa: S314  (the stdlib parser resolves no external entities)
+    root = ET.fromstring(text)  # the stdlib parser resolves no external entities
     assets = {a.get("id"): a for a in root.iter("asset")}
     spine = root.find(".//sequence/spine")
     if spine is None:
@@ -163,7 +163,9 @@ def _from_fcpxml(text: str, rate: Fraction) -> EditedCut:
             head = offset - _fcp_time(before.get("offset"), rate)
         if after is not None:
             end = offset + length
-            tail = _fcp_time(after.get("offset"), rate) + _fcp_time(after.get("duration"), rate) - end
+            tail = (
+                _fcp_time(after.get("offset"), rate) + _fcp_time(after.get("duration"), rate) - end
+            )
         src = asset.get("src") or "".join(m.get("src", "") for m in asset.iter("media-rep"))
         uid = (asset.get("uid") or "").lower()
         clips.append(
@@ -185,7 +187,9 @@ def _from_edl(text: str, rate: Fraction) -> EditedCut:
     try:
         import pycmx
     except ImportError as exc:  # pragma: no cover - the editors extra is not installed
-        raise FilmfsError("reading an EDL needs pycmx", hint="pip install 'filmfs[editors]'") from exc
+        raise FilmfsError(
+            "reading an EDL needs pycmx", hint="pip install 'filmfs[editors]'"
+        ) from exc
     reels = {}
     for line in text.splitlines():
         match = REEL_COMMENT.match(line.strip())

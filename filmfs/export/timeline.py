@@ -23,8 +23,7 @@ from typing import Any
 import opentimelineio as otio
 
 from filmfs.errors import FilmfsError
-from filmfs.film.model import exact_rate
-from filmfs.film.model import Transition
+from filmfs.film.model import Transition, exact_rate
 
 Seconds = float | Fraction
 
