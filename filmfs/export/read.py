@@ -201,7 +201,8 @@ def _from_edl(text: str, rate: Fraction) -> EditedCut:
         h, m, s, f = (int(x) for x in value.replace(";", ":").split(":"))
         return ((h * 60 + m) * 60 + s) * fps + f
 
-    edl = pycmx.parse_cmx3600(io.StringIO(text))
+    # A blank line after the last event: pycmx drops a last event that ends the file.
+    edl = pycmx.parse_cmx3600(io.StringIO(text + "\n"))
     clips: list[EditedClip] = []
     spans: list[list[int]] = []  # [src_in, src_out, rec_in] per clip, grown by dissolves
     for event in edl.events:
