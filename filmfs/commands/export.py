@@ -13,7 +13,6 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from filmfs.commands.assemble import cut_transition
 from filmfs.errors import FilmfsError, StoreError
 from filmfs.export.media import (
     MEDIA_DIR,
@@ -24,7 +23,7 @@ from filmfs.export.media import (
 )
 from filmfs.export.otio import BUNDLES, MULTI_REFERENCE, check_writable, file_url, write_timeline
 from filmfs.export.timeline import AudioMedia, CutClip, TakeMedia, build_timeline
-from filmfs.film.model import Shot
+from filmfs.film.cut import plan_cut
 from filmfs.manifests.writer import check_output, make_folder
 from filmfs.project import Project
 from filmfs.store.objects import MediaStore
@@ -120,18 +119,19 @@ def export_cut(project: Project, *, dest: Path, bundle: bool = False) -> ExportR
 
 
 def _cuts(project: Project, media: _Media, *, every_take: bool) -> tuple[list[CutClip], list[str]]:
+    """The clips of the cut plan (film/cut.py): order, trims and transitions as assemble
+    renders them."""
+    film = project.film
+    assert film is not None
+    plan = plan_cut(project.shots.values(), film.format)
+    skipped = [s.shot_number for s in project.shots.values() if s.shot_number not in plan.shots]
     cuts: list[CutClip] = []
-    skipped: list[str] = []
-    for shot in project.shots.values():
-        takes = [t for t in shot.takes if t.video is not None]
-        if shot.status == "omitted" or not any(t.selected for t in takes):
-            skipped.append(shot.shot_number)
-            continue
+    for item in plan.clips:
+        shot = project.shots[item.shot]
         entries = []
-        for take in takes:
-            if not (take.selected or every_take):
+        for take in shot.takes:
+            if take.video is None or not (take.selected or every_take):
                 continue
-            assert take.video is not None
             video = take.video
             name = take_file_name(shot.shot_number, take.attempt_number, video.sha256, video.format)
             label = f"{shot.shot_number} take {take.attempt_number}"
@@ -151,22 +151,20 @@ def _cuts(project: Project, media: _Media, *, every_take: bool) -> tuple[list[Cu
                     has_audio=video.has_audio is not False,
                 )
             )
-        transition = cut_transition(shot, first=not cuts)
+        tr = item.transition_in
         audio = _audio(project, media, shot.audio[0]) if shot.audio else None
+        trim = (item.start, item.end) if item.trimmed else None
         cuts.append(
-            CutClip(shot.shot_number, str(shot.scene), entries, transition, audio, _trim(shot))
+            CutClip(
+                shot.shot_number,
+                str(shot.scene),
+                entries,
+                tr.rendered() if tr else None,
+                audio,
+                trim,
+            )
         )
     return cuts, skipped
-
-
-def _trim(shot: Shot) -> tuple[float, float] | None:
-    # `in` / `out` (the cut plan's fields; absent on films that never trimmed).
-    start, end = getattr(shot, "cut_in", None), getattr(shot, "cut_out", None)
-    if start is None and end is None:
-        return None
-    take = shot.selected_take
-    assert take is not None and take.video is not None
-    return (start or 0.0, end if end is not None else take.video.duration)
 
 
 def _audio(project: Project, media: _Media, asset_id: str) -> AudioMedia | None:

@@ -27,7 +27,6 @@ from filmfs.errors import FilmfsError
 from filmfs.export.conform import EditPlan, plan_edit
 from filmfs.export.read import read_edit
 from filmfs.film.locks import commit_manifests, shot_lock
-from filmfs.film.model import exact_rate
 from filmfs.manifests.edit import check, current
 from filmfs.manifests.problems import Problem
 from filmfs.manifests.writer import update
@@ -49,7 +48,7 @@ def import_edit(
     project: Project, *, source: Path, dry_run: bool = False, commit: bool = True
 ) -> ImportResult:
     film = project.require_valid()
-    rate = exact_rate(film.format.fps)
+    rate = film.format.fps
     cut = read_edit(source, rate)
     plan = plan_edit(cut, dict(project.shots), rate)
     _check(project, plan)

@@ -23,7 +23,8 @@ from typing import Any
 import opentimelineio as otio
 
 from filmfs.errors import FilmfsError
-from filmfs.film.model import Transition, exact_rate
+from filmfs.film.model import Transition
+from filmfs.film.rate import parse_rate
 
 Seconds = float | Fraction
 
@@ -149,10 +150,14 @@ def _place(cuts: list[CutClip], rate: Fraction) -> list[_Placed]:
     for i, cut in enumerate(cuts):
         take = cut.selected()
         whole = frames(take.duration, rate)
-        first, last = (
-            (frames(cut.trim[0], rate), frames(cut.trim[1], rate)) if cut.trim else (0, whole)
+        # As the cut plan counts them (film/cut.py): from the frame nearest `in`, for the
+        # frames nearest `out - in`.
+        first, length = (
+            (frames(cut.trim[0], rate), frames(Fraction(cut.trim[1]) - Fraction(cut.trim[0]), rate))
+            if cut.trim
+            else (0, whole)
         )
-        placed.append(_Placed(cut, take, first, last - first))
+        placed.append(_Placed(cut, take, first, length))
         if i and cut.transition_in is not None:
             length = frames(cut.transition_in.duration, rate)
             before, after = placed[i - 1], placed[i]
@@ -216,7 +221,7 @@ def build_timeline(
     soundtrack: AudioMedia | None = None,
 ) -> otio.schema.Timeline:
     """The cut as a Timeline at ``fps``: V1, A1 (the takes' sound), A2 (soundtrack), A3+."""
-    rate = exact_rate(fps)
+    rate = parse_rate(fps)
     timeline = otio.schema.Timeline(name=name)
     timeline.global_start_time = _time(0, rate)
     timeline.metadata["filmfs"] = {"fps": str(rate), "width": width, "height": height}
@@ -318,4 +323,4 @@ def film_rate(timeline: otio.schema.Timeline) -> Fraction:
     meta = timeline.metadata.get("filmfs", {})
     if "fps" in meta:
         return Fraction(str(meta["fps"]))
-    return exact_rate(timeline.duration().rate)
+    return parse_rate(float(timeline.duration().rate))
