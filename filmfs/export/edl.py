@@ -148,50 +148,16 @@ def _events(segments: list[Segment], aud: str | None, fps: int) -> list[list[str
         if overlap and prev is not None:
             # The A side, held at its out point for a zero-length cut, then the dissolve.
             at = prev.src_in + (seg.rec_in - prev.rec_in)
-            lines.append(
-                _line(
-                    prev.reel,
-                    prev.channel,
-                    "C",
-                    None,
-                    tc(at),
-                    tc(at),
-                    tc(seg.rec_in),
-                    tc(seg.rec_in),
-                )
-            )
-            if aud:
-                lines.append(aud)
-            lines.append(
-                _line(
-                    seg.reel,
-                    seg.channel,
-                    "D",
-                    overlap,
-                    tc(seg.src_in),
-                    tc(src_out),
-                    tc(seg.rec_in),
-                    tc(rec_out),
-                )
-            )
-            if aud:
-                lines.append(aud)
+            lines.append(_line(prev.reel, prev.channel, "C", None, tc(at), tc(at),
+                               tc(seg.rec_in), tc(seg.rec_in)))  # fmt: skip
+            lines += [aud] if aud else []
+        kind, frames = ("D", overlap) if overlap else ("C", None)
+        lines.append(_line(seg.reel, seg.channel, kind, frames, tc(seg.src_in), tc(src_out),
+                           tc(seg.rec_in), tc(rec_out)))  # fmt: skip
+        lines += [aud] if aud else []
+        if overlap and prev is not None:
             lines += [f"* FROM CLIP NAME:  {prev.name}", f"* TO CLIP NAME:  {seg.name}"]
         else:
-            lines.append(
-                _line(
-                    seg.reel,
-                    seg.channel,
-                    "C",
-                    None,
-                    tc(seg.src_in),
-                    tc(src_out),
-                    tc(seg.rec_in),
-                    tc(rec_out),
-                )
-            )
-            if aud:
-                lines.append(aud)
             lines.append(f"* FROM CLIP NAME:  {seg.name}")
         lines.append(f"* SOURCE FILE: {seg.url}")
         if seg.volume is not None:
