@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from filmfs.commands.init import init
+from filmfs.cli.output import emit, format_option
+from filmfs.commands.init import InitResult, init
 
 
 @click.command("init")
@@ -15,7 +16,10 @@ from filmfs.commands.init import init
 @click.option("--width", type=int, default=1280, show_default=True)
 @click.option("--height", type=int, default=720, show_default=True)
 @click.option("--fps", type=float, default=24, show_default=True)
-def command(root: Path, title: str | None, width: int, height: int, fps: float) -> None:
+@format_option()
+def command(
+    root: Path, title: str | None, width: int, height: int, fps: float, fmt: str
+) -> InitResult:
     """Make DIR a new film: film.yaml, folders, .gitignore, schemas, and a Git repository."""
     result = init(
         root,
@@ -24,5 +28,12 @@ def command(root: Path, title: str | None, width: int, height: int, fps: float) 
         height=height,
         fps=fps,
     )
-    click.echo(f"Created film in {root}" + (" (new Git repository)" if result.git_created else ""))
-    click.echo(f"Next: add scenes/01.yaml and shots/01A/shot.yaml, then `filmfs validate {root}`")
+    return emit(result, fmt, lambda r: render(r, root))
+
+
+def render(result: InitResult, root: Path) -> str:
+    return (
+        f"Created film in {root}"
+        + (" (new Git repository)" if result.git_created else "")
+        + f"\nNext: add scenes/01.yaml and shots/01A/shot.yaml, then `filmfs validate {root}`"
+    )

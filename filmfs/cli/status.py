@@ -7,7 +7,8 @@ from typing import Any
 
 import click
 
-from filmfs.cli.options import echo_json, film_option, json_option, num
+from filmfs.cli.options import film_option, num
+from filmfs.cli.output import emit, format_option
 from filmfs.commands.loaded import load
 from filmfs.commands.status import status
 
@@ -48,8 +49,7 @@ def render(data: dict[str, Any]) -> str:
 
 @click.command("status")
 @film_option
-@json_option
-def command(root: Path, as_json: bool) -> None:
+@format_option()
+def command(root: Path, fmt: str) -> Any:
     """Production metrics per shot, scene and film: attempts, cost, scores, what is missing."""
-    data = status(load(root))
-    echo_json(data) if as_json else click.echo(render(data))
+    return emit(status(load(root)), fmt, render)
