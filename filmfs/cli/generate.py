@@ -19,6 +19,12 @@ from filmfs.providers.runner import DEFAULT_POLL_INTERVAL, Progress
 @click.argument("shot_ids", nargs=-1)
 @click.option("--all", "all_shots", is_flag=True, help="A new take of every shot.")
 @click.option("--missing", is_flag=True, help="A take of every shot that has none yet.")
+@click.option(
+    "--stale",
+    is_flag=True,
+    help="A new take of every shot whose selected take was made from other inputs than the "
+    "film has now (see `filmfs status`).",
+)
 @click.option("--provider", help="Provider name (see `filmfs providers`); default from manifests.")
 @click.option("--model", help="Provider model; default from the shot, then the provider.")
 @click.option("--seed", type=int, help="Seed for every take (default: derived per shot+attempt).")
@@ -53,6 +59,7 @@ def command(
     shot_ids: tuple[str, ...],
     all_shots: bool,
     missing: bool,
+    stale: bool,
     provider: str | None,
     model: str | None,
     seed: int | None,
@@ -64,7 +71,7 @@ def command(
     fmt: str,
     root: Path,
 ) -> GenerateResult:
-    """Generate a new take for each named shot (or --all, or --missing).
+    """Generate a new take for each named shot (or --all, --missing or --stale).
 
     Each take is written to shots/<ID>/takes/<NNN>.yaml with its provider, model, seed, cost
     and the probed video, whose bytes go to the media store. A shot's first take is selected.
@@ -110,6 +117,7 @@ def command(
         shot_ids=list(shot_ids),
         all_shots=all_shots,
         missing=missing,
+        stale=stale,
         provider=provider,
         model=model,
         seed=seed,
@@ -124,7 +132,11 @@ def command(
     if fmt == "json":
         echo_json(result)
     elif not result.outcomes:
-        click.echo("nothing to generate: every shot has a take")
+        click.echo(
+            "nothing to generate: no shot's selected take is stale"
+            if stale
+            else "nothing to generate: every shot has a take"
+        )
     else:
         made = len(result.outcomes) - len(result.failed)
         click.echo(
