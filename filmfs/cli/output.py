@@ -68,27 +68,38 @@ def format_option(*formats: str, default: str = "text") -> Callable[[F], F]:
 def plain(value: Any) -> Any:
     """``value`` as JSON data: dataclasses as objects (with ``ok`` when they carry one),
     paths and exact numbers as strings, tuples and sets as lists."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        data = {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, list | tuple):
+        return [plain(item) for item in value]
+    if isinstance(value, Mapping):
+        return {str(key): plain(item) for key, item in value.items()}
+    kind = type(value)
+    if hasattr(kind, "__dataclass_fields__"):
+        data = {name: plain(getattr(value, name)) for name in _field_names(kind)}
         ok = getattr(value, "ok", None)
         if "ok" not in data and isinstance(ok, bool):
             data["ok"] = ok
         return data
-    if isinstance(value, Mapping):
-        return {str(key): plain(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [plain(item) for item in value]
     if isinstance(value, set | frozenset):
         return sorted(plain(item) for item in value)
-    if isinstance(value, bool | int | float | str) or value is None:
-        return value
     if isinstance(value, Fraction | Decimal | PurePath):
         return str(value)
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, Enum):
         return plain(value.value)
-    raise TypeError(f"no JSON form for {type(value).__name__}")
+    raise TypeError(f"no JSON form for {kind.__name__}")
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(kind: type) -> tuple[str, ...]:
+    names = _FIELDS.get(kind)
+    if names is None:
+        names = _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(kind))
+    return names
 
 
 def to_json(data: Any) -> str:

@@ -13,62 +13,62 @@ from filmfs.commands import queries
 from filmfs.commands.loaded import load
 
 
-def render_tree(data: dict[str, Any]) -> str:
+def render_tree(data: queries.Tree) -> str:
     lines = [
-        f"{data['title']}  (target {num(data['duration_target'], 's', 1)}, "
-        f"selected {num(data['duration_selected'], 's', 1)})"
+        f"{data.title}  (target {num(data.duration_target, 's', 1)}, "
+        f"selected {num(data.duration_selected, 's', 1)})"
     ]
-    for scene in data["scenes"]:
-        lines.append(f"  {scene['name']}")
-        for shot in scene["shots"]:
-            take = shot["selected_take"]
-            chosen = f"take {take} {num(shot['selected_duration'], 's', 1)}" if take else "no take"
-            if not take and shot["takes"]:
+    for scene in data.scenes:
+        lines.append(f"  {scene.name}")
+        for shot in scene.shots:
+            take = shot.selected_take
+            chosen = f"take {take} {num(shot.selected_duration, 's', 1)}" if take else "no take"
+            if not take and shot.takes:
                 chosen = "none selected"
-            if shot.get("stale"):
-                chosen += f" (stale: {', '.join(shot['stale'])})"
+            if shot.stale:
+                chosen += f" (stale: {', '.join(shot.stale)})"
             lines.append(
-                f"    {shot['shot_number']:<6} {num(shot['duration_target'], 's', 1):>6}  "
-                f"{shot['takes']} take(s), {chosen}  {shot['description']}"
+                f"    {shot.shot_number:<6} {num(shot.duration_target, 's', 1):>6}  "
+                f"{shot.takes} take(s), {chosen}  {shot.description}"
             )
     return "\n".join(lines)
 
 
-def render_takes(rows: list[dict[str, Any]]) -> str:
+def render_takes(rows: list[queries.TakeRow]) -> str:
     if not rows:
         return "no takes"
     lines = []
     for row in rows:
-        mark = "*" if row["selected"] else " "
-        video = row["video"]["key"][:12] if row["video"] else "no video"
+        mark = "*" if row.selected else " "
+        video = row.video["key"][:12] if row.video else "no video"
         lines.append(
-            f"{mark} take {row['attempt_number']:<3} {row['provider'] or '-':<10} "
-            f"cost {num(row['generation_cost'], '', 2):>6}  "
-            f"score {num(row['quality_score'], '', 1):>4}  "
-            f"{num(row['duration'], 's', 2):>7}  {video}  {row['director_notes']}".rstrip()
+            f"{mark} take {row.attempt_number:<3} {row.provider or '-':<10} "
+            f"cost {num(row.generation_cost, '', 2):>6}  "
+            f"score {num(row.quality_score, '', 1):>4}  "
+            f"{num(row.duration, 's', 2):>7}  {video}  {row.director_notes}".rstrip()
         )
     return "\n".join(lines)
 
 
-def render_show(data: dict[str, Any]) -> str:
-    meta = data["metadata"]
+def render_show(data: queries.ShotView) -> str:
+    meta = data.metadata
     lines = [
-        f"{data['name']}",
+        f"{data.name}",
         f"  scene {meta['scene']}, {meta['camera_angle'] or 'no camera angle'}, "
         f"target {num(meta['duration_target'], 's', 1)}",
         f"  prompt: {meta['prompt']}",
-        f"  characters: {', '.join(data['characters']) or '-'}",
-        f"  audio: {', '.join(data['audio']) or '-'}",
-        f"  assets: {', '.join(data['assets']) or '-'}",
+        f"  characters: {', '.join(data.characters) or '-'}",
+        f"  audio: {', '.join(data.audio) or '-'}",
+        f"  assets: {', '.join(data.assets) or '-'}",
         *(
-            [f"  selected take is stale: {', '.join(data['stale'])} changed since it was made"]
-            if data.get("stale")
+            [f"  selected take is stale: {', '.join(data.stale)} changed since it was made"]
+            if data.stale
             else []
         ),
-        f"  takes ({len(data['takes'])}, total cost {num(data['total_cost'])}, "
-        f"mean score {num(data['mean_quality'], '', 1)}; * = selected):",
+        f"  takes ({len(data.takes)}, total cost {num(data.total_cost)}, "
+        f"mean score {num(data.mean_quality, '', 1)}; * = selected):",
     ]
-    lines += ["    " + line for line in render_takes(data["takes"]).splitlines()]
+    lines += ["    " + line for line in render_takes(data.takes).splitlines()]
     return "\n".join(lines)
 
 
@@ -91,9 +91,9 @@ def render_characters(rows: list[dict[str, Any]]) -> str:
     return "\n".join(f"{r['key']:<12} {r['name']}" for r in rows) or "no characters"
 
 
-def render_cost(data: dict[str, Any]) -> str:
-    lines = [f"total {num(data['total'])} over {data['priced_takes']} priced take(s)"]
-    lines += [f"  {shot:<6} {spent:.2f}" for shot, spent in data["by_shot"].items() if spent]
+def render_cost(data: queries.Cost) -> str:
+    lines = [f"total {num(data.total)} over {data.priced_takes} priced take(s)"]
+    lines += [f"  {shot:<6} {spent:.2f}" for shot, spent in data.by_shot.items() if spent]
     return "\n".join(lines)
 
 
