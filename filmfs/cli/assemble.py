@@ -9,6 +9,7 @@ import click
 from filmfs.cli.options import OutputPath, film_option, no_commit_option
 from filmfs.cli.output import emit, format_option
 from filmfs.commands.assemble import AssembleResult, assemble_film
+from filmfs.film.rate import rate_text
 from filmfs.project import Project
 
 
@@ -50,7 +51,7 @@ def render(result: AssembleResult) -> str:
     video = result.video
     lines = [
         f"{result.output}: {len(result.shots)} shots, {video.duration:.2f} s, "
-        f"{video.width}x{video.height} {video.fps:g} fps, sha256 {video.sha256[:12]}"
+        f"{video.width}x{video.height} {rate_text(video.fps)} fps, sha256 {video.sha256[:12]}"
     ]
     if result.up_to_date:
         lines.append("up to date: nothing in the cut changed since film.yaml's final_edit")

@@ -15,10 +15,15 @@ from filmfs.commands.init import InitResult, init
 @click.option("--title", help="The film's title (default: the folder name).")
 @click.option("--width", type=int, default=1280, show_default=True)
 @click.option("--height", type=int, default=720, show_default=True)
-@click.option("--fps", type=float, default=24, show_default=True)
+@click.option(
+    "--fps",
+    default="24",
+    show_default=True,
+    help="Frames per second: 24, 25, 30, 23.976, 29.97, 59.94 or a fraction like 24000/1001.",
+)
 @format_option()
 def command(
-    root: Path, title: str | None, width: int, height: int, fps: float, fmt: str
+    root: Path, title: str | None, width: int, height: int, fps: str, fmt: str
 ) -> InitResult:
     """Make DIR a new film: film.yaml, folders, .gitignore, schemas, and a Git repository."""
     result = init(
