@@ -41,7 +41,7 @@ def _row(shot: ShotComparison, comparison: Comparison, src: TakeSource) -> str:
     )
     return (
         f'<article class="change" data-shot="{e(shot.shot_id)}" data-kind="{e(shot.kind)}"'
-        f'{" data-stale" if shot.stale else ""}>'
+        f"{' data-stale' if shot.stale else ''}>"
         f'<header><h3><a href="#shot-{e(shot.shot_id)}">{e(shot.shot_id)}</a> '
         f'<span class="kind">{e(shot.kind)}</span>{stale}</h3><p>{e(what)}</p></header>'
         f'<div class="sides">{_side(comparison.base, shot.before, src)}'
