@@ -6,6 +6,7 @@ how to fix it. The CLI (``filmfs.cli``) is the only place that turns errors into
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Sequence
 
 EXIT_OK = 0
@@ -13,6 +14,7 @@ EXIT_ERROR = 1  # bad input, failed validation, failed generation or assembly
 EXIT_USAGE = 2  # click's own code for a bad command line
 EXIT_UNEXPECTED = 3  # a bug in filmfs: reported with a traceback hint
 EXIT_INTERRUPTED = 130  # Ctrl-C
+EXIT_PIPE = 141  # stdout closed early (`filmfs tree | head -1`): quiet, as git and DVC do
 
 
 class FilmfsError(Exception):
@@ -117,3 +119,29 @@ class LockedError(FilmfsError):
 
 class GenerationCancelled(ProviderError):
     """A generation was cancelled by the user (Ctrl-C or a cancel event); not retryable."""
+
+
+# OSErrors that come from the machine rather than from a bug: a full or read-only disk, a
+# quota, a file size limit, a failing device. The CLI reports them as errors (exit 1).
+ENVIRONMENT_ERRNOS = frozenset(
+    {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EIO, errno.ENOMEM}
+)
+
+
+def exit_code(outcome: object) -> int:
+    """The one map from how a command ended to the process's exit code.
+
+    ``outcome`` is the exception it raised, or the result it returned: a result that carries
+    ``ok`` (a failed check, a transfer with failures) exits 1 when ``ok`` is false.
+    """
+    if isinstance(outcome, FilmfsError):
+        return EXIT_ERROR
+    if isinstance(outcome, KeyboardInterrupt):
+        return EXIT_INTERRUPTED
+    if isinstance(outcome, BrokenPipeError):
+        return EXIT_PIPE
+    if isinstance(outcome, OSError) and outcome.errno in ENVIRONMENT_ERRNOS:
+        return EXIT_ERROR  # the machine (a full disk), not a bug
+    if isinstance(outcome, BaseException):
+        return EXIT_UNEXPECTED
+    return EXIT_ERROR if getattr(outcome, "ok", True) is False else EXIT_OK
