@@ -65,6 +65,7 @@ COMMANDS = {
     "export_sql": ["command"],
     "generate": ["command"],
     "graph": ["command"],
+    "import_script": ["command"],
     "init": ["command"],
     "media": ["command"],
     "providers": ["command"],

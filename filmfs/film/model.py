@@ -117,6 +117,9 @@ class Scene:
     path: Path
     heading: str = ""
     description: str = ""
+    script_number: str | None = None
+    source: Mapping[str, Any] | None = None
+    """What `filmfs import-script` wrote (key, field hashes); None for a hand-made scene."""
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any], path: Path) -> Scene:
@@ -126,6 +129,8 @@ class Scene:
             path=path,
             heading=data.get("heading", ""),
             description=data.get("description", ""),
+            script_number=data.get("script_number"),
+            source=data.get("source"),
         )
 
 
@@ -168,6 +173,33 @@ class Transition:
 
 
 @dataclass(frozen=True)
+class Dialogue:
+    """One spoken line of a shot: who says it, the words, and how."""
+
+    character: str
+    line: str
+    parenthetical: str = ""
+    extension: str = ""
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> Dialogue:
+        return cls(
+            character=data["character"],
+            line=data["line"],
+            parenthetical=data.get("parenthetical", ""),
+            extension=data.get("extension", ""),
+        )
+
+    def as_data(self) -> dict[str, str]:
+        data = {"character": self.character, "line": self.line}
+        if self.parenthetical:
+            data["parenthetical"] = self.parenthetical
+        if self.extension:
+            data["extension"] = self.extension
+        return data
+
+
+@dataclass(frozen=True)
 class Shot:
     shot_number: str
     scene: int
@@ -184,6 +216,8 @@ class Shot:
     transition_in: Transition | None = None
     generation: Mapping[str, Any] = field(default_factory=dict)
     notes: str = ""
+    dialogue: tuple[Dialogue, ...] = ()
+    source: Mapping[str, Any] | None = None
     takes: tuple[Take, ...] = ()
 
     @property
@@ -221,6 +255,8 @@ class Shot:
             ),
             generation=dict(data.get("generation", {})),
             notes=data.get("notes", ""),
+            dialogue=tuple(Dialogue.from_data(d) for d in data.get("dialogue", ())),
+            source=data.get("source"),
             takes=takes,
         )
 
@@ -234,6 +270,7 @@ class Character:
     appearance: str = ""
     references: tuple[str, ...] = ()
     variant_of: str | None = None
+    source: Mapping[str, Any] | None = None
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any], path: Path) -> Character:
@@ -245,6 +282,7 @@ class Character:
             appearance=data.get("appearance", ""),
             references=tuple(data.get("references", ())),
             variant_of=data.get("variant_of"),
+            source=data.get("source"),
         )
 
 

@@ -149,8 +149,13 @@ def update(path: Path, changes: Mapping[str, Any], *, remove: tuple[str, ...] = 
 
     A value of None removes the field; so does naming it in ``remove``.
     """
+    atomic_write_text(path, updated_text(path.read_text("utf-8"), changes, remove=remove))
+
+
+def updated_text(text: str, changes: Mapping[str, Any], *, remove: tuple[str, ...] = ()) -> str:
+    """``text`` (a manifest) with top-level fields set or removed, comments and layout kept."""
     rt = _round_trip()
-    document = rt.load(path.read_text("utf-8"))
+    document = rt.load(text)
     for key, value in changes.items():
         if value is None:
             document.pop(key, None)
@@ -160,4 +165,4 @@ def update(path: Path, changes: Mapping[str, Any], *, remove: tuple[str, ...] = 
         document.pop(key, None)
     out = io.StringIO()
     rt.dump(document, out)
-    atomic_write_text(path, out.getvalue())
+    return out.getvalue()
