@@ -75,6 +75,7 @@ COMMANDS = {
     "queries": ["tree_command", "show_command", "query_group"],
     "remote": ["command"],
     "review": ["command"],
+    "screenplay": ["command"],
     "select": ["command"],
     "status": ["command"],
     "validate": ["command"],

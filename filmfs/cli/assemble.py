@@ -23,10 +23,20 @@ from filmfs.project import Project
 @click.option(
     "--force", is_flag=True, help="Render the cut even if nothing changed since the last."
 )
+@click.option(
+    "--subtitle-track",
+    is_flag=True,
+    help="Also put the dialogue into the MP4 as a soft subtitle track (mov_text).",
+)
 @no_commit_option
 @film_option
 def command(
-    output: Path | None, allow_gaps: bool, force: bool, no_commit: bool, root: Path
+    output: Path | None,
+    allow_gaps: bool,
+    force: bool,
+    subtitle_track: bool,
+    no_commit: bool,
+    root: Path,
 ) -> None:
     """Cut the selected takes together, in film order and format, into one MP4.
 
@@ -40,6 +50,7 @@ def command(
         allow_gaps=allow_gaps,
         commit=not no_commit,
         force=force,
+        subtitle_track=subtitle_track,
     )
     video = result.video
     click.echo(
@@ -56,5 +67,8 @@ def command(
     )
     if result.slates:
         click.echo(f"slates for shots with no selected take: {', '.join(result.slates)}")
+    if result.subtitles:
+        shown = ", ".join(str(p) for p in result.subtitles)
+        click.echo(f"subtitles: {result.cues} line(s) in {shown}")
     if result.commit:
         click.echo(f"committed {result.commit[:10]}")

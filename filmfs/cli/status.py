@@ -43,6 +43,14 @@ def render(data: dict[str, Any]) -> str:
     lines.append(f"no take yet: {_names(film['shots_without_take']) or 'none'}")
     unselected = _names(film["shots_without_selected_take"]) or "none"
     lines.append(f"takes but none selected: {unselected}")
+    long = data.get("dialogue_too_long", [])
+    if long:
+        lines.append(
+            f"dialogue too long to read at {data['reading_rate_cps']} characters/s: "
+            + ", ".join(
+                f"{d['shot_number']} needs {d['needed']:.1f}s of {d['seconds']:.1f}s" for d in long
+            )
+        )
     return "\n".join(lines)
 
 

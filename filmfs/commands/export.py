@@ -7,15 +7,24 @@ chosen by the file's suffix (.otio, .otioz, .otiod, .edl, .xml, .fcpxml).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from filmfs import layout
 from filmfs.commands.assemble import cut_transition
 from filmfs.errors import FilmfsError, StoreError
-from filmfs.export.otio import CutClip, TakeMedia, build_timeline, file_url, write_timeline
+from filmfs.export.otio import (
+    CutClip,
+    Subtitle,
+    TakeMedia,
+    build_timeline,
+    file_url,
+    write_timeline,
+)
 from filmfs.manifests.writer import check_output
+from filmfs.media.subtitles import clip_cues
 from filmfs.project import Project
+from filmfs.script.subtitles import placed
 from filmfs.store.objects import MediaStore
 
 
@@ -76,8 +85,27 @@ def export_cut(project: Project, *, dest: Path, bundle: bool = False) -> ExportR
             f"media missing from the local store, so it cannot be bundled: {', '.join(missing)}",
             hint="fetch it with `filmfs pull`, or export without --bundle",
         )
+    cuts = _with_subtitles(project, cuts)
     timeline = build_timeline(
         film.title, cuts, film.format.fps, width=film.format.width, height=film.format.height
     )
     written = write_timeline(timeline, dest, bundle=bundle)
     return ExportResult(written, len(cuts), sum(len(c.takes) for c in cuts), skipped)
+
+
+def _with_subtitles(project: Project, cuts: list[CutClip]) -> list[CutClip]:
+    """Each clip with its dialogue as subtitles, timed as in the assembled cut's SRT."""
+    items = [
+        (c.shot_id, c.selected().sha256, c.transition_in.duration if c.transition_in else None)
+        for c in cuts
+    ]
+    out = []
+    for cut, clip in zip(cuts, placed(project, items), strict=True):
+        lines = tuple(
+            Subtitle(
+                float(cue.start - clip.start), float(cue.end - cue.start), cue.speaker, cue.text
+            )
+            for cue in clip_cues(clip)
+        )
+        out.append(replace(cut, subtitles=lines))
+    return out

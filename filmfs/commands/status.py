@@ -7,9 +7,11 @@ selected take's duration compares with the shot's duration_target.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any
 
 from filmfs.commands.loaded import Loaded
+from filmfs.film.dialogue import READING_CPS, reading_time
 from filmfs.graph.model import Graph, Node
 
 
@@ -98,7 +100,30 @@ def status(loaded: Loaded) -> dict[str, Any]:
         scenes.setdefault(row["scene"], _Totals()).add(row, score_sum, scored)
     return {
         "title": graph.nodes[graph.film_id].name,
+        "reading_rate_cps": int(READING_CPS),
+        "dialogue_too_long": _overlong(loaded, rows),
         "film": film.as_dict(),
         "scenes": [{"scene_number": n, **totals.as_dict()} for n, totals in scenes.items()],
         "shots": rows,
     }
+
+
+def _overlong(loaded: Loaded, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Shots whose dialogue cannot be read in the time they are on screen (the selected
+    take's length, else the target) at :data:`READING_CPS`."""
+    found = []
+    for row in rows:
+        shot = loaded.project.shots[row["shot_number"]]
+        if not shot.dialogue or shot.status == "omitted":
+            continue
+        needed = reading_time(shot.dialogue)
+        seen = row["selected_duration"] or row["duration_target"]
+        if needed > Fraction(str(seen)):
+            found.append(
+                {
+                    "shot_number": shot.shot_number,
+                    "needed": round(float(needed), 2),
+                    "seconds": seen,
+                }
+            )
+    return found

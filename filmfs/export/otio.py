@@ -50,11 +50,22 @@ class TakeMedia:
 
 
 @dataclass(frozen=True)
+class Subtitle:
+    """A line of dialogue in a clip: seconds from the start of the clip's media, and length."""
+
+    offset: float
+    duration: float
+    speaker: str
+    text: str
+
+
+@dataclass(frozen=True)
 class CutClip:
     shot_id: str
     scene: str
     takes: list[TakeMedia]
     transition_in: Transition | None = None
+    subtitles: tuple[Subtitle, ...] = ()
 
     def selected(self) -> TakeMedia:
         chosen = [t for t in self.takes if t.selected]
@@ -172,6 +183,17 @@ def build_timeline(
         )
         clip.set_media_references({t.key: _reference(cut.shot_id, t) for t in cut.takes}, take.key)
         clip.metadata["filmfs"] = _provenance(cut, take)
+        for line in cut.subtitles:
+            # Markers live in the clip's media time, like its source_range (OTIO docs).
+            marker = otio.schema.Marker(
+                name=f"{line.speaker}: {line.text}",
+                marked_range=otio.opentime.TimeRange(
+                    _seconds(line.offset, fps), _seconds(line.duration, fps)
+                ),
+                color=otio.schema.MarkerColor.YELLOW,
+            )
+            marker.metadata["filmfs"] = {"subtitle": {"speaker": line.speaker, "text": line.text}}
+            clip.markers.append(marker)
         if head is not None and cut.transition_in is not None:
             transition = otio.schema.Transition(
                 name=f"{cut.transition_in.kind} into {cut.shot_id}",

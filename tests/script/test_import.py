@@ -18,7 +18,7 @@ from filmfs.project import Project
 from filmfs.script.parse import parse_script, read_script
 from tests.genfilm import PYTHON, subprocess_env
 
-SCRIPTS = Path(__file__).parent / "scripts"
+SCRIPTS = Path(__file__).parent.parent / "scripts"
 EDITS = SCRIPTS / "edits"
 
 
