@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from filmfs import layout
 from filmfs.commands.assemble import cut_transition
 from filmfs.errors import FilmfsError, StoreError
 from filmfs.export.otio import (
@@ -25,7 +24,6 @@ from filmfs.manifests.writer import check_output
 from filmfs.media.subtitles import clip_cues
 from filmfs.project import Project
 from filmfs.script.subtitles import placed
-from filmfs.store.objects import MediaStore
 
 
 @dataclass(frozen=True)
@@ -44,7 +42,7 @@ def export_cut(project: Project, *, dest: Path, bundle: bool = False) -> ExportR
         )
     film = project.require_valid()
     check_output(project.root, dest)
-    store = MediaStore(layout.state_dir(project.root))
+    store = project.store
     cuts: list[CutClip] = []
     skipped: list[str] = []
     missing: list[str] = []
@@ -68,9 +66,9 @@ def export_cut(project: Project, *, dest: Path, bundle: bool = False) -> ExportR
                     sha256=take.video.sha256,
                     duration=take.video.duration,
                     fps=take.video.fps,
-                    provider=params.get("provider"),
-                    model=params.get("model"),
-                    seed=params.get("seed"),
+                    provider=params.provider,
+                    model=params.model,
+                    seed=params.seed,
                     cost=take.generation_cost,
                     selected=take.selected,
                 )

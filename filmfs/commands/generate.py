@@ -18,7 +18,6 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from filmfs import layout
 from filmfs.errors import FilmfsError, ProviderNotConfigured
 from filmfs.film.locks import commit_manifests
 from filmfs.film.model import Film, Shot
@@ -147,7 +146,7 @@ def generate(
     film = project.require_valid()
     settings = settings or Settings()
     shots = pick_shots(project, shot_ids=shot_ids, all_shots=all_shots, missing=missing)
-    store = MediaStore(layout.state_dir(project.root))
+    store = project.store
     cancel = cancel or threading.Event()
     providers: dict[str, Provider] = {}
     limits: dict[str, threading.Semaphore] = {}

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from filmfs.commands.loaded import Loaded
+from filmfs.film.model import GenerationParams
 from filmfs.graph.model import Graph, Node
 
 
@@ -17,15 +18,16 @@ def take_row(graph: Graph, take: Node) -> dict[str, Any]:
     """A take as a flat record, with the video it generated (if any)."""
     meta = take.metadata
     videos = graph.children(take.id, "generated_video", "video")
-    params = meta.get("generation_params", {})
+    raw = meta.get("generation_params") or {}
+    params = GenerationParams.from_data(raw) if "provider" in raw else None
     return {
         "id": take.id,
         "attempt_number": meta["attempt_number"],
         "selected": meta["selected"],
         "status": meta.get("status"),
-        "provider": params.get("provider"),
-        "model": params.get("model"),
-        "seed": params.get("seed"),
+        "provider": params.provider if params else None,
+        "model": params.model if params else None,
+        "seed": params.seed if params else None,
         "generation_cost": take.generation_cost,
         "quality_score": meta.get("quality_score"),
         "director_notes": meta.get("director_notes", ""),

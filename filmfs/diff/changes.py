@@ -231,9 +231,9 @@ def _summary(take: Take) -> TakeSummary:
     return TakeSummary(
         attempt=take.attempt_number,
         selected=take.selected,
-        provider=params.get("provider"),
-        model=params.get("model"),
-        seed=params.get("seed"),
+        provider=params.provider,
+        model=params.model,
+        seed=params.seed,
         cost=take.generation_cost,
         score=take.quality_score,
         duration=take.video.duration if take.video else None,

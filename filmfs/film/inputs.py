@@ -168,9 +168,9 @@ def generation_choice(film: Loaded, shot: Shot, take: Take) -> tuple[str, str, M
     defaults = film.film.defaults if film.film else {}
     provider = str(shot.generation.get("provider") or defaults.get("provider") or "")
     model = str(shot.generation.get("model") or "")
-    if not provider or provider == made.get("provider"):
-        provider = str(made.get("provider") or provider)
-        model = model or str(made.get("model") or "")
+    if not provider or provider == made.provider:
+        provider = made.provider or provider
+        model = model or made.model or ""
     return provider, model, dict(shot.generation.get("params") or {})
 
 

@@ -100,7 +100,7 @@ def _check_shot(project: Project, shot_id: str, found: list[Problem]) -> None:
             )
         )
     first = next(iter(project.shots)) == shot_id
-    if first and shot.transition_in and shot.transition_in.type != "cut":
+    if first and shot.transition_in and shot.transition_in.kind != "cut":
         found.append(
             project.make_problem(
                 path,

@@ -74,6 +74,6 @@ def film_clips(project: Project) -> list[tuple[str, str, float | None]]:
         if shot.status == "omitted" or take is None or take.video is None:
             continue
         wanted = shot.transition_in
-        fade = wanted.duration if wanted and wanted.type == "crossfade" and found else None
+        fade = wanted.duration if wanted and wanted.kind == "crossfade" and found else None
         found.append((shot.shot_number, take.video.sha256, fade or None))
     return found
