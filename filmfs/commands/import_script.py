@@ -14,12 +14,15 @@ from typing import Any
 
 from filmfs import layout
 from filmfs.commands.init import init
+from filmfs.errors import FilmfsError
 from filmfs.film.locks import commit_manifests
 from filmfs.manifests.writer import atomic_write_text
 from filmfs.project import Project, display_path
 from filmfs.script.changes import Change, SyncPlan
 from filmfs.script.parse import read_script
 from filmfs.script.sync import plan_sync
+
+MAX_SCENES = 9999  # scene_number's schema maximum
 
 
 @dataclass(frozen=True)
@@ -66,18 +69,20 @@ def import_script(
 ) -> ImportResult:
     """Parse ``script`` and sync the film at ``root`` with it (``dry_run``: plan only)."""
     parsed = read_script(script, display_path(script))
+    count = len(parsed.scenes)
+    if count > MAX_SCENES:
+        shown = display_path(script)
+        raise FilmfsError(f"{shown}: {count} scenes; a film holds at most {MAX_SCENES}")
     exists = layout.film_file(root).exists()
-    created: list[Path] = []
     if exists:
         project = Project.load(root)
         project.require_valid()
-    elif dry_run:
+    else:  # planned against an empty film first, so a script that fails leaves no film
         project = Project(root=Path(os.path.abspath(root)))
-    else:
-        title = parsed.title or script.stem
-        created = init(root, title=title).files
-        project = Project.load(root)
     plan = plan_sync(project, parsed)
+    created: list[Path] = []
+    if not exists and not dry_run:
+        created = init(root, title=parsed.title or script.stem).files
     result = ImportResult(
         script=script,
         root=project.root,

@@ -112,6 +112,8 @@ def cue_name(name: str, extension: str) -> tuple[str, str]:
 
 def read_script(path: Path, display: str) -> Script:
     """Read and parse the Fountain file at ``path``; errors name ``display``."""
+    if not path.is_file():
+        raise FilmfsError(f"{display}: not a regular file; give a .fountain script")
     try:
         if path.stat().st_size > MAX_SCRIPT_BYTES:
             raise FilmfsError(f"{display}: the script is over 10 MB; refusing it")
@@ -133,11 +135,20 @@ def parse_script(text: str, display: str) -> Script:
     from fountain import ElementType as T  # lazy: keeps `filmfs --help` fast
     from fountain import FountainParser
 
+    if "\x00" in text:
+        raise FilmfsError(f"{display}: the script holds NUL bytes; is it a text file?")
     parser = FountainParser()
-    for issue in parser.validate(text):
+    try:
+        issues = parser.validate(text)
+        document = parser.parse(text)
+    except Exception as exc:  # a third-party parser's failure, translated at the boundary
+        raise FilmfsError(f"{display}: fountain-py cannot parse the script ({exc})") from exc
+    for issue in issues:
         if str(getattr(issue, "severity", "")).lower().endswith("error"):
-            raise FilmfsError(f"{display}:{issue.line_number}: {issue.message}")
-    document = parser.parse(text)
+            raise FilmfsError(
+                f"{display}:{issue.line_number}: {issue.message}",
+                hint="close it, or everything after it is left out of the script",
+            )
     source_lines = text.splitlines()
     title = str(document.metadata.get("title", "")).strip()
     headings = [e for e in document.elements if e.type == T.SCENE_HEADING]

@@ -200,3 +200,20 @@ def test_subprocess_import_commits(tmp_path: Path) -> None:
     )
     assert log.stdout.startswith("import-script low-tide.fountain: 6 scene(s)")
     assert _data(film / "film.yaml")["title"] == "Low Tide"
+
+
+INVALID = Path(__file__).parent.parent / "scripts" / "invalid"
+INVALID_CASES = _data(INVALID / "expected.yaml")
+
+
+@pytest.mark.parametrize("name", sorted(INVALID_CASES))
+def test_invalid_script_is_refused_with_its_message(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    monkeypatch.chdir(INVALID)
+    film = tmp_path / "film"
+    result = CliRunner().invoke(cli, ["import-script", name, "-C", str(film)])
+    assert result.exit_code == 1, result.output
+    assert f"error: {INVALID_CASES[name]}" in result.output
+    assert "Traceback" not in result.output
+    assert not film.exists()  # nothing written, not even the film
