@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from filmfs.commands.loaded import Loaded
+from filmfs.film.inputs import stale_parts
 from filmfs.film.model import GenerationParams
 from filmfs.graph.model import Graph, Node
 
@@ -107,7 +108,10 @@ def tree(loaded: Loaded) -> dict[str, Any]:
     for number, scene in project.scenes.items():
         node = graph.find("scene", str(number))
         assert node is not None
-        rows = [_shot_line(graph, shot) for shot in graph.children(node.id, "contains_shot")]
+        rows = [
+            {**_shot_line(graph, shot), "stale": stale_parts(project, shot.key)}
+            for shot in graph.children(node.id, "contains_shot")
+        ]
         scenes.append(
             {"scene_number": number, "heading": scene.heading, "name": node.name, "shots": rows}
         )
@@ -144,6 +148,7 @@ def show(loaded: Loaded, shot_id: str) -> dict[str, Any]:
     return {
         **shot.as_dict(),
         "takes": rows,
+        "stale": stale_parts(loaded.project, shot_id),
         "characters": [n.key for n in graph.children(shot.id, "uses_character")],
         "audio": [n.key for n in graph.children(shot.id, "uses_audio")],
         "assets": [n.key for n in graph.children(shot.id, "uses_asset")],

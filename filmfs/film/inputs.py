@@ -197,3 +197,11 @@ def staleness(film: Loaded, shot: Shot) -> Staleness | None:
     provider, model, params = generation_choice(film, shot, take)
     now = shot_inputs(film, shot, provider=provider, model=model, params=params)
     return Staleness(shot.shot_number, take.attempt_number, tuple(changes(before, now)))
+
+
+def stale_parts(film: Loaded, shot_id: str) -> list[str] | None:
+    """What changed since ``shot_id``'s selected take was made (empty: it is current), or
+    ``None`` when that cannot be told (no selected take, or a take that recorded no inputs)."""
+    shot = film.shots.get(shot_id)
+    found = staleness(film, shot) if shot is not None else None
+    return list(found.changed) if found is not None else None
