@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from filmfs.commands.assemble import cut_transition
 from filmfs.errors import FilmfsError, StoreError
 from filmfs.export.otio import (
     CutClip,
@@ -20,6 +19,7 @@ from filmfs.export.otio import (
     file_url,
     write_timeline,
 )
+from filmfs.film.cut import CutPlan, plan_cut
 from filmfs.manifests.writer import check_output
 from filmfs.media.subtitles import clip_cues
 from filmfs.project import Project
@@ -44,13 +44,12 @@ def export_cut(project: Project, *, dest: Path, bundle: bool = False) -> ExportR
     check_output(project.root, dest)
     store = project.store
     cuts: list[CutClip] = []
-    skipped: list[str] = []
     missing: list[str] = []
-    for shot in project.shots.values():
+    plan = plan_cut(project.shots.values(), film.format)
+    skipped = [s.shot_number for s in project.shots.values() if s.shot_number not in plan.shots]
+    for item in plan.clips:
+        shot = project.shots[item.shot]
         takes = [t for t in shot.takes if t.video is not None]
-        if shot.status == "omitted" or not any(t.selected for t in takes):
-            skipped.append(shot.shot_number)
-            continue
         media = []
         for take in takes:
             assert take.video is not None
@@ -65,7 +64,7 @@ def export_cut(project: Project, *, dest: Path, bundle: bool = False) -> ExportR
                     target_url=url,
                     sha256=take.video.sha256,
                     duration=take.video.duration,
-                    fps=take.video.fps,
+                    fps=float(take.video.fps),
                     provider=params.provider,
                     model=params.model,
                     seed=params.seed,
@@ -73,7 +72,8 @@ def export_cut(project: Project, *, dest: Path, bundle: bool = False) -> ExportR
                     selected=take.selected,
                 )
             )
-        transition = cut_transition(shot, first=not cuts)
+        tr = item.transition_in
+        transition = tr.rendered() if tr else None
         cuts.append(CutClip(shot.shot_number, str(shot.scene), media, transition))
     if not cuts:
         raise FilmfsError("nothing to export: no shot has a selected take")
@@ -83,25 +83,25 @@ def export_cut(project: Project, *, dest: Path, bundle: bool = False) -> ExportR
             f"media missing from the local store, so it cannot be bundled: {', '.join(missing)}",
             hint="fetch it with `filmfs pull`, or export without --bundle",
         )
-    cuts = _with_subtitles(project, cuts)
+    cuts = _with_subtitles(project, plan, cuts)
     timeline = build_timeline(
-        film.title, cuts, film.format.fps, width=film.format.width, height=film.format.height
+        film.title, cuts, float(film.format.fps), width=film.format.width, height=film.format.height
     )
     written = write_timeline(timeline, dest, bundle=bundle)
     return ExportResult(written, len(cuts), sum(len(c.takes) for c in cuts), skipped)
 
 
-def _with_subtitles(project: Project, cuts: list[CutClip]) -> list[CutClip]:
-    """Each clip with its dialogue as subtitles, timed as in the assembled cut's SRT."""
-    items = [
-        (c.shot_id, c.selected().sha256, c.transition_in.duration if c.transition_in else None)
-        for c in cuts
-    ]
+def _with_subtitles(project: Project, plan: CutPlan, cuts: list[CutClip]) -> list[CutClip]:
+    """Each clip with its dialogue as subtitles, timed as in the assembled cut's SRT; a
+    marker's time is in the clip's media (the take), so a trimmed clip's `in` is added."""
     out = []
-    for cut, clip in zip(cuts, placed(project, items), strict=True):
+    for cut, item, clip in zip(cuts, plan.clips, placed(project, plan), strict=True):
         lines = tuple(
             Subtitle(
-                float(cue.start - clip.start), float(cue.end - cue.start), cue.speaker, cue.text
+                float(item.start + cue.start - clip.start),
+                float(cue.end - cue.start),
+                cue.speaker,
+                cue.text,
             )
             for cue in clip_cues(clip)
         )

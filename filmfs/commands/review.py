@@ -16,10 +16,10 @@ from urllib.parse import quote
 from filmfs.export.review.data import Review, ShotReview, TakeReview, build_review
 from filmfs.export.review.page import render
 from filmfs.export.review.screenplay import render_screenplay
+from filmfs.film.cut import plan_cut
 from filmfs.manifests.writer import atomic_write_text, check_output, make_folder, write_error
-from filmfs.media.subtitles import cues
 from filmfs.project import Project
-from filmfs.script.subtitles import film_clips, placed
+from filmfs.script.subtitles import plan_cues
 from filmfs.script.view import screenplay, speaker_names
 from filmfs.store.objects import MediaStore
 
@@ -96,7 +96,9 @@ def _screenplay(project: Project, store: MediaStore, page: Path) -> str:
     cut_url = None
     if final is not None and store.has(final.sha256):
         cut_url = relative_url(store.path_of(final.sha256), page)
-    found = cues(placed(project, film_clips(project))) if cut_url else []
+    found = []
+    if cut_url and project.film is not None:
+        found = plan_cues(project, plan_cut(project.shots.values(), project.film.format))
     return render_screenplay(
         screenplay(project), speaker_names(project), cut_url=cut_url, cues=found
     )

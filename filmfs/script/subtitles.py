@@ -10,44 +10,28 @@ from collections.abc import Sequence
 from fractions import Fraction
 from pathlib import Path
 
+from filmfs.film.cut import CutPlan
 from filmfs.manifests.writer import atomic_write_text
-from filmfs.media.assembly import Clip
 from filmfs.media.subtitles import Cue, Placed, Spoken, cues, to_srt, to_vtt
 from filmfs.project import Project
 
 
-def _exact(seconds: float) -> Fraction:
-    # Durations are stored as decimals in the manifests: read them as the decimal written.
-    return Fraction(str(seconds))
-
-
-def placed(project: Project, clips: Sequence[tuple[str, str, float | None]]) -> list[Placed]:
-    """The cut's clips, given as (shot id, sha256 of what plays, transition-in seconds), with
-    their start times and lines; a crossfade overlaps the clip before by its length."""
+def placed(project: Project, plan: CutPlan) -> list[Placed]:
+    """The plan's clips with their exact start (the frame they start on, a crossfade's overlap
+    included), length and lines."""
     names = {c.id: c.name for c in project.characters.values()}
     found: list[Placed] = []
-    at = Fraction(0)
-    for shot_id, sha256, transition in clips:
-        shot = project.shots[shot_id]
-        take = shot.selected_take
-        if take is not None and take.video is not None and take.video.sha256 == sha256:
-            duration = _exact(take.video.duration)
-        else:  # a slate stands in for the shot at its target length
-            duration = _exact(shot.duration_target)
-        head = _exact(transition) if transition else Fraction(0)
-        start = at - head
+    for clip in plan.clips:
+        shot = project.shots[clip.shot]
         lines = tuple(Spoken(names.get(d.character, d.character), d.line) for d in shot.dialogue)
-        found.append(Placed(shot_id, start, duration, lines, head))
-        at = start + duration
+        head = clip.transition_in.duration if clip.transition_in else Fraction(0)
+        found.append(Placed(clip.shot, clip.at / plan.fps, clip.frames / plan.fps, lines, head))
     return found
 
 
-def cut_cues(project: Project, clips: Sequence[Clip]) -> list[Cue]:
-    """The cues of the cut that assemble makes of ``clips``."""
-    items = [
-        (c.label, c.sha256, c.transition_in.duration if c.transition_in else None) for c in clips
-    ]
-    return cues(placed(project, items))
+def plan_cues(project: Project, plan: CutPlan) -> list[Cue]:
+    """Every subtitle of the cut ``plan`` describes."""
+    return cues(placed(project, plan))
 
 
 def subtitle_paths(output: Path) -> tuple[Path, Path]:
@@ -63,17 +47,3 @@ def write_subtitles(found: Sequence[Cue], output: Path) -> list[Path]:
     atomic_write_text(srt, to_srt(found))
     atomic_write_text(vtt, to_vtt(found))
     return [srt, vtt]
-
-
-def film_clips(project: Project) -> list[tuple[str, str, float | None]]:
-    """The clips ``assemble`` cuts (without --allow-gaps): each shot not omitted that has a
-    selected take, with the crossfade into it (none into the first)."""
-    found: list[tuple[str, str, float | None]] = []
-    for shot in project.shots.values():
-        take = shot.selected_take
-        if shot.status == "omitted" or take is None or take.video is None:
-            continue
-        wanted = shot.transition_in
-        fade = wanted.duration if wanted and wanted.kind == "crossfade" and found else None
-        found.append((shot.shot_number, take.video.sha256, fade or None))
-    return found

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from filmfs.film.inputs import stale_parts
 from filmfs.film.model import Shot, Take
+from filmfs.film.rate import rate_text
 from filmfs.project import Project
 
 
@@ -131,7 +132,7 @@ def _take(shot: Shot, take: Take, has_object: Callable[[str], bool]) -> TakeRevi
         created_at=take.created_at or "",
         sha256=video.sha256 if video else None,
         duration=video.duration if video else None,
-        resolution=f"{video.width}x{video.height} @ {video.fps:g} fps" if video else "",
+        resolution=f"{video.width}x{video.height} @ {rate_text(video.fps)} fps" if video else "",
         media_present=bool(video and has_object(video.sha256)),
         select_command=select_command(shot.shot_number, take),
     )
