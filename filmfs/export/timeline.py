@@ -279,6 +279,7 @@ def build_timeline(
         if take.has_audio:
             heard = clip.deepcopy()
             heard.metadata["filmfs"]["role"] = "takes"
+            heard.markers.clear()  # the subtitles show once, on the picture
             sound.append(heard)
         else:
             sound.append(otio.schema.Gap(source_range=source))
