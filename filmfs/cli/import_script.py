@@ -6,17 +6,9 @@ from pathlib import Path
 
 import click
 
-from filmfs.cli.options import echo_json, film_option, no_commit_option
+from filmfs.cli.options import film_option, no_commit_option
+from filmfs.cli.output import emit, format_option
 from filmfs.commands.import_script import ImportResult, import_script
-
-format_option = click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Output for people or for tools.",
-)
 
 
 def render(result: ImportResult) -> str:
@@ -42,9 +34,9 @@ def render(result: ImportResult) -> str:
 @click.argument("script", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
 @no_commit_option
-@format_option
+@format_option()
 @film_option
-def command(script: Path, dry_run: bool, no_commit: bool, fmt: str, root: Path) -> None:
+def command(script: Path, dry_run: bool, no_commit: bool, fmt: str, root: Path) -> ImportResult:
     """Import a Fountain screenplay: scenes, speaking characters, a first shot per scene.
 
     Run it again after editing the script: what the script wrote is updated, new scenes and
@@ -52,7 +44,4 @@ def command(script: Path, dry_run: bool, no_commit: bool, fmt: str, root: Path) 
     marked omitted, and fields you edited yourself are kept (reported as conflicts).
     """
     result = import_script(root, script=script, dry_run=dry_run, commit=not no_commit)
-    if fmt == "json":
-        echo_json(result.as_dict())
-    else:
-        click.echo(render(result))
+    return emit(result, fmt, render)

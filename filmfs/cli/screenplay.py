@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from filmfs.cli.import_script import format_option
-from filmfs.cli.options import echo_json, film_option
+from filmfs.cli.options import film_option
+from filmfs.cli.output import emit, format_option
 from filmfs.commands.screenplay import ScreenplayResult, show_screenplay
 from filmfs.script.view import ShotView, shot_text
 
@@ -47,12 +47,8 @@ def render(result: ScreenplayResult) -> str:
 
 
 @click.command("script")
-@format_option
+@format_option()
 @film_option
-def command(fmt: str, root: Path) -> None:
+def command(fmt: str, root: Path) -> ScreenplayResult:
     """The film as a screenplay: scene by scene, each shot's text beside its selected take."""
-    result = show_screenplay(root)
-    if fmt == "json":
-        echo_json(result.as_dict())
-    else:
-        click.echo(render(result))
+    return emit(show_screenplay(root), fmt, render)

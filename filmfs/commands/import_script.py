@@ -40,6 +40,10 @@ class ImportResult:
     def conflicts(self) -> list[Change]:
         return [c for c in self.changes if c.action == "conflict"]
 
+    @property
+    def ok(self) -> bool:
+        return True
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "ok": True,

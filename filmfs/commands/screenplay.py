@@ -16,6 +16,10 @@ class ScreenplayResult:
     scenes: list[SceneView]
     names: dict[str, str] = field(default_factory=dict)
 
+    @property
+    def ok(self) -> bool:
+        return True
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "ok": True,
