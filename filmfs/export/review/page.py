@@ -20,6 +20,7 @@ from functools import cache
 from html import escape
 from importlib.resources import files
 
+from filmfs.export.review import screenplay
 from filmfs.export.review.data import Metrics, Review, ShotReview, TakeReview
 
 # (shot, take) -> URL of the take's video relative to the page, or None when it cannot play.
@@ -50,8 +51,8 @@ def policy() -> str:
     return "; ".join(
         [
             "default-src 'none'",
-            f"script-src {source_hash(asset('page.js'))}",
-            f"style-src {source_hash(asset('page.css'))}",
+            f"script-src {source_hash(asset('page.js'))} {source_hash(screenplay.CUES_JS)}",
+            f"style-src {source_hash(asset('page.css'))} {source_hash(screenplay.CSS)}",
             "media-src file: 'self'",
             "base-uri 'none'",
             "form-action 'none'",
