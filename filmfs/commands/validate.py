@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from filmfs import layout
+from filmfs.commands.planning import budget_problems, plan_problems, shot_plan
 from filmfs.manifests.problems import Problem, Report
 from filmfs.project import Project
 
@@ -15,7 +16,23 @@ def validate(root: Path, *, check_media: bool = True) -> Report:
     problems = project.all_problems()
     if check_media:
         problems += missing_media(project)
+    problems += generation_problems(project, problems)
     return Report(root=str(root), files=len(project.documents), problems=sorted(set(problems)))
+
+
+def generation_problems(project: Project, found: list[Problem]) -> list[Problem]:
+    """Pre-flight of every shot against its model, the budget and the gates.
+
+    Only on a film whose manifests are otherwise sound (their errors come first)."""
+    film = project.film
+    if film is None or any(p.severity == "error" for p in found):
+        return []
+    plans = [
+        shot_plan(project, film, shot)
+        for shot in project.shots.values()
+        if shot.status != "omitted"
+    ]
+    return plan_problems(project, film, plans) + budget_problems(project, film)
 
 
 def missing_media(project: Project) -> list[Problem]:

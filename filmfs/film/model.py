@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -93,6 +94,9 @@ class Film:
     soundtrack: str | None = None
     defaults: Mapping[str, Any] = field(default_factory=dict)
     final_edit: VideoRef | None = None
+    budget: Mapping[str, Any] = field(default_factory=dict)
+    """``total`` and ``per_run`` in USD (numbers as written; read them with ``money``)."""
+    gates: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any], path: Path) -> Film:
@@ -107,6 +111,8 @@ class Film:
             soundtrack=data.get("soundtrack"),
             defaults=dict(data.get("defaults", {})),
             final_edit=VideoRef.from_data(final) if final else None,
+            budget=dict(data.get("budget") or {}),
+            gates=dict(data.get("gates") or {}),
         )
 
 
@@ -281,3 +287,18 @@ class Asset:
             variant_of=data.get("variant_of"),
             generation=data.get("generation"),
         )
+
+
+def money(value: Any) -> Decimal | None:
+    """A USD amount from a manifest as an exact Decimal (YAML ``0.28`` is read as written)."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, int | float | str):
+        try:
+            amount = Decimal(str(value))
+        except ArithmeticError:
+            return None
+        return amount if amount.is_finite() else None
+    return None

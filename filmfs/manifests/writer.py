@@ -12,6 +12,7 @@ import os
 import re
 import tempfile
 from collections.abc import Mapping
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -126,9 +127,23 @@ def modeline(path: Path, root: Path, kind: str) -> str:
     return MODELINE.format(os.path.relpath(schema, path.parent))
 
 
+class _Dumper(yaml.SafeDumper):
+    """PyYAML's safe dumper, plus Decimal money written as the exact number it is."""
+
+
+def _decimal(dumper: yaml.SafeDumper, value: Decimal) -> yaml.Node:
+    text = format(value, "f")
+    return dumper.represent_scalar("tag:yaml.org,2002:float", text if "." in text else text + ".0")
+
+
+_Dumper.add_representer(Decimal, _decimal)
+
+
 def dump(data: Mapping[str, Any]) -> str:
     # No line wrapping: a long prompt stays one line, so a changed word is a one-line diff.
-    return yaml.safe_dump(dict(data), sort_keys=False, allow_unicode=True, width=1_000_000)
+    return yaml.dump(
+        dict(data), Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1_000_000
+    )
 
 
 def write_new(path: Path, data: Mapping[str, Any], *, root: Path, kind: str) -> None:

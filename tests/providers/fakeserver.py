@@ -85,9 +85,17 @@ class FakeServer:
     """Base: a threaded HTTP server on 127.0.0.1 with scripted faults and a task table."""
 
     def __init__(
-        self, video: Path, *, latency: float = 0.0, fail: bool = False, api_key: str = API_KEY
+        self,
+        video: Path,
+        *,
+        latency: float = 0.0,
+        fail: bool = False,
+        api_key: str = API_KEY,
+        delay: dict[str, float] | None = None,
     ) -> None:
         self.video = video.read_bytes()
+        self.delay = dict(delay or {})
+        """Seconds to wait before answering, per endpoint (``submit``): a slow service."""
         self.latency = latency
         self.fail = fail
         """When true, every task ends in the provider's failure shape."""
@@ -199,6 +207,8 @@ class FakeServer:
                     self._download()
                     return
                 name = fake.endpoint(self.command, parts.path)
+                if fake.delay.get(name):
+                    time.sleep(fake.delay[name])
                 with fake._lock:
                     queue = fake._faults.get(name)
                     reply = queue.popleft() if queue else None
