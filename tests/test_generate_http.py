@@ -72,7 +72,7 @@ def test_minimax_take_records_provider_model_task_and_cost(
     assert params["task_id"] == "task000001" and params["task_id"] in minimax.tasks
     assert "seed" not in params, "a seed was recorded although none was sent"
     assert "negative_prompt" not in params
-    assert params["inputs"] == {
+    assert params["sent"] == {
         "model": "MiniMax-Hailuo-2.3",
         "prompt_optimizer": True,
         "duration": 6,

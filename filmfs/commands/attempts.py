@@ -19,6 +19,7 @@ from typing import Any, Literal
 
 from filmfs.commands.planning import ShotPlan, default_seed
 from filmfs.errors import FilmfsError, GenerationCancelled, TaskEnded
+from filmfs.film.inputs import shot_inputs
 from filmfs.film.model import Film
 from filmfs.film.takes import reserve_attempt, take_data, write_take
 from filmfs.media.ingest import store_video
@@ -67,7 +68,7 @@ def _take_params(record: records.JobRecord, job: Job) -> dict[str, Any]:
     }
     sent = job.data.get("sent")
     if isinstance(sent, dict) and sent:
-        params["inputs"] = scrub_value(sent)
+        params["sent"] = scrub_value(sent)
     if record.take.get("fit"):
         params["fit"] = list(record.take["fit"])
     if req.get("params"):
@@ -87,6 +88,7 @@ def _finish(
             generation_params=_take_params(record, ran.job),
             video=video,
             generation_cost=ran.cost,
+            inputs=record.take.get("inputs"),
         )
         if ran.cost_basis is not None:
             data["generation_cost_basis"] = ran.cost_basis
@@ -190,13 +192,15 @@ def new_attempt(
     on_progress: Callable[[str, Progress], None] | None,
 ) -> TakeOutcome:
     shot = sp.shot
+    # The number this take will most likely get (it is reserved when the take is written).
+    attempt = max((take.attempt_number for take in shot.takes), default=0) + 1
     seed = sp.plan.seed
     if not sp.seed_chosen and sp.plan.caps.seed:
-        seed = default_seed(shot.shot_number, shot.next_attempt)
+        seed = default_seed(shot.shot_number, attempt)
     fitted = sp.plan
     request = GenerationRequest(
         shot_id=shot.shot_number,
-        attempt_number=shot.next_attempt,
+        attempt_number=attempt,
         prompt=fitted.prompt,
         duration=float(fitted.seconds) if fitted.seconds is not None else shot.duration_target,
         width=film.format.width,
@@ -208,6 +212,9 @@ def new_attempt(
         params=dict(shot.generation.get("params", {})),
         audio=fitted.audio,
     )
+    made_from = shot_inputs(
+        project, shot, provider=provider.name, model=sp.model, params=request.params
+    )
     record = records.JobRecord(
         shot_id=shot.shot_number,
         provider=provider.name,
@@ -218,6 +225,7 @@ def new_attempt(
         take={
             "fit": list(fitted.adjustments),
             "estimate": str(fitted.estimate) if fitted.estimate is not None else None,
+            "inputs": made_from.as_data(seed),
         },
     )
     return _run_record(

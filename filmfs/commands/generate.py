@@ -23,10 +23,10 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from filmfs import layout
 from filmfs.commands.attempts import TakeOutcome, new_attempt, resume
 from filmfs.commands.planning import ShotPlan, plan_problems, provider_choice, shot_plan, spent
 from filmfs.errors import FilmfsError, ProviderNotConfigured
+from filmfs.film.inputs import staleness
 from filmfs.film.locks import commit_manifests
 from filmfs.film.model import Shot, money
 from filmfs.film.takes import check_room
@@ -36,7 +36,6 @@ from filmfs.providers import jobs as records
 from filmfs.providers.base import Provider
 from filmfs.providers.redact import scrub
 from filmfs.providers.runner import DEFAULT_POLL_INTERVAL, Progress
-from filmfs.store.objects import MediaStore
 
 __all__ = ["GenerateResult", "Settings", "ShotEstimate", "TakeOutcome", "generate"]
 
@@ -102,16 +101,27 @@ class Settings:
 
 
 def pick_shots(
-    project: Project, *, shot_ids: list[str], all_shots: bool, missing: bool
+    project: Project,
+    *,
+    shot_ids: list[str],
+    all_shots: bool,
+    missing: bool,
+    stale: bool = False,
 ) -> list[Shot]:
-    """The shots a run covers, in film order; omitted shots only when named."""
-    if sum((bool(shot_ids), all_shots, missing)) != 1:
-        raise FilmfsError("name shots, or pass exactly one of --all / --missing")
+    """The shots a run covers, in film order; omitted shots only when named.
+
+    ``stale``: the shots whose selected take was made from other inputs than the film has now
+    (:func:`filmfs.film.inputs.staleness`).
+    """
+    if sum((bool(shot_ids), all_shots, missing, stale)) != 1:
+        raise FilmfsError("name shots, or pass exactly one of --all / --missing / --stale")
     if shot_ids:
         return [project.shot(shot_id) for shot_id in shot_ids]
     shots = [s for s in project.shots.values() if s.status != "omitted"]
     if missing:
         shots = [s for s in shots if not any(t.video for t in s.takes)]
+    if stale:
+        shots = [s for s in shots if (found := staleness(project, s)) is not None and found.stale]
     return shots
 
 
@@ -160,6 +170,7 @@ def generate(
     shot_ids: list[str],
     all_shots: bool = False,
     missing: bool = False,
+    stale: bool = False,
     settings: Settings | None = None,
     jobs: int = 4,
     commit: bool = True,
@@ -172,14 +183,16 @@ def generate(
     """Generate one new take for each chosen shot (after resuming any recorded tasks)."""
     film = project.require_valid()
     settings = settings or Settings()
-    shots = pick_shots(project, shot_ids=shot_ids, all_shots=all_shots, missing=missing)
+    shots = pick_shots(
+        project, shot_ids=shot_ids, all_shots=all_shots, missing=missing, stale=stale
+    )
     result = GenerateResult(
         dry_run=dry_run,
         spent_before=spent(project),
         budget_total=money(film.budget.get("total")),
         budget_per_run=money(film.budget.get("per_run")),
     )
-    store = MediaStore(layout.state_dir(project.root))
+    store = project.store
     cancel = cancel or threading.Event()
     started = time.monotonic()
     providers: dict[str, Provider] = {}
@@ -203,8 +216,8 @@ def generate(
         if shot is None:
             continue
         if any(
-            take.generation_params.get("task_id") == scrub(record.task_id)
-            and take.generation_params.get("provider") == record.provider
+            take.generation_params.task_id == scrub(record.task_id)
+            and take.generation_params.provider == record.provider
             for take in shot.takes
         ):
             # Killed after the take was written but before its record was dropped.

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from filmfs.film.inputs import images
 from filmfs.film.model import Film, Shot, money
 from filmfs.manifests.problems import Problem
 from filmfs.project import Project
@@ -108,6 +109,7 @@ def shot_plan(
     chosen = model_choice(shot, film, name, model) or caps.default_model
     user_seed = seed if seed is not None else shot.generation.get("seed")
     fit = Fit.from_data(film.defaults.get("fit"), shot.generation.get("fit"))
+    roles = [image.role for image in images(project, shot)]
     fitted = plan(
         caps.model(chosen),
         prompt=compose_prompt(project, film, shot),
@@ -118,6 +120,9 @@ def shot_plan(
         width=film.format.width,
         height=film.format.height,
         fit=fit,
+        first_frame="first_frame" in roles,
+        last_frame="last_frame" in roles,
+        reference_images=roles.count("reference"),
         audio=shot.generation.get("audio"),
     )
     return ShotPlan(
@@ -137,8 +142,10 @@ def _issue_at(film: Film, shot: Shot, issue: Issue) -> tuple[Path, tuple[str | i
         return film.path, ("format",)
     if issue.field == "negative_prompt" and not shot.negative_prompt:
         return film.path, ("defaults", "negative_prompt")
-    if issue.field in ("duration_target", "prompt", "negative_prompt"):
+    if issue.field in ("duration_target", "prompt", "negative_prompt", "first_frame", "last_frame"):
         return shot.path, (issue.field,)
+    if issue.field == "references":
+        return shot.path, ("characters",)
     return shot.path, ("generation",)
 
 

@@ -193,20 +193,31 @@ def plan(
     name = _name(caps)
     mode: Literal["text", "image"] = "image" if first_frame else "text"
     if mode not in caps.modes:
-        need = "a first frame (it is image-to-video only)" if mode == "text" else "no image"
-        issues.append(Issue("generation", f"{name} needs {need}"))
-    if first_frame and not caps.first_frame:
-        issues.append(Issue("generation", f"{name} takes no first frame"))
-    if last_frame and not caps.last_frame:
-        issues.append(Issue("generation", f"{name} takes no last frame"))
-    if reference_images > caps.reference_images:
-        issues.append(
-            Issue(
-                "generation",
-                f"{reference_images} reference image(s) given; {name} takes "
-                f"{caps.reference_images or 'none'}",
+        if mode == "text":
+            issues.append(
+                Issue("generation", f"{name} is image-to-video only: the shot needs a first_frame")
             )
-        )
+        elif caps.first_frame:
+            issues.append(Issue("first_frame", f"{name} takes no image-to-video"))
+    if first_frame and not caps.first_frame:
+        issues.append(Issue("first_frame", f"{name} takes no first frame"))
+    if last_frame and not caps.last_frame:
+        issues.append(Issue("last_frame", f"{name} takes no last frame"))
+    if reference_images > caps.reference_images:
+        takes = caps.reference_images or "none"
+        if fit.inputs == "drop":
+            notes.append(
+                f"{reference_images - caps.reference_images} reference image(s) not "
+                f"sent ({name} takes {takes})"
+            )
+        else:
+            issues.append(
+                Issue(
+                    "references",
+                    f"{reference_images} reference image(s) from the shot's characters; {name} "
+                    f"takes {takes}; set generation.fit.inputs: drop to leave them out",
+                )
+            )
     if caps.prompt_max is not None and caps.prompt_length(prompt) > caps.prompt_max:
         length = caps.prompt_length(prompt)
         unit = "UTF-16 units" if caps.prompt_unit == "utf16" else "characters"
