@@ -11,6 +11,7 @@ import click
 from filmfs.cli.options import Seconds, film_option, no_commit_option
 from filmfs.commands.generate import GenerateResult, Settings, TakeOutcome, generate
 from filmfs.commands.generate_assets import generate_assets
+from filmfs.commands.planning import usd
 from filmfs.errors import FilmfsError
 from filmfs.project import Project
 from filmfs.providers.runner import DEFAULT_POLL_INTERVAL, Progress
@@ -20,7 +21,7 @@ def money_text(amount: Decimal | None, basis: str | None) -> str:
     """``$0.60`` (reported by the provider) or ``$0.60 (estimate)``; ``cost unknown``."""
     if amount is None:
         return "cost unknown"
-    return f"${amount}" + (" (estimate)" if basis != "provider" else "")
+    return usd(amount) + (" (estimate)" if basis != "provider" else "")
 
 
 def render_estimates(result: GenerateResult) -> str:
@@ -36,7 +37,7 @@ def render_estimates(result: GenerateResult) -> str:
             )
             if part
         )
-        price = f"${e.estimate}" if e.estimate is not None else "price unknown"
+        price = f"{usd(e.estimate)}" if e.estimate is not None else "price unknown"
         lines.append(f"{e.shot_id}  {e.provider}/{e.model}  {shape or '-'}  {price}")
         lines += [f"    fit: {note}" for note in e.fit]
         if e.warning:
@@ -44,13 +45,13 @@ def render_estimates(result: GenerateResult) -> str:
     if not result.estimates:
         lines.append("nothing to generate")
     unknown = f" (+ {len(result.unpriced)} shot(s) without a price)" if result.unpriced else ""
-    lines.append(f"estimated total: ${result.estimated_total}{unknown}; nothing was sent")
+    lines.append(f"estimated total: {usd(result.estimated_total)}{unknown}; nothing was sent")
     if result.budget_total is not None or result.budget_per_run is not None:
-        parts = [f"spent so far ${result.spent_before}"]
+        parts = [f"spent so far {usd(result.spent_before)}"]
         if result.budget_total is not None:
-            parts.append(f"budget.total ${result.budget_total}")
+            parts.append(f"budget.total {usd(result.budget_total)}")
         if result.budget_per_run is not None:
-            parts.append(f"budget.per_run ${result.budget_per_run}")
+            parts.append(f"budget.per_run {usd(result.budget_per_run)}")
         lines.append("budget: " + ", ".join(parts))
     if result.refusal:
         lines.append(f"a real run would be refused: {result.refusal}")
@@ -202,7 +203,7 @@ def command(
     made = len(result.outcomes) - len(result.failed)
     click.echo(
         f"{made} take(s) generated in {result.elapsed:.1f} s, total cost "
-        f"${result.total_cost}" + (f"; committed {result.commit[:10]}" if result.commit else "")
+        f"{usd(result.total_cost)}" + (f"; committed {result.commit[:10]}" if result.commit else "")
     )
     if result.failed:
         raise FilmfsError(f"{len(result.failed)} of {len(result.outcomes)} generation(s) failed")

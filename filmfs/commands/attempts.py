@@ -24,6 +24,7 @@ from filmfs.film.model import Film
 from filmfs.film.takes import reserve_attempt, take_data, write_take
 from filmfs.media.ingest import store_video
 from filmfs.project import Project
+from filmfs.providers import capabilities
 from filmfs.providers import jobs as records
 from filmfs.providers.base import GenerationRequest, Job, Provider
 from filmfs.providers.redact import scrub, scrub_value
@@ -117,9 +118,12 @@ def _run_record(
     if job is not None:
         recorded.append(record)
 
+    remote = capabilities.for_provider(provider.name).remote
+
     def submitted(new: Job) -> None:
         done = replace(record, task_id=new.task_id, data=dict(new.data))
-        records.save(project.root, done)
+        if remote:  # a task that runs elsewhere, and may be paid for: record it at once
+            records.save(project.root, done)
         recorded.append(done)
 
     try:
@@ -142,7 +146,7 @@ def _run_record(
             records.remove(project.root, done)
         return replace(base, error=str(exc), elapsed=time.monotonic() - started)
     except FilmfsError as exc:
-        kept = " (task recorded; run generate again to resume it)" if recorded else ""
+        kept = " (task recorded; run generate again to resume it)" if recorded and remote else ""
         return replace(base, error=str(exc) + kept, elapsed=time.monotonic() - started)
     return replace(
         base,

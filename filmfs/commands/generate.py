@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from filmfs.commands.attempts import TakeOutcome, new_attempt, resume
-from filmfs.commands.planning import ShotPlan, plan_problems, provider_choice, shot_plan, spent
+from filmfs.commands.planning import ShotPlan, plan_problems, provider_choice, shot_plan, spent, usd
 from filmfs.errors import FilmfsError, ProviderNotConfigured
 from filmfs.film.inputs import staleness
 from filmfs.film.locks import commit_manifests
@@ -149,12 +149,12 @@ def check_budget(result: GenerateResult, *, over_budget: bool) -> None:
         reasons.append(f"no price is known for shot(s) {', '.join(result.unpriced)}")
     if result.budget_per_run is not None and run_cost > result.budget_per_run:
         reasons.append(
-            f"this run would cost ${run_cost}, over budget.per_run ${result.budget_per_run}"
+            f"this run would cost {usd(run_cost)}, over budget.per_run {usd(result.budget_per_run)}"
         )
     if result.budget_total is not None and result.spent_before + run_cost > result.budget_total:
         reasons.append(
-            f"the film has spent ${result.spent_before}; this run's ${run_cost} would pass "
-            f"budget.total ${result.budget_total}"
+            f"the film has spent {usd(result.spent_before)}; this run's {usd(run_cost)} would pass "
+            f"budget.total {usd(result.budget_total)}"
         )
     if reasons:
         raise FilmfsError(

@@ -146,6 +146,13 @@ def _issue_at(film: Film, shot: Shot, issue: Issue) -> tuple[Path, tuple[str | i
         return shot.path, (issue.field,)
     if issue.field == "references":
         return shot.path, ("characters",)
+    if issue.field == "seed" and "seed" in shot.generation:
+        return shot.path, ("generation", "seed")
+    # The model is at fault: point at where it was chosen.
+    if "model" in shot.generation:
+        return shot.path, ("generation", "model")
+    if "model" in film.defaults:
+        return film.path, ("defaults", "model")
     return shot.path, ("generation",)
 
 
@@ -167,6 +174,11 @@ def plan_problems(project: Project, film: Film, plans: list[ShotPlan]) -> list[P
     return found
 
 
+def usd(amount: Decimal) -> str:
+    """``$1.50`` (cents shown; more places only when the amount has them)."""
+    return f"${amount:.2f}" if amount == amount.quantize(Decimal("0.01")) else f"${amount}"
+
+
 def spent(project: Project) -> Decimal:
     """USD recorded on every take of the film."""
     total = Decimal(0)
@@ -186,7 +198,7 @@ def budget_problems(project: Project, film: Film) -> list[Problem]:
             found.append(
                 project.make_problem(
                     film.path,
-                    f"the takes cost ${used} in all, over the film's budget of ${total}",
+                    f"the takes cost {usd(used)} in all, over the film's budget of {usd(total)}",
                     at=("budget", "total"),
                 )
             )

@@ -163,6 +163,7 @@ class ProviderCaps:
     """What the service says happens to the money of a cancelled task, for the user."""
     reports_cost: bool
     models: Mapping[str, ModelCaps]
+    remote: bool
     unknown: ModelCaps
 
     def model(self, name: str | None) -> ModelCaps:
@@ -258,6 +259,7 @@ def parse(data: Mapping[str, Any]) -> dict[str, ProviderCaps]:
                 for model, spec in raw["models"].items()
             },
             unknown=_model(name, "?", raw["unknown_model"], known=False),
+            remote=bool(raw.get("remote", True)),
         )
     return found
 
@@ -323,6 +325,7 @@ def for_provider(name: str, *, default_model: str = "") -> ProviderCaps:
         reports_cost=False,
         models={},
         unknown=unknown,
+        remote=True,
     )
 
 

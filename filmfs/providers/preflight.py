@@ -133,8 +133,11 @@ def _choose_ratio(
     exact = [r for r in allowed if ratio_value(r) == want]
     if exact:
         # Several sizes of one ratio (Runway 1280:720, 1920:1080): the largest within the film.
-        fitting = [r for r in exact if int(r.split(":")[0]) <= width] or exact
-        return max(fitting, key=lambda r: int(r.split(":")[0]))
+        def size(r: str) -> int:
+            return int(r.split(":")[0])
+
+        fitting = [r for r in exact if size(r) <= width]
+        return max(fitting, key=size) if fitting else min(exact, key=size)
     listed = ", ".join(allowed)
     if fit.ratio == "refuse":
         issues.append(
@@ -246,9 +249,7 @@ def plan(
         negative_prompt = None
     if seed is not None and not caps.seed:
         if seed_chosen and fit.inputs != "drop":
-            issues.append(
-                Issue("generation", f"{name} takes no seed; a seed would reproduce nothing")
-            )
+            issues.append(Issue("seed", f"{name} takes no seed; a seed would reproduce nothing"))
         elif seed_chosen:
             notes.append(f"seed not sent ({name} takes none)")
         seed = None

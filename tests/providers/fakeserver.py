@@ -94,6 +94,8 @@ class FakeServer:
         delay: dict[str, float] | None = None,
     ) -> None:
         self.video = video.read_bytes()
+        self.id_prefix = ""
+        """Put before every task id (a hostile server can put the key there)."""
         self.delay = dict(delay or {})
         """Seconds to wait before answering, per endpoint (``submit``): a slow service."""
         self.latency = latency
@@ -151,7 +153,7 @@ class FakeServer:
 
     def new_task(self, body: Any) -> Task:
         with self._lock:
-            task = Task(f"task{next(self._ids):06d}", time.monotonic(), body)
+            task = Task(f"{self.id_prefix}task{next(self._ids):06d}", time.monotonic(), body)
             self.tasks[task.id] = task
         return task
 

@@ -321,3 +321,34 @@ def test_key_echoed_by_the_server_is_redacted(case: Case, fake: FakeServer, tmp_
     fake.script("submit", Reply(400 if case.name != "minimax" else 200, echo))
     err = failure(case, fake, tmp_path / "take.mp4")  # asserts the key is absent
     assert "***" in str(err)
+
+
+def test_key_echoed_in_a_non_json_body_is_redacted(
+    case: Case, fake: FakeServer, tmp_path: Path
+) -> None:
+    fake.script("submit", Reply(400, f"<html>bad request for Bearer {API_KEY}</html>".encode()))
+    err = failure(case, fake, tmp_path / "take.mp4")
+    assert "***" in str(err)
+
+
+def test_key_in_an_unknown_status_is_redacted(case: Case, fake: FakeServer, tmp_path: Path) -> None:
+    weird = {
+        "status": f"WEIRD {API_KEY}",
+        "state": f"WEIRD {API_KEY}",
+        "base_resp": {"status_code": 0},
+    }
+    fake.script("poll", Reply(200, weird))
+    err = failure(case, fake, tmp_path / "take.mp4")
+    assert "unknown" in err.message
+
+
+def test_key_in_the_task_id_and_download_url_never_reaches_progress(
+    case: Case, fake: FakeServer, tmp_path: Path
+) -> None:
+    if case.name == "minimax":
+        pytest.skip("MiniMax's fake derives file ids from numeric task ids")
+    fake.id_prefix = f"{API_KEY}-"
+    seen: list[str] = []
+    result, _ = go(case, fake, tmp_path / "take.mp4", on_progress=lambda p: seen.append(repr(p)))
+    assert API_KEY in result.job.task_id  # type: ignore[attr-defined]  # the raw id polls
+    assert seen and not any(API_KEY in line for line in seen)
