@@ -151,10 +151,10 @@ def test_kill_9_leaves_a_valid_film_and_missing_finishes_it(
     # log shows one create per shot over both runs (a kill between a create and its record,
     # possible at "0.3s" and "submit1", is the one case that may cost a second create).
     creates = len(slow_minimax.calls("/v1/video_generation", "POST")) - submitted
-    if moment in ("job2", "take1", "take3"):  # -j 2: every task in flight was recorded
+    if moment == "job2":  # -j 2 and two records: every task in flight was recorded
         assert creates == len(SHOTS), f"{creates} creates for {len(SHOTS)} shots"
-    elif moment == "job1":  # the other worker may have been between its create and record
-        assert creates <= len(SHOTS) + 1
+    else:  # one worker may have been between its create and its record (nothing else)
+        assert creates <= len(SHOTS) + 1, f"{creates} creates for {len(SHOTS)} shots"
     # Records of takes already written (killed just after the take) are dropped, not resumed.
     assert again.output.count("(resumed)") <= len(recorded)
     assert not list((film / ".filmfs" / "jobs").glob("*.json")), "a job record was left"

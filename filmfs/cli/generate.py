@@ -141,7 +141,8 @@ def command(
     total = [0]
 
     def progress(shot_id: str, event: Progress) -> None:
-        if verbose:
+        # What happened to a cancelled task (and its money) is always worth saying.
+        if verbose or event.stage == "cancel":
             with lock:
                 click.echo(f"  {shot_id}: {event.stage}: {event.message}", err=True)
 
@@ -193,6 +194,8 @@ def command(
     if dry_run:
         click.echo(render_estimates(result))
         return
+    for warning in sorted({e.warning for e in result.estimates if e.warning}):
+        click.secho(f"warning: {warning}", fg="yellow", err=True)
     if not result.outcomes:
         click.echo(
             "nothing to generate: no shot's selected take is stale"

@@ -141,9 +141,12 @@ def _run_record(
             )
             attempt, path, selected = _finish(project, store, recorded[-1], ran, tmp)
     except (TaskEnded, GenerationCancelled) as exc:
-        # Over (failed, or cancelled by the user): nothing left to resume.
-        for done in recorded:
-            records.remove(project.root, done)
+        # Over (failed, or cancelled by the user): nothing left to resume. A task the service
+        # cannot cancel (MiniMax) runs on and is billed: keep it, so a rerun collects it.
+        cancelled_for_good = capabilities.for_provider(provider.name).cancel_how != "none"
+        if isinstance(exc, TaskEnded) or cancelled_for_good:
+            for done in recorded:
+                records.remove(project.root, done)
         return replace(base, error=str(exc), elapsed=time.monotonic() - started)
     except FilmfsError as exc:
         kept = " (task recorded; run generate again to resume it)" if recorded and remote else ""

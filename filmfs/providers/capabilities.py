@@ -4,8 +4,8 @@ The YAML beside this module is the one place that knows, per provider and model:
 the model takes (prompt length in the provider's units, negative prompt, seed, audio), the
 durations, ratios and resolutions it makes, its image inputs (first frame, last frame,
 reference images and how images travel), its price formula (USD as Decimal), how often to poll
-it, and after which answers a create request may be sent again. The file is checked against
-``capabilities.schema.json`` when loaded. A model the file does not list gets its provider's
+it, and after which answers a create request may be sent again. The file's shape is
+``capabilities.schema.json`` (:func:`check`). A model the file does not list gets its provider's
 conservative ``unknown_model`` entry and a warning; a provider it does not list (a plugin)
 gets :data:`PERMISSIVE`, which checks nothing.
 """
@@ -274,10 +274,13 @@ def check(data: Any) -> None:
 
 @functools.cache
 def load() -> dict[str, ProviderCaps]:
-    """The capabilities shipped with filmfs, by provider name (checked, then cached)."""
-    data = yaml.safe_load((HERE / "capabilities.yaml").read_text("utf-8"))
-    check(data)
-    return parse(data)
+    """The capabilities shipped with filmfs, by provider name (cached).
+
+    The file is package data, checked against the schema by the test suite
+    (tests/providers/test_capabilities.py), so ``validate`` does not pay for a schema check.
+    """
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return parse(yaml.load((HERE / "capabilities.yaml").read_text("utf-8"), Loader=loader))
 
 
 PERMISSIVE_MODEL = ModelCaps(

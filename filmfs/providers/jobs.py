@@ -81,8 +81,10 @@ def remove(root: Path, record: JobRecord) -> None:
 
 def _alive(pid: int, host: str) -> bool:
     """Whether the process that wrote a record may still be polling it (same host only)."""
-    if host != socket.gethostname() or pid <= 0 or pid == os.getpid():
+    if host != socket.gethostname() or pid <= 0:
         return False
+    if pid == os.getpid():
+        return True  # another run in this process (threads) owns it
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
