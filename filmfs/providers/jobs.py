@@ -18,6 +18,7 @@ import os
 import socket
 from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass, field
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +52,7 @@ class JobRecord:
     def generation_request(self) -> GenerationRequest:
         fields = dict(self.request)
         fields["reference_images"] = tuple(fields.get("reference_images", ()))
+        fields["fps"] = Fraction(str(fields["fps"]))  # saved as its exact text, "24000/1001"
         return GenerationRequest(**fields)
 
 
