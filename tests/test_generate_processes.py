@@ -153,8 +153,8 @@ def test_kill_9_leaves_a_valid_film_and_missing_finishes_it(
     creates = len(slow_minimax.calls("/v1/video_generation", "POST")) - submitted
     if moment == "job2":  # -j 2 and two records: every task in flight was recorded
         assert creates == len(SHOTS), f"{creates} creates for {len(SHOTS)} shots"
-    else:  # one worker may have been between its create and its record (nothing else)
-        assert creates <= len(SHOTS) + 1, f"{creates} creates for {len(SHOTS)} shots"
+    else:  # each of the 2 workers may have been between a create and its answer (no id yet)
+        assert creates <= len(SHOTS) + 2, f"{creates} creates for {len(SHOTS)} shots"
     # Records of takes already written (killed just after the take) are dropped, not resumed.
     assert again.output.count("(resumed)") <= len(recorded)
     assert not list((film / ".filmfs" / "jobs").glob("*.json")), "a job record was left"
