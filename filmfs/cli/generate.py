@@ -9,10 +9,10 @@ from pathlib import Path
 import click
 
 from filmfs.cli.options import Seconds, film_option, no_commit_option
-from filmfs.commands.generate import GenerateResult, Settings, TakeOutcome, generate
+from filmfs.cli.output import echo_json, format_option
+from filmfs.commands.generate import GenerateResult, TakeOutcome, generate
 from filmfs.commands.generate_assets import generate_assets
 from filmfs.commands.planning import usd
-from filmfs.errors import FilmfsError
 from filmfs.project import Project
 from filmfs.providers.runner import DEFAULT_POLL_INTERVAL, Progress
 
@@ -37,7 +37,7 @@ def render_estimates(result: GenerateResult) -> str:
             )
             if part
         )
-        price = f"{usd(e.estimate)}" if e.estimate is not None else "price unknown"
+        price = usd(e.estimate) if e.estimate is not None else "price unknown"
         lines.append(f"{e.shot_id}  {e.provider}/{e.model}  {shape or '-'}  {price}")
         lines += [f"    fit: {note}" for note in e.fit]
         if e.warning:
@@ -91,8 +91,8 @@ def render_estimates(result: GenerateResult) -> str:
     type=click.FloatRange(0.05, 60),
     default=DEFAULT_POLL_INTERVAL,
     show_default=True,
-    help="Least seconds between status polls; polls then follow 20% of the elapsed time, "
-    "up to 15 s apart.",
+    help="Least seconds between status polls (never below the provider's documented cadence, "
+    "5 s for Runway); polls then follow 20% of the elapsed time, up to the provider's maximum.",
 )
 @click.option(
     "--dry-run",
@@ -107,6 +107,7 @@ def render_estimates(result: GenerateResult) -> str:
 )
 @click.option("-v", "--verbose", is_flag=True, help="Show each submit, poll and download.")
 @no_commit_option
+@format_option()
 @film_option
 def command(
     shot_ids: tuple[str, ...],
@@ -123,8 +124,9 @@ def command(
     over_budget: bool,
     verbose: bool,
     no_commit: bool,
+    fmt: str,
     root: Path,
-) -> None:
+) -> GenerateResult:
     """Generate a new take for each named shot (or --all, --missing or --stale).
 
     Each take is written to shots/<ID>/takes/<NNN>.yaml with its provider, model, seed, cost
@@ -147,6 +149,8 @@ def command(
                 click.echo(f"  {shot_id}: {event.stage}: {event.message}", err=True)
 
     def finished(outcome: TakeOutcome) -> None:
+        if fmt == "json":
+            return
         with lock:
             done[0] += 1
             head = f"[{done[0]}/{total[0]}] {outcome.shot_id}"
@@ -166,9 +170,9 @@ def command(
 
     if (all_shots or missing) and not dry_run:
         assets, asset_commit = generate_assets(project, commit=not no_commit)
-        for asset in assets:
+        for asset in assets if fmt == "text" else ():
             click.echo(f"asset {asset.asset_id}: {asset.duration:g} s, sha256 {asset.sha256[:12]}")
-        if asset_commit:
+        if asset_commit and fmt == "text":
             click.echo(f"committed {asset_commit[:10]}")
     result = generate(
         project,
@@ -176,14 +180,12 @@ def command(
         all_shots=all_shots,
         missing=missing,
         stale=stale,
-        settings=Settings(
-            provider=provider,
-            model=model,
-            seed=seed,
-            timeout=timeout,
-            poll_interval=poll_interval,
-            over_budget=over_budget,
-        ),
+        provider=provider,
+        model=model,
+        seed=seed,
+        timeout=timeout,
+        poll_interval=poll_interval,
+        over_budget=over_budget,
         jobs=jobs,
         commit=not no_commit,
         dry_run=dry_run,
@@ -191,9 +193,12 @@ def command(
         on_progress=progress,
         on_done=finished,
     )
+    if fmt == "json":
+        echo_json(result)
+        return result
     if dry_run:
         click.echo(render_estimates(result))
-        return
+        return result
     for warning in sorted({e.warning for e in result.estimates if e.warning}):
         click.secho(f"warning: {warning}", fg="yellow", err=True)
     if not result.outcomes:
@@ -202,11 +207,17 @@ def command(
             if stale
             else "nothing to generate: every shot has a take"
         )
-        return
-    made = len(result.outcomes) - len(result.failed)
-    click.echo(
-        f"{made} take(s) generated in {result.elapsed:.1f} s, total cost "
-        f"{usd(result.total_cost)}" + (f"; committed {result.commit[:10]}" if result.commit else "")
-    )
-    if result.failed:
-        raise FilmfsError(f"{len(result.failed)} of {len(result.outcomes)} generation(s) failed")
+    else:
+        made = len(result.outcomes) - len(result.failed)
+        click.echo(
+            f"{made} take(s) generated in {result.elapsed:.1f} s, total cost "
+            f"{usd(result.total_cost)}"
+            + (f"; committed {result.commit[:10]}" if result.commit else "")
+        )
+        if result.failed:
+            click.secho(
+                f"error: {len(result.failed)} of {len(result.outcomes)} generation(s) failed",
+                fg="red",
+                err=True,
+            )
+    return result

@@ -1,20 +1,27 @@
-"""`filmfs providers [--json]`: which providers exist, and whether each can run here."""
+"""`filmfs providers [--models] [--format text|json]`: which providers exist, whether each can
+run here, and (``--models``) what each model accepts and costs."""
 
 from __future__ import annotations
 
-import json
-from dataclasses import asdict
+from dataclasses import dataclass
 
 import click
 
+from filmfs.cli.output import emit, format_option
 from filmfs.providers import capabilities, registry
-from filmfs.providers.capabilities import ModelCaps
+from filmfs.providers.capabilities import ModelCaps, ProviderCaps
 from filmfs.providers.registry import PluginWarning, ProviderInfo
 
 
-def render_text(infos: list[ProviderInfo], warnings: list[PluginWarning]) -> str:
+@dataclass(frozen=True)
+class Providers:
+    providers: list[ProviderInfo]
+    warnings: list[PluginWarning]
+
+
+def render_text(found: Providers) -> str:
     rows = [("NAME", "DEFAULT MODEL", "STATE", "SOURCE")]
-    for info in infos:
+    for info in found.providers:
         state = "ready" if info.configured else f"not configured: {info.reason}"
         rows.append((info.name, info.default_model or "-", state, info.source))
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
@@ -22,21 +29,16 @@ def render_text(infos: list[ProviderInfo], warnings: list[PluginWarning]) -> str
         "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:3])) + "  " + row[3]
         for row in rows
     ]
-    for warning in warnings:
+    for warning in found.warnings:
         lines.append(
             f"warning: plugin {warning.name} ({warning.source}) skipped: {warning.message}"
         )
     return "\n".join(lines)
 
 
-def render_json(infos: list[ProviderInfo], warnings: list[PluginWarning]) -> str:
-    return json.dumps(
-        {
-            "providers": [asdict(i) for i in infos],
-            "warnings": [asdict(w) for w in warnings],
-        },
-        indent=2,
-    )
+@dataclass(frozen=True)
+class Models:
+    providers: list[ProviderCaps]
 
 
 def _seconds(caps: ModelCaps) -> str:
@@ -86,13 +88,12 @@ def model_line(caps: ModelCaps, default: bool) -> str:
     return "  " + "; ".join(parts)
 
 
-def render_models(names: list[str]) -> str:
+def render_models(found: Models) -> str:
     lines = []
-    for name in names:
-        caps = capabilities.for_provider(name)
+    for caps in found.providers:
         cancel = {"none": "no cancel", "cancel": "cancel", "delete": "delete"}[caps.cancel_how]
         lines.append(
-            f"{name}: default {caps.default_model or '-'}; polls every {caps.poll_min:g}-"
+            f"{caps.name}: default {caps.default_model or '-'}; polls every {caps.poll_min:g}-"
             f"{caps.poll_max:g} s; create re-sent only after HTTP "
             + (",".join(str(s) for s in sorted(caps.create_retry)) or "nothing")
             + f"; {cancel} ({caps.refund})"
@@ -105,26 +106,7 @@ def render_models(names: list[str]) -> str:
     return "\n".join(lines)
 
 
-def models_json(names: list[str]) -> str:
-    out = []
-    for name in names:
-        caps = capabilities.for_provider(name)
-        out.append(
-            {
-                "provider": name,
-                "default_model": caps.default_model,
-                "poll": {"min": caps.poll_min, "max": caps.poll_max},
-                "create_retry": sorted(caps.create_retry),
-                "cancel": {"how": caps.cancel_how, "refund": caps.refund},
-                "reports_cost": caps.reports_cost,
-                "models": [m.as_data() for m in caps.models.values()],
-            }
-        )
-    return json.dumps({"providers": out}, indent=2)
-
-
 @click.command("providers")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON, for tools.")
 @click.option(
     "--models",
     "with_models",
@@ -132,7 +114,8 @@ def models_json(names: list[str]) -> str:
     help="List each provider's models and what they accept: inputs, durations, ratios, "
     "image inputs, price.",
 )
-def command(as_json: bool, with_models: bool) -> None:
+@format_option()
+def command(fmt: str, with_models: bool) -> Providers | Models:
     """List the generation providers: built-in and plugins, and what each one still needs.
 
     A provider is ready when its API key variable is set (testcard needs nothing). A plugin
@@ -140,7 +123,6 @@ def command(as_json: bool, with_models: bool) -> None:
     """
     found = registry.discover()
     if with_models:
-        click.echo((models_json if as_json else render_models)(found.names()))
-        return
-    infos = found.available()
-    click.echo((render_json if as_json else render_text)(infos, found.warnings))
+        models = Models([capabilities.for_provider(name) for name in found.names()])
+        return emit(models, fmt, render_models)
+    return emit(Providers(found.available(), found.warnings), fmt, render_text)

@@ -37,7 +37,7 @@ from filmfs.providers.base import Provider
 from filmfs.providers.redact import scrub
 from filmfs.providers.runner import DEFAULT_POLL_INTERVAL, Progress
 
-__all__ = ["GenerateResult", "Settings", "ShotEstimate", "TakeOutcome", "generate"]
+__all__ = ["GenerateResult", "ShotEstimate", "TakeOutcome", "generate"]
 
 
 @dataclass(frozen=True)
@@ -86,18 +86,9 @@ class GenerateResult:
     def failed(self) -> list[TakeOutcome]:
         return [o for o in self.outcomes if not o.ok]
 
-
-@dataclass(frozen=True)
-class Settings:
-    """Choices from the command line that override the manifests."""
-
-    provider: str | None = None
-    model: str | None = None
-    seed: int | None = None
-    timeout: float = 1800.0
-    poll_interval: float = DEFAULT_POLL_INTERVAL
-    over_budget: bool = False
-    """Spend even when the run passes the film's budget (an explicit command-line choice)."""
+    @property
+    def ok(self) -> bool:
+        return not self.failed
 
 
 def pick_shots(
@@ -171,7 +162,12 @@ def generate(
     all_shots: bool = False,
     missing: bool = False,
     stale: bool = False,
-    settings: Settings | None = None,
+    provider: str | None = None,
+    model: str | None = None,
+    seed: int | None = None,
+    timeout: float = 1800.0,
+    poll_interval: float = DEFAULT_POLL_INTERVAL,
+    over_budget: bool = False,
     jobs: int = 4,
     commit: bool = True,
     dry_run: bool = False,
@@ -180,9 +176,13 @@ def generate(
     on_done: Callable[[TakeOutcome], None] | None = None,
     cancel: threading.Event | None = None,
 ) -> GenerateResult:
-    """Generate one new take for each chosen shot (after resuming any recorded tasks)."""
+    """Generate one new take for each chosen shot (after resuming any recorded tasks).
+
+    ``provider``, ``model`` and ``seed`` override what the manifests choose; ``timeout`` and
+    ``poll_interval`` (seconds) bound each generation; ``over_budget`` spends past film.yaml's
+    ``budget``; ``dry_run`` stops after pre-flight and pricing.
+    """
     film = project.require_valid()
-    settings = settings or Settings()
     shots = pick_shots(
         project, shot_ids=shot_ids, all_shots=all_shots, missing=missing, stale=stale
     )
@@ -228,8 +228,8 @@ def generate(
             store,
             record,
             provider_for(record.provider, "a recorded task"),
-            timeout=settings.timeout,
-            poll_interval=settings.poll_interval,
+            timeout=timeout,
+            poll_interval=poll_interval,
             cancel=cancel,
             on_progress=on_progress,
         )
@@ -241,7 +241,7 @@ def generate(
 
     # 2. Pre-flight: every shot against its model, priced, before any request.
     # Plugins have no capability data: their own default model applies.
-    used = {provider_choice(project, shot, film, settings.provider) for shot in shots}
+    used = {provider_choice(project, shot, film, provider) for shot in shots}
     known = capabilities.load()
     defaults = {
         name: provider_for(name, source).default_model for name, source in used if name not in known
@@ -251,9 +251,9 @@ def generate(
             project,
             film,
             shot,
-            provider=settings.provider,
-            model=settings.model,
-            seed=settings.seed,
+            provider=provider,
+            model=model,
+            seed=seed,
             default_models=defaults,
         )
         for shot in shots
@@ -269,24 +269,24 @@ def generate(
     result.estimates = [_estimate(sp) for sp in plans]
     if dry_run:
         try:
-            check_budget(result, over_budget=settings.over_budget)
+            check_budget(result, over_budget=over_budget)
         except FilmfsError as exc:
             result.refusal = exc.message
         result.elapsed = time.monotonic() - started
         return result
-    check_budget(result, over_budget=settings.over_budget)
+    check_budget(result, over_budget=over_budget)
 
     limits: dict[str, threading.Semaphore] = {}
     for sp in plans:
-        provider = provider_for(sp.provider, sp.source)
+        service = provider_for(sp.provider, sp.source)
         if sp.provider not in limits:
-            ok, reason = provider.configured()
+            ok, reason = service.configured()
             if not ok:
                 raise ProviderNotConfigured(
                     f"{sp.source}: provider {sp.provider!r} is not configured: {reason}",
                     hint="set it up (see `filmfs providers`), or pass --provider testcard",
                 )
-            limit = getattr(provider, "max_concurrency", None) or jobs
+            limit = getattr(service, "max_concurrency", None) or jobs
             limits[sp.provider] = threading.Semaphore(max(1, min(limit, jobs)))
         check_room(project.root, sp.shot.shot_number)
 
@@ -298,8 +298,8 @@ def generate(
                 sp,
                 providers[sp.provider],
                 store,
-                timeout=settings.timeout,
-                poll_interval=settings.poll_interval,
+                timeout=timeout,
+                poll_interval=poll_interval,
                 cancel=cancel,
                 on_progress=on_progress,
             )
