@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from pathlib import Path
 
-from filmfs import layout
+from filmfs import layout, vcs
 from filmfs.commands.planning import budget_problems, plan_problems, shot_plan
 from filmfs.errors import StoreError
 from filmfs.escape import mask_userinfo
+from filmfs.manifests.config import SHARED_FILE, ConfigError, load_config
 from filmfs.manifests.problems import Problem, Report
-from filmfs.project import Project
-from filmfs.store.objects import MediaStore
+from filmfs.project import Project, display_path
+from filmfs.store.objects import STORE_FOLDERS, MediaStore, check_inside
 
 
 def validate(root: Path, *, check_media: bool = True) -> Report:
@@ -39,6 +41,45 @@ def generation_problems(project: Project, found: list[Problem]) -> list[Problem]
         if shot.status != "omitted"
     ]
     return plan_problems(project, film, plans) + budget_problems(project, film)
+
+
+def store_problems(project: Project) -> list[Problem]:
+    """Errors for a store a clone must never receive from Git: files tracked under
+    ``.filmfs/{objects,tmp,locks,cache}`` (a symlink committed there is how a pull request
+    would smuggle a file from outside the film into a copy), or store folders resolving
+    outside the film."""
+    found = []
+    state = layout.state_dir(project.root)
+    try:
+        check_inside(state)
+    except StoreError as exc:
+        found.append(Problem(display_path(state), 1, 1, exc.message))
+    try:
+        load_config(project.root)  # the committed config is data: no options, safe URLs
+    except ConfigError as exc:
+        found.append(_config_problem(project, exc))
+    for rel in vcs.tracked_files(project.root, layout.STATE_DIR):
+        folder = rel.split("/")[1] if rel.count("/") >= 2 else ""
+        if folder in STORE_FOLDERS:
+            found.append(
+                Problem(
+                    display_path(project.root / rel),
+                    1,
+                    1,
+                    f"tracked by Git, but {layout.STATE_DIR}/{folder}/ belongs to this machine "
+                    f"and is never committed (remove it: git rm --cached '{rel}')",
+                )
+            )
+    return found
+
+
+def _config_problem(project: Project, exc: ConfigError) -> Problem:
+    where = re.match(r"^(\S+?):(\d+):(\d+): (.*)$", exc.message, re.DOTALL)
+    if where:
+        path, line, col, message = where.groups()
+        return Problem(display_path(project.root / path), int(line), int(col), message)
+    shown = display_path(layout.state_dir(project.root) / SHARED_FILE)
+    return Problem(shown, 1, 1, exc.message)
 
 
 def missing_media(project: Project) -> list[Problem]:
