@@ -7,19 +7,24 @@ need a sound film call :meth:`Project.require_valid`.
 
 from __future__ import annotations
 
+import fnmatch
+import gc
 import os
-from collections.abc import Callable, Iterator
+import stat
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
 from filmfs import layout
-from filmfs.errors import FilmfsError, ManifestError, NotAFilmError, ValidationFailed
+from filmfs.errors import FilmfsError, NotAFilmError, ValidationFailed
 from filmfs.film.integrity import check_integrity
 from filmfs.film.model import Asset, Character, Film, Scene, Shot, Take
-from filmfs.manifests import schema
-from filmfs.manifests.loader import Document, load
+from filmfs.manifests.batch import Checked
+from filmfs.manifests.cache import check_manifests
+from filmfs.manifests.loader import Document
 from filmfs.manifests.problems import Problem, Severity
 
 T = TypeVar("T")
@@ -27,11 +32,32 @@ T = TypeVar("T")
 
 def display_path(path: Path) -> str:
     """How a path is shown: relative to the working directory when below it."""
-    absolute = Path(os.path.abspath(path))
+    # String work, not Path.relative_to: a 40,000-file film shows every path it loads.
+    absolute = os.path.abspath(path)
+    cwd = os.getcwd()
+    if absolute == cwd:
+        return "."
+    prefix = cwd if cwd.endswith(os.sep) else cwd + os.sep
+    return absolute[len(prefix) :] if absolute.startswith(prefix) else absolute
+
+
+def _stat(path: Path) -> os.stat_result | None:
     try:
-        return str(absolute.relative_to(Path.cwd())) if absolute != Path.cwd() else "."
-    except ValueError:
-        return str(absolute)
+        return path.stat()
+    except OSError:
+        return None
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector (loading makes many objects and no garbage)."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
 
 
 @dataclass
@@ -48,11 +74,19 @@ class Project:
     problems: list[Problem] = field(default_factory=list)
     unreadable: list[Problem] = field(default_factory=list)
     """Manifests that could not be parsed at all (bad YAML, unsafe tag, too big...)."""
+    fresh: list[Path] = field(default_factory=list)
+    """Manifests read and parsed by this load; the others were answered by the cache."""
+    _checked: dict[Path, Checked] = field(default_factory=dict, repr=False)
 
     # --- loading -------------------------------------------------------------------------
     @classmethod
-    def load(cls, root: Path | str) -> Project:
-        """Load every manifest under ``root``; problems are collected, not raised."""
+    def load(cls, root: Path | str, *, jobs: int | None = None) -> Project:
+        """Load every manifest under ``root``; problems are collected, not raised.
+
+        Each file's own check comes from the persistent cache when the file is unchanged;
+        the others are parsed and checked, in parallel when there are many (``jobs``
+        processes, default one per core). The cross-file checks always run on the whole film.
+        """
         root = Path(root)
         if not root.is_dir():
             raise NotAFilmError(f"{display_path(root)}: no such directory")
@@ -62,64 +96,109 @@ class Project:
                 hint=f"run `filmfs init {display_path(root)}` or pass the film's directory",
             )
         project = cls(root=root.resolve())
-        project._load_all()
+        with collector_paused():
+            project._load_all(jobs)
         return project
 
-    def _load_all(self) -> None:
+    def _load_all(self, jobs: int | None) -> None:
         root = self.root
+        wanted: list[tuple[Path, str, os.stat_result | None]] = []
+
+        def admit(paths: Iterable[Path], kind: str) -> list[Path]:
+            kept = [path for path in paths if self._admit(path)]
+            wanted.extend((path, kind, _stat(path)) for path in kept)
+            return kept
+
         film_path = layout.film_file(root)
+        admit([film_path], "film")
+        scene_paths = admit(self._files(root / layout.SCENES_DIR, "*.y*ml"), "scene")
+        char_paths = admit(self._files(root / layout.CHARACTERS_DIR, "*.y*ml"), "character")
+        asset_paths = admit(self._files(root / layout.ASSETS_DIR, "*.y*ml"), "asset")
+        shot_dirs: list[tuple[Path, list[Path], bool]] = []
+        for shot_dir in self._files(root / layout.SHOTS_DIR, "*", dirs=True):
+            take_paths = admit(self._files(shot_dir / layout.TAKES_DIR, "*.y*ml"), "take")
+            shot_path = shot_dir / layout.SHOT_FILE
+            found = _stat(shot_path) is not None
+            if not found:
+                self.problem(shot_dir, f"shot folder has no {layout.SHOT_FILE}")
+            shot_dirs.append((shot_dir, take_paths, found and bool(admit([shot_path], "shot"))))
+        self._checked, self.fresh = check_manifests(root, wanted, jobs=jobs)
+
         self.film = self._read(film_path, "film", lambda d: Film.from_data(d, film_path))
-        for path in self._files(root / layout.SCENES_DIR, "*.y*ml"):
+        for path in scene_paths:
             scene = self._read(path, "scene", partial(Scene.from_data, path=path))
             if scene is not None and scene.scene_number not in self.scenes:
                 self.scenes[scene.scene_number] = scene
         self.scenes = dict(sorted(self.scenes.items()))
-        for path in self._files(root / layout.CHARACTERS_DIR, "*.y*ml"):
+        for path in char_paths:
             char = self._read(path, "character", partial(Character.from_data, path=path))
             if char is not None:
                 self.characters.setdefault(char.id, char)
-        for path in self._files(root / layout.ASSETS_DIR, "*.y*ml"):
+        for path in asset_paths:
             asset = self._read(path, "asset", partial(Asset.from_data, path=path))
             if asset is not None:
                 self.assets.setdefault(asset.id, asset)
         shots = []
-        for shot_dir in self._files(root / layout.SHOTS_DIR, "*"):
-            shot = self._load_shot(shot_dir)
-            if shot is not None:
-                shots.append(shot)
+        for shot_dir, take_paths, has_shot in shot_dirs:
+            takes: list[Take] = []
+            for path in take_paths:
+                build = partial(Take.from_data, path=path, shot_id=shot_dir.name)
+                take = self._read(path, "take", build)
+                if take is not None:
+                    takes.append(take)
+            takes.sort(key=lambda t: t.attempt_number)
+            if has_shot:
+                shot_path = shot_dir / layout.SHOT_FILE
+                build_shot = partial(Shot.from_data, path=shot_path, takes=tuple(takes))
+                shot = self._read(shot_path, "shot", build_shot)
+                if shot is not None:
+                    shots.append(shot)
         shots.sort(key=lambda s: (s.scene, layout.natural_key(s.shot_number)))
         for shot in shots:
             self.shots.setdefault(shot.shot_number, shot)
+        del self._checked
 
-    def _load_shot(self, shot_dir: Path) -> Shot | None:
-        if not shot_dir.is_dir():
-            self.problem(shot_dir, "unexpected file in shots/ (each shot is a folder)")
-            return None
-        shot_path = shot_dir / layout.SHOT_FILE
-        takes: list[Take] = []
-        for path in self._files(shot_dir / layout.TAKES_DIR, "*.y*ml"):
-            take = self._read(
-                path, "take", partial(Take.from_data, path=path, shot_id=shot_dir.name)
-            )
-            if take is not None:
-                takes.append(take)
-        takes.sort(key=lambda t: t.attempt_number)
-        if not shot_path.exists():
-            self.problem(shot_dir, f"shot folder has no {layout.SHOT_FILE}")
-            return None
-        return self._read(shot_path, "shot", lambda d: Shot.from_data(d, shot_path, tuple(takes)))
+    def _files(self, folder: Path, pattern: str, *, dirs: bool = False) -> list[Path]:
+        """Entries of a folder named like ``pattern``, refusing any that lead outside the film.
 
-    def _files(self, folder: Path, pattern: str) -> Iterator[Path]:
-        """Entries of a folder, refusing any that lead outside the film directory."""
-        if folder.exists() and not folder.is_dir():
+        With ``dirs``, an entry that is not a folder is reported and left out.
+        """
+        try:
+            info = folder.lstat()
+        except OSError:
+            return []
+        if stat.S_ISLNK(info.st_mode):
+            if self._escapes(folder):
+                return []
+            info = _stat(folder) or info
+        if not stat.S_ISDIR(info.st_mode):
             self.problem(folder, f"{folder.name} is a file; it must be a folder")
-            return
-        if not folder.is_dir() or self._escapes(folder):
-            return
-        for path in sorted(folder.glob(pattern)):
-            if path.name.startswith(".") or self._escapes(path):
+            return []
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda e: e.name)
+        except OSError:
+            return []
+        found: list[Path] = []
+        for entry in entries:
+            name = entry.name
+            if name.startswith(".") or not fnmatch.fnmatchcase(name, pattern):
                 continue
-            yield path
+            path = folder / name
+            if entry.is_symlink() and self._escapes(path):
+                continue
+            if dirs and not entry.is_dir():
+                self.problem(path, "unexpected file in shots/ (each shot is a folder)")
+                continue
+            found.append(path)
+        return found
+
+    def _admit(self, path: Path) -> bool:
+        """Whether ``path`` is a manifest to read (reporting why not when it is not)."""
+        if path.suffix == ".yml":
+            self.problem(path, "manifests use the .yaml extension; rename this file")
+            return False
+        return not self._escapes(path)
 
     def _escapes(self, path: Path) -> bool:
         """Record and report a symlink that leaves the film directory.
@@ -141,25 +220,21 @@ class Project:
         return True
 
     def _read(self, path: Path, kind: str, build: Callable[[Any], T]) -> T | None:
+        checked = self._checked.get(path)
+        if checked is None:
+            return None
+        parsed, data, own = checked
         shown = display_path(path)
-        if path.suffix == ".yml":
-            self.problem(path, "manifests use the .yaml extension; rename this file")
+        problems = [
+            Problem(shown, line, col, message, severity) for line, col, message, severity in own
+        ]
+        if not parsed:
+            self.problems.extend(problems)
+            self.unreadable.extend(problems)
             return None
-        if self._escapes(path):
-            return None
-        try:
-            document = load(path, shown)
-        except ManifestError as exc:
-            self.problems.append(Problem(exc.path, exc.line, exc.col, exc.detail))
-            self.unreadable.append(self.problems[-1])
-            return None
-        self.documents[path] = document
-        if not isinstance(document.data, dict):
-            self.problem(path, f"expected a mapping of {kind} fields at the top level")
-            return None
-        found = schema.check(document, kind)
-        self.problems.extend(found)
-        return None if found else build(document.data)
+        self.documents[path] = Document(shown, data, source=path)
+        self.problems.extend(problems)
+        return None if problems else build(data)
 
     # --- problems ------------------------------------------------------------------------
     def problem(self, path: Path, message: str) -> None:
