@@ -50,12 +50,17 @@ def _stat(path: Path) -> os.stat_result | None:
 
 @contextmanager
 def collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector (loading makes many objects and no garbage)."""
+    """Pause Python's cyclic garbage collector while loading (many objects and no garbage).
+
+    What was made is then frozen (moved out of the collector's generations): the first
+    collection after a 40,000-file load would otherwise walk every object, for nothing.
+    """
     paused = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        gc.freeze()
         if paused:
             gc.enable()
 
@@ -77,6 +82,7 @@ class Project:
     fresh: list[Path] = field(default_factory=list)
     """Manifests read and parsed by this load; the others were answered by the cache."""
     _checked: dict[Path, Checked] = field(default_factory=dict, repr=False)
+    _show: Callable[[Path], str] = field(default=display_path, repr=False)
 
     # --- loading -------------------------------------------------------------------------
     @classmethod
@@ -96,6 +102,12 @@ class Project:
                 hint=f"run `filmfs init {display_path(root)}` or pass the film's directory",
             )
         project = cls(root=root.resolve())
+        cwd = os.getcwd()
+        prefix = cwd if cwd.endswith(os.sep) else cwd + os.sep
+        # display_path for the many paths of one load: they are absolute and normalised.
+        project._show = lambda p: (
+            str(p)[len(prefix) :] if str(p).startswith(prefix) else display_path(p)
+        )
         with collector_paused():
             project._load_all(jobs)
         return project
@@ -104,24 +116,29 @@ class Project:
         root = self.root
         wanted: list[tuple[Path, str, os.stat_result | None]] = []
 
-        def admit(paths: Iterable[Path], kind: str) -> list[Path]:
-            kept = [path for path in paths if self._admit(path)]
-            wanted.extend((path, kind, _stat(path)) for path in kept)
+        def admit(found: Iterable[tuple[Path, os.stat_result | None]], kind: str) -> list[Path]:
+            kept = []
+            for path, info in found:
+                if path.name.endswith(".yml"):
+                    self.problem(path, "manifests use the .yaml extension; rename this file")
+                    continue
+                wanted.append((path, kind, info))
+                kept.append(path)
             return kept
 
         film_path = layout.film_file(root)
-        admit([film_path], "film")
+        admit(self._named(film_path) or [], "film")
         scene_paths = admit(self._files(root / layout.SCENES_DIR, "*.y*ml"), "scene")
         char_paths = admit(self._files(root / layout.CHARACTERS_DIR, "*.y*ml"), "character")
         asset_paths = admit(self._files(root / layout.ASSETS_DIR, "*.y*ml"), "asset")
         shot_dirs: list[tuple[Path, list[Path], bool]] = []
-        for shot_dir in self._files(root / layout.SHOTS_DIR, "*", dirs=True):
+        for shot_dir, _ in self._files(root / layout.SHOTS_DIR, "*", dirs=True):
             take_paths = admit(self._files(shot_dir / layout.TAKES_DIR, "*.y*ml"), "take")
             shot_path = shot_dir / layout.SHOT_FILE
-            found = _stat(shot_path) is not None
-            if not found:
+            named = self._named(shot_path)
+            if named is None:
                 self.problem(shot_dir, f"shot folder has no {layout.SHOT_FILE}")
-            shot_dirs.append((shot_dir, take_paths, found and bool(admit([shot_path], "shot"))))
+            shot_dirs.append((shot_dir, take_paths, bool(named and admit(named, "shot"))))
         self._checked, self.fresh = check_manifests(root, wanted, jobs=jobs)
 
         self.film = self._read(film_path, "film", lambda d: Film.from_data(d, film_path))
@@ -158,11 +175,11 @@ class Project:
             self.shots.setdefault(shot.shot_number, shot)
         del self._checked
 
-    def _files(self, folder: Path, pattern: str, *, dirs: bool = False) -> list[Path]:
-        """Entries of a folder named like ``pattern``, refusing any that lead outside the film.
-
-        With ``dirs``, an entry that is not a folder is reported and left out.
-        """
+    def _files(
+        self, folder: Path, pattern: str, *, dirs: bool = False
+    ) -> list[tuple[Path, os.stat_result | None]]:
+        """Entries of a folder named like ``pattern`` and their stat, refusing any that lead
+        outside the film. With ``dirs``, only folders (others are reported), without stat."""
         try:
             info = folder.lstat()
         except OSError:
@@ -179,26 +196,38 @@ class Project:
                 entries = sorted(listing, key=lambda e: e.name)
         except OSError:
             return []
-        found: list[Path] = []
+        found: list[tuple[Path, os.stat_result | None]] = []
         for entry in entries:
             name = entry.name
             if name.startswith(".") or not fnmatch.fnmatchcase(name, pattern):
                 continue
             path = folder / name
+            # The listing says which entries are symlinks: only those need resolving.
             if entry.is_symlink() and self._escapes(path):
                 continue
-            if dirs and not entry.is_dir():
-                self.problem(path, "unexpected file in shots/ (each shot is a folder)")
+            if dirs:
+                if not entry.is_dir():
+                    self.problem(path, "unexpected file in shots/ (each shot is a folder)")
+                    continue
+                found.append((path, None))
                 continue
-            found.append(path)
+            try:
+                found.append((path, entry.stat()))
+            except OSError:
+                found.append((path, None))  # reading it will say what is wrong
         return found
 
-    def _admit(self, path: Path) -> bool:
-        """Whether ``path`` is a manifest to read (reporting why not when it is not)."""
-        if path.suffix == ".yml":
-            self.problem(path, "manifests use the .yaml extension; rename this file")
-            return False
-        return not self._escapes(path)
+    def _named(self, path: Path) -> list[tuple[Path, os.stat_result | None]] | None:
+        """A manifest at a fixed name and its stat; None when absent; [] when it escapes."""
+        try:
+            info = path.lstat()
+        except OSError:
+            return None
+        if stat.S_ISLNK(info.st_mode):
+            if self._escapes(path):
+                return []
+            return [(path, _stat(path))]
+        return [(path, info)]
 
     def _escapes(self, path: Path) -> bool:
         """Record and report a symlink that leaves the film directory.
@@ -224,7 +253,7 @@ class Project:
         if checked is None:
             return None
         parsed, data, own = checked
-        shown = display_path(path)
+        shown = self._show(path)
         problems = [
             Problem(shown, line, col, message, severity) for line, col, message, severity in own
         ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Protocol
@@ -128,16 +129,19 @@ def _check_shot(project: Project, shot_id: str, found: list[Problem]) -> None:
 def _check_takes(project: Project, shot_id: str, found: list[Problem]) -> None:
     shot = project.shots[shot_id]
     folder = shot.path.parent / layout.TAKES_DIR
-    if folder.is_dir():
-        for entry in sorted(folder.iterdir()):
-            if entry.name.startswith(".") or entry.suffix == ".tmp":
-                continue
-            if entry.suffix != ".yaml" or not layout.TAKE_STEM.match(entry.stem):
-                found.append(
-                    project.make_problem(
-                        entry, "take files are named NNN.yaml after their attempt number"
-                    )
+    try:
+        names = sorted(os.listdir(folder))  # names, not Paths: 10,000 shots list their takes
+    except OSError:  # no takes folder (or not a folder)
+        names = []
+    for name in names:
+        if name.startswith(".") or name.endswith(".tmp"):
+            continue
+        if not (name.endswith(".yaml") and layout.TAKE_STEM.match(name[: -len(".yaml")])):
+            found.append(
+                project.make_problem(
+                    folder / name, "take files are named NNN.yaml after their attempt number"
                 )
+            )
     selected = [take for take in shot.takes if take.selected]
     for take in shot.takes:
         if layout.TAKE_STEM.match(take.path.stem) and int(take.path.stem) != take.attempt_number:
