@@ -14,7 +14,7 @@ import stat
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cached_property, partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -26,6 +26,7 @@ from filmfs.manifests.batch import Checked
 from filmfs.manifests.cache import check_manifests
 from filmfs.manifests.loader import Document
 from filmfs.manifests.problems import Problem, Severity
+from filmfs.store.objects import MediaStore
 
 T = TypeVar("T")
 
@@ -302,12 +303,14 @@ class Project:
         return self.film
 
     # --- lookups -------------------------------------------------------------------------
+    @cached_property
+    def store(self) -> MediaStore:
+        """The film's media store (``.filmfs/``), made once per loaded project."""
+        return MediaStore(layout.state_dir(self.root))
+
     def shot(self, shot_id: str) -> Shot:
         try:
             return self.shots[shot_id]
         except KeyError:
             known = ", ".join(self.shots) or "none"
             raise FilmfsError(f"no shot {shot_id!r} in this film (shots: {known})") from None
-
-    def reload(self) -> Project:
-        return Project.load(self.root)

@@ -91,6 +91,11 @@ def cli() -> None:
 # quick `filmfs validate` never import av, opentimelineio, httpx or fsspec. The help text is the
 # first paragraph of the command's docstring; tests/test_cli_lazy.py keeps this table true.
 COMMANDS: dict[str, tuple[str, str, str]] = {
+    "add-asset": (
+        "add_asset",
+        "command",
+        "Store FILE (a reference image, a storyboard frame, music...) as asset ASSET_ID.",
+    ),
     "add-take": (
         "add_take",
         "command",
@@ -117,6 +122,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "Export the film's assets and relationships to SQLite or PostgreSQL.",
     ),
     "fetch": ("push", "fetch_command", "The same as `filmfs pull`."),
+    "frame": ("frame", "command", "Store one frame of a take of SHOT_ID as an image asset."),
     "generate": (
         "generate",
         "command",

@@ -26,9 +26,6 @@ if TYPE_CHECKING:
 from filmfs.manifests.loader import Document, JsonPath
 from filmfs.manifests.problems import Problem
 
-KINDS = ("film", "scene", "shot", "take", "character", "asset")
-SCHEMA_BASE = "https://filmfs.dev/schemas/v1/"
-
 _TYPE_WORDS = {
     "number": "a number",
     "integer": "a whole number",

@@ -113,14 +113,13 @@ def select_command(shot_id: str, take: Take) -> str:
 def _take(shot: Shot, take: Take, has_object: Callable[[str], bool]) -> TakeReview:
     params = take.generation_params
     video = take.video
-    seed = params.get("seed")
     return TakeReview(
         attempt=take.attempt_number,
         selected=take.selected,
         status=take.status or "pending",
-        provider=str(params.get("provider", "?")),
-        model=str(params.get("model", "?")),
-        seed=seed if isinstance(seed, int) else None,
+        provider=params.provider,
+        model=params.model or "?",
+        seed=params.seed,
         cost=take.generation_cost,
         score=take.quality_score,
         notes=take.director_notes,
