@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-import filmfs
 from filmfs.manifests import batch, schema
 from filmfs.manifests import cache as manifest_cache
 from filmfs.project import Project
@@ -117,7 +116,7 @@ def test_a_deleted_file_is_gone_and_leaves_the_cache(film: Path) -> None:
 def test_another_filmfs_version_reads_everything(
     film: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(filmfs, "__version__", "99.0.0")
+    monkeypatch.setattr(manifest_cache, "filmfs_version", lambda: "99.0.0")
     assert len(_fresh(film)) > 10
     assert _fresh(film) == set()  # and the new version's cache is written
 
@@ -127,10 +126,17 @@ def test_a_schema_change_reads_everything(film: Path, monkeypatch: pytest.Monkey
     assert len(_fresh(film)) > 10
 
 
-def test_fingerprint_follows_the_schema_files() -> None:
-    digest = schema.fingerprint()
-    assert len(digest) == 64
-    assert schema.fingerprint() == digest
+def test_a_change_to_the_checking_code_reads_everything(
+    film: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(manifest_cache, "_code", lambda: "a loader that reads YAML 1.2")
+    assert len(_fresh(film)) > 10
+
+
+def test_the_stamp_names_version_code_and_schemas() -> None:
+    stamp = manifest_cache.stamp()
+    assert manifest_cache.filmfs_version() in stamp
+    assert schema.fingerprint() in stamp and len(schema.fingerprint()) == 64
 
 
 def test_problems_of_a_file_come_back_from_the_cache(film: Path) -> None:

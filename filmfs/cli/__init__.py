@@ -126,7 +126,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "generate": (
         "generate",
         "command",
-        "Generate a new take for each named shot (or --all, or --missing).",
+        "Generate a new take for each named shot (or --all, --missing or --stale).",
     ),
     "graph": (
         "graph",

@@ -10,13 +10,16 @@ same clock tick would otherwise keep its key.
 
 The cache is only ever a shortcut: safe to delete, written atomically (a temporary file renamed
 over it), and ignored unless it was written by this filmfs version for these schemas (and this
-PyYAML). msgpack holds only plain data, so a planted file cannot run code; still, a film repo
-is untrusted, so the cache is ignored unless it is a regular file owned by the user and not
-tracked by Git.
+PyYAML, and the very code that checks a file). msgpack holds only plain data, so a planted file
+cannot run code; still, a film repo is untrusted, so the cache is ignored unless it is a
+regular file owned by the user and not tracked by Git.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import importlib.metadata
 import os
 import stat
 import tempfile
@@ -28,9 +31,8 @@ from typing import Any
 import msgpack
 import yaml
 
-import filmfs
 from filmfs import layout
-from filmfs.manifests import schema
+from filmfs.manifests import batch, loader, schema
 from filmfs.manifests.batch import Checked, check_files
 
 CACHE_DIR = "cache"
@@ -50,9 +52,26 @@ def cache_path(root: Path) -> Path:
     return layout.state_dir(root) / CACHE_DIR / CACHE_FILE
 
 
+def filmfs_version() -> str:
+    try:
+        return importlib.metadata.version("filmfs")
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown"
+
+
+@functools.cache
+def _code() -> str:
+    # The code that makes a file's own check: a change to it (even without a new version
+    # number, as in development) must not be answered by checks the old code made.
+    digest = hashlib.sha256()
+    for module in (loader, schema, batch):
+        digest.update(Path(str(module.__file__)).read_bytes())
+    return digest.hexdigest()
+
+
 def stamp() -> list[str]:
     """Everything a cached check depends on besides the file itself."""
-    return [FORMAT, filmfs.__version__, schema.fingerprint(), yaml.__version__]
+    return [FORMAT, filmfs_version(), _code(), schema.fingerprint(), yaml.__version__]
 
 
 class ManifestCache:
