@@ -22,6 +22,7 @@ from filmfs import layout
 from filmfs.errors import FilmfsError, NotAFilmError, ValidationFailed
 from filmfs.film.integrity import check_integrity
 from filmfs.film.model import Asset, Character, Film, Scene, Shot, Take
+from filmfs.film.rate import parse_rate
 from filmfs.manifests.batch import Checked
 from filmfs.manifests.cache import check_manifests
 from filmfs.manifests.loader import Document
@@ -29,6 +30,26 @@ from filmfs.manifests.problems import Problem, Severity
 from filmfs.store.objects import MediaStore
 
 T = TypeVar("T")
+
+
+# Fields whose meaning is checked while building the model, where a problem is reported.
+_VALUE_PATHS: tuple[tuple[str, ...], ...] = (
+    ("format", "fps"),
+    ("final_edit", "fps"),
+    ("video", "fps"),
+)
+
+
+def _bad_rate(data: Any, at: tuple[str, ...]) -> bool:
+    for key in at:
+        if not isinstance(data, dict) or key not in data:
+            return False
+        data = data[key]
+    try:
+        parse_rate(data)
+    except FilmfsError:
+        return True
+    return False
 
 
 def display_path(path: Path) -> str:
@@ -264,7 +285,15 @@ class Project:
             return None
         self.documents[path] = Document(shown, data, source=path)
         self.problems.extend(problems)
-        return None if problems else build(data)
+        if problems:
+            return None
+        try:
+            return build(data)
+        except FilmfsError as exc:
+            # A value the schema's shape allows but that means nothing (a rate of 0/5).
+            at = next((at for at in _VALUE_PATHS if _bad_rate(data, at)), ())
+            self.problems.append(self.make_problem(path, exc.message, at=at))
+            return None
 
     # --- problems ------------------------------------------------------------------------
     def problem(self, path: Path, message: str) -> None:

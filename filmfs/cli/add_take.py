@@ -8,6 +8,7 @@ import click
 
 from filmfs.cli.options import film_option, no_commit_option
 from filmfs.commands.add_take import add_take
+from filmfs.film.rate import rate_text
 from filmfs.project import Project
 
 
@@ -48,7 +49,8 @@ def command(
     mark = " (selected)" if result.selected else ""
     click.echo(
         f"{shot_id}: take {result.attempt}{mark}: {video.width}x{video.height} "
-        f"{video.fps:g} fps {video.codec}, {video.duration:.2f} s, sha256 {video.sha256[:12]}"
+        f"{rate_text(video.fps)} fps {video.codec}, {video.duration:.2f} s, "
+        f"sha256 {video.sha256[:12]}"
     )
     if result.commit:
         click.echo(f"committed {result.commit[:10]}")

@@ -8,6 +8,7 @@ import click
 
 from filmfs.cli.options import OutputPath, film_option, no_commit_option
 from filmfs.commands.assemble import assemble_film
+from filmfs.film.rate import rate_text
 from filmfs.project import Project
 
 
@@ -44,7 +45,7 @@ def command(
     video = result.video
     click.echo(
         f"{result.output}: {len(result.shots)} shots, {video.duration:.2f} s, "
-        f"{video.width}x{video.height} {video.fps:g} fps, sha256 {video.sha256[:12]}"
+        f"{video.width}x{video.height} {rate_text(video.fps)} fps, sha256 {video.sha256[:12]}"
     )
     if result.up_to_date:
         click.echo("up to date: nothing in the cut changed since film.yaml's final_edit")

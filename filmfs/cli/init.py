@@ -14,8 +14,13 @@ from filmfs.commands.init import init
 @click.option("--title", help="The film's title (default: the folder name).")
 @click.option("--width", type=int, default=1280, show_default=True)
 @click.option("--height", type=int, default=720, show_default=True)
-@click.option("--fps", type=float, default=24, show_default=True)
-def command(root: Path, title: str | None, width: int, height: int, fps: float) -> None:
+@click.option(
+    "--fps",
+    default="24",
+    show_default=True,
+    help="Frames per second: 24, 25, 30, 23.976, 29.97, 59.94 or a fraction like 24000/1001.",
+)
+def command(root: Path, title: str | None, width: int, height: int, fps: str) -> None:
     """Make DIR a new film: film.yaml, folders, .gitignore, schemas, and a Git repository."""
     result = init(
         root,

@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from filmfs.commands.assemble import cut_transition
 from filmfs.errors import FilmfsError, StoreError
 from filmfs.export.otio import CutClip, TakeMedia, build_timeline, file_url, write_timeline
+from filmfs.film.cut import plan_cut
 from filmfs.manifests.writer import check_output
 from filmfs.project import Project
 
@@ -35,13 +35,12 @@ def export_cut(project: Project, *, dest: Path, bundle: bool = False) -> ExportR
     check_output(project.root, dest)
     store = project.store
     cuts: list[CutClip] = []
-    skipped: list[str] = []
     missing: list[str] = []
-    for shot in project.shots.values():
+    plan = plan_cut(project.shots.values(), film.format)
+    skipped = [s.shot_number for s in project.shots.values() if s.shot_number not in plan.shots]
+    for item in plan.clips:
+        shot = project.shots[item.shot]
         takes = [t for t in shot.takes if t.video is not None]
-        if shot.status == "omitted" or not any(t.selected for t in takes):
-            skipped.append(shot.shot_number)
-            continue
         media = []
         for take in takes:
             assert take.video is not None
@@ -56,7 +55,7 @@ def export_cut(project: Project, *, dest: Path, bundle: bool = False) -> ExportR
                     target_url=url,
                     sha256=take.video.sha256,
                     duration=take.video.duration,
-                    fps=take.video.fps,
+                    fps=float(take.video.fps),
                     provider=params.provider,
                     model=params.model,
                     seed=params.seed,
@@ -64,7 +63,8 @@ def export_cut(project: Project, *, dest: Path, bundle: bool = False) -> ExportR
                     selected=take.selected,
                 )
             )
-        transition = cut_transition(shot, first=not cuts)
+        tr = item.transition_in
+        transition = tr.rendered() if tr else None
         cuts.append(CutClip(shot.shot_number, str(shot.scene), media, transition))
     if not cuts:
         raise FilmfsError("nothing to export: no shot has a selected take")
@@ -75,7 +75,7 @@ def export_cut(project: Project, *, dest: Path, bundle: bool = False) -> ExportR
             hint="fetch it with `filmfs pull`, or export without --bundle",
         )
     timeline = build_timeline(
-        film.title, cuts, film.format.fps, width=film.format.width, height=film.format.height
+        film.title, cuts, float(film.format.fps), width=film.format.width, height=film.format.height
     )
     written = write_timeline(timeline, dest, bundle=bundle)
     return ExportResult(written, len(cuts), sum(len(c.takes) for c in cuts), skipped)

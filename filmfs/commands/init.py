@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import shutil
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
 
 from filmfs import layout, vcs
 from filmfs.errors import FilmfsError
-from filmfs.film.model import number
+from filmfs.film.rate import parse_rate, rate_data
 from filmfs.manifests import schema
 from filmfs.manifests.edit import check
 from filmfs.manifests.writer import atomic_write_text, make_folder, write_new
@@ -46,18 +47,27 @@ def install_schemas(root: Path) -> list[Path]:
 
 
 def init(
-    root: Path, *, title: str, width: int = 1280, height: int = 720, fps: float = 24
+    root: Path,
+    *,
+    title: str,
+    width: int = 1280,
+    height: int = 720,
+    fps: float | str | Fraction = 24,
 ) -> InitResult:
     """Create the film's folders, film.yaml, .gitignore and schemas; git init if needed."""
     film_path = layout.film_file(root)
     if film_path.exists():
         raise FilmfsError(f"{film_path} already exists; this is already a film")
+    try:
+        rate = parse_rate(fps)
+    except FilmfsError as exc:
+        raise FilmfsError(f"--fps: {exc.message}", hint=exc.hint) from None
     film = {
         "filmfs": 1,
         "title": title,
         "synopsis": "",
         "status": "development",
-        "format": {"width": width, "height": height, "fps": number(fps)},
+        "format": {"width": width, "height": height, "fps": rate_data(rate)},
         "defaults": {"provider": "testcard"},
     }
     # Checked before anything is created, so a bad --width leaves no half-made film behind.

@@ -40,6 +40,10 @@ def test_generate_stale_remakes_exactly_the_stale_shots(film_repo: Path) -> None
         {"shot": "01A", "attempt": 1, "changed": ["prompt"]}
     ]
 
+    page = film_repo / "review.html"
+    run(film_repo, "review", "--out", str(page))
+    assert "stale: prompt changed" in page.read_text()
+
     out = run(film_repo, "generate", "--stale")
     assert "01A: take 2" in out and "01B" not in out and "01C" not in out
     run(film_repo, "select", "01A", "2")

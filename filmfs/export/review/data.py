@@ -6,7 +6,9 @@ import shlex
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from filmfs.film.inputs import stale_parts
 from filmfs.film.model import Shot, Take
+from filmfs.film.rate import rate_text
 from filmfs.project import Project
 
 
@@ -48,6 +50,8 @@ class ShotReview:
     duration_target: float
     status: str
     takes: tuple[TakeReview, ...]
+    stale: tuple[str, ...] = ()
+    """What changed since the selected take was made (see :mod:`filmfs.film.inputs`)."""
 
     @property
     def selected(self) -> TakeReview | None:
@@ -64,6 +68,8 @@ class ShotReview:
             found.append("no selected take")
         elif not selected.media_present:
             found.append("selected media missing")
+        if self.stale:
+            found.append(f"stale: {', '.join(self.stale)} changed")
         return tuple(found)
 
 
@@ -126,7 +132,7 @@ def _take(shot: Shot, take: Take, has_object: Callable[[str], bool]) -> TakeRevi
         created_at=take.created_at or "",
         sha256=video.sha256 if video else None,
         duration=video.duration if video else None,
-        resolution=f"{video.width}x{video.height} @ {video.fps:g} fps" if video else "",
+        resolution=f"{video.width}x{video.height} @ {rate_text(video.fps)} fps" if video else "",
         media_present=bool(video and has_object(video.sha256)),
         select_command=select_command(shot.shot_number, take),
     )
@@ -155,6 +161,7 @@ def build_review(project: Project, *, has_object: Callable[[str], bool]) -> Revi
                 duration_target=shot.duration_target,
                 status=shot.status or "draft",
                 takes=tuple(_take(shot, take, has_object) for take in shot.takes),
+                stale=tuple(stale_parts(project, shot.shot_number) or ()),
             )
         )
     return Review(title=film.title, synopsis=film.synopsis, shots=tuple(shots))
