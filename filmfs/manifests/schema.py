@@ -10,6 +10,7 @@ value, worded like ``duration_target must be a number`` rather than as a jsonsch
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import functools
 import hashlib
@@ -116,7 +117,8 @@ def _compiled(kind: str) -> Any:
 
 def warm(kind: str) -> None:
     """Compile ``kind``'s validator now (before forking workers that will share it)."""
-    _compiled(kind)
+    with contextlib.suppress(Exception):  # is_valid then says False and jsonschema judges
+        _compiled(kind)
 
 
 def is_valid(data: Any, kind: str) -> bool:
