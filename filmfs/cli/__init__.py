@@ -128,6 +128,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "command",
         "Generate a new take for each named shot (or --all, --missing or --stale).",
     ),
+    "import-edit": (
+        "import_edit",
+        "command",
+        "Write an edited timeline's decisions into the manifests.",
+    ),
     "graph": (
         "graph",
         "command",
