@@ -23,6 +23,7 @@ from filmfs.errors import FilmfsError, NotAFilmError, ValidationFailed
 from filmfs.film.integrity import check_integrity
 from filmfs.film.model import Asset, Character, Film, Scene, Shot, Take
 from filmfs.film.rate import parse_rate
+from filmfs.manifests import versions
 from filmfs.manifests.batch import Checked
 from filmfs.manifests.cache import check_manifests
 from filmfs.manifests.loader import Document
@@ -283,7 +284,10 @@ class Project:
             self.problems.extend(problems)
             self.unreadable.extend(problems)
             return None
-        self.documents[path] = Document(shown, data, source=path)
+        document = Document(shown, data, source=path)
+        self.documents[path] = document
+        if kind == "film":
+            versions.check_readable(document, shown)
         self.problems.extend(problems)
         if problems:
             return None
