@@ -19,15 +19,16 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from filmfs import layout
-from filmfs.errors import FilmfsError, NotAFilmError, ValidationFailed
+from filmfs.errors import FilmfsError, ManifestError, NotAFilmError, ValidationFailed
 from filmfs.film.integrity import check_integrity
 from filmfs.film.model import Asset, Character, Film, Scene, Shot, Take
 from filmfs.film.rate import parse_rate
-from filmfs.manifests import versions
+from filmfs.manifests import schema, versions
 from filmfs.manifests.batch import Checked
 from filmfs.manifests.cache import check_manifests
-from filmfs.manifests.loader import Document
+from filmfs.manifests.loader import Document, parse
 from filmfs.manifests.problems import Problem, Severity
+from filmfs.manifests.tree import DiskTree, Tree
 from filmfs.store.objects import MediaStore
 
 T = TypeVar("T")
@@ -104,6 +105,8 @@ class Project:
     """Manifests that could not be parsed at all (bad YAML, unsafe tag, too big...)."""
     fresh: list[Path] = field(default_factory=list)
     """Manifests read and parsed by this load; the others were answered by the cache."""
+    tree: Tree | None = field(default=None, repr=False, compare=False)
+    """Where the manifests are read from; the folder on disk unless given."""
     _checked: dict[Path, Checked] = field(default_factory=dict, repr=False)
     _show: Callable[[Path], str] = field(default=display_path, repr=False)
 
@@ -134,6 +137,21 @@ class Project:
         with collector_paused():
             project._load_all(jobs)
         return project
+
+    @classmethod
+    def from_tree(cls, tree: Tree) -> Project:
+        """Load the film from ``tree`` (e.g. a Git revision held in memory, see
+        :class:`filmfs.manifests.tree.MemoryTree`); paths are shown under ``tree.root``."""
+        project = cls(root=tree.root, tree=tree)
+        if tree.kind(layout.film_file(tree.root)) is not None:
+            project._load_tree()
+        return project
+
+    @property
+    def source(self) -> Tree:
+        if self.tree is None:
+            self.tree = DiskTree(self.root)
+        return self.tree
 
     def _load_all(self, jobs: int | None) -> None:
         root = self.root
@@ -252,24 +270,113 @@ class Project:
             return [(path, _stat(path))]
         return [(path, info)]
 
+    # --- loading from a Tree (a Git revision in memory), file by file ----------------------
+    def _load_tree(self) -> None:
+        root = self.root
+        film_path = layout.film_file(root)
+        self.film = self._tree_read(film_path, "film", lambda d: Film.from_data(d, film_path))
+        for path in self._tree_files(root / layout.SCENES_DIR, "*.y*ml"):
+            scene = self._tree_read(path, "scene", partial(Scene.from_data, path=path))
+            if scene is not None and scene.scene_number not in self.scenes:
+                self.scenes[scene.scene_number] = scene
+        self.scenes = dict(sorted(self.scenes.items()))
+        for path in self._tree_files(root / layout.CHARACTERS_DIR, "*.y*ml"):
+            char = self._tree_read(path, "character", partial(Character.from_data, path=path))
+            if char is not None:
+                self.characters.setdefault(char.id, char)
+        for path in self._tree_files(root / layout.ASSETS_DIR, "*.y*ml"):
+            asset = self._tree_read(path, "asset", partial(Asset.from_data, path=path))
+            if asset is not None:
+                self.assets.setdefault(asset.id, asset)
+        shots = []
+        for shot_dir in self._tree_files(root / layout.SHOTS_DIR, "*"):
+            shot = self._tree_shot(shot_dir)
+            if shot is not None:
+                shots.append(shot)
+        shots.sort(key=lambda s: (s.scene, layout.natural_key(s.shot_number)))
+        for shot in shots:
+            self.shots.setdefault(shot.shot_number, shot)
+
+    def _tree_shot(self, shot_dir: Path) -> Shot | None:
+        if self.source.kind(shot_dir) != "dir":
+            self.problem(shot_dir, "unexpected file in shots/ (each shot is a folder)")
+            return None
+        shot_path = shot_dir / layout.SHOT_FILE
+        takes: list[Take] = []
+        for path in self._tree_files(shot_dir / layout.TAKES_DIR, "*.y*ml"):
+            take = self._tree_read(
+                path, "take", partial(Take.from_data, path=path, shot_id=shot_dir.name)
+            )
+            if take is not None:
+                takes.append(take)
+        takes.sort(key=lambda t: t.attempt_number)
+        if self.source.kind(shot_path) is None:
+            self.problem(shot_dir, f"shot folder has no {layout.SHOT_FILE}")
+            return None
+        build = partial(Shot.from_data, path=shot_path, takes=tuple(takes))
+        return self._tree_read(shot_path, "shot", build)
+
+    def _tree_files(self, folder: Path, pattern: str) -> Iterator[Path]:
+        kind = self.source.kind(folder)
+        if kind == "file":
+            self.problem(folder, f"{folder.name} is a file; it must be a folder")
+            return
+        if kind != "dir" or self._escapes(folder):
+            return
+        for path in self.source.children(folder, pattern):
+            if path.name.startswith(".") or self._escapes(path):
+                continue
+            yield path
+
+    def _tree_read(self, path: Path, kind: str, build: Callable[[Any], T]) -> T | None:
+        shown = display_path(path)
+        if path.suffix == ".yml":
+            self.problem(path, "manifests use the .yaml extension; rename this file")
+            return None
+        if self._escapes(path):
+            return None
+        try:
+            document = parse(self.source.read(path, shown), shown)
+        except ManifestError as exc:
+            self.problems.append(Problem(exc.path, exc.line, exc.col, exc.detail))
+            self.unreadable.append(self.problems[-1])
+            return None
+        self.documents[path] = document
+        if kind == "film":
+            versions.check_readable(document, shown)
+        if not isinstance(document.data, dict):
+            self.problem(path, f"expected a mapping of {kind} fields at the top level")
+            return None
+        found = schema.check(document, kind)
+        self.problems.extend(found)
+        if found:
+            return None
+        return self._build(path, document.data, build)
+
+    def listing(self, folder: Path) -> list[Path]:
+        """The entries of ``folder`` in the film as loaded; [] when it is not a folder."""
+        if self.source.kind(folder) != "dir":
+            return []
+        return self.source.children(folder, "*")
+
+    def exists(self, path: Path) -> bool:
+        """Whether ``path`` exists in the film as loaded (on disk, or in the revision read)."""
+        return self.source.kind(path) is not None
+
     def _escapes(self, path: Path) -> bool:
         """Record and report a symlink that leaves the film directory.
 
         Only symlinks need resolving: every folder above ``path`` was checked on the way
         down, which keeps a 10,000-shot film from resolving 30,000 paths.
         """
-        if path.is_symlink() and not self.contains(path):
+        if self.source.is_symlink(path) and not self.contains(path):
             self.problem(path, "symlink points outside the film directory; refusing it")
             return True
         return False
 
     def contains(self, path: Path) -> bool:
         """Whether ``path`` (after resolving symlinks) is inside the film directory."""
-        try:
-            path.resolve().relative_to(self.root)
-        except (ValueError, OSError, RuntimeError):
-            return False
-        return True
+        return self.source.contains(path)
 
     def _read(self, path: Path, kind: str, build: Callable[[Any], T]) -> T | None:
         checked = self._checked.get(path)
@@ -291,6 +398,9 @@ class Project:
         self.problems.extend(problems)
         if problems:
             return None
+        return self._build(path, data, build)
+
+    def _build(self, path: Path, data: Any, build: Callable[[Any], T]) -> T | None:
         try:
             return build(data)
         except FilmfsError as exc:

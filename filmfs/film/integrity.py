@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Protocol
@@ -26,6 +25,8 @@ class Project(Protocol):
     documents: dict[Path, Document]
 
     def contains(self, path: Path) -> bool: ...
+
+    def listing(self, folder: Path) -> list[Path]: ...
 
     def make_problem(
         self,
@@ -165,22 +166,19 @@ def _check_frames(project: Project, shot_id: str, found: list[Problem]) -> None:
 def _check_takes(project: Project, shot_id: str, found: list[Problem]) -> None:
     shot = project.shots[shot_id]
     folder = shot.path.parent / layout.TAKES_DIR
-    try:
-        names = sorted(os.listdir(folder))  # names, not Paths: 10,000 shots list their takes
-    except OSError:  # no takes folder (or not a folder)
-        names = []
-    for name in names:
-        if name.startswith(".") or name.endswith(".tmp"):
+    for entry in project.listing(folder):
+        if entry.name.startswith(".") or entry.suffix == ".tmp":
             continue
-        if not (name.endswith(".yaml") and layout.TAKE_STEM.match(name[: -len(".yaml")])):
+        if entry.suffix != ".yaml" or not layout.TAKE_STEM.fullmatch(entry.stem):
             found.append(
                 project.make_problem(
-                    folder / name, "take files are named NNN.yaml after their attempt number"
+                    entry, "take files are named NNN.yaml after their attempt number"
                 )
             )
     selected = [take for take in shot.takes if take.selected]
     for take in shot.takes:
-        if layout.TAKE_STEM.match(take.path.stem) and int(take.path.stem) != take.attempt_number:
+        stem = take.path.stem
+        if layout.TAKE_STEM.fullmatch(stem) and int(stem) != take.attempt_number:
             found.append(
                 project.make_problem(
                     take.path,

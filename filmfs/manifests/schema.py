@@ -105,11 +105,12 @@ def validator(kind: str) -> jsonschema.protocols.Validator:
     schemas = _schemas()
     cls = jsonschema.validators.validator_for(schemas[kind])
     cls.check_schema(schemas[kind])
-    return cls(_flat(kind))
+    # Patterns as full matches (see _full_pattern).
+    return jsonschema.validators.extend(cls, {"pattern": _full_pattern})(_flat(kind))
 
 
 @functools.cache
-def _compiled(kind: str) -> Any:
+def _compiled_kind(kind: str) -> Any:
     import jsonschema_rs
 
     return jsonschema_rs.validator_for(_flat(kind))
@@ -118,15 +119,31 @@ def _compiled(kind: str) -> Any:
 def warm(kind: str) -> None:
     """Compile ``kind``'s validator now (before forking workers that will share it)."""
     with contextlib.suppress(Exception):  # is_valid then says False and jsonschema judges
-        _compiled(kind)
+        _compiled_kind(kind)
 
 
 def is_valid(data: Any, kind: str) -> bool:
     """The happy path: whether ``data`` passes ``kind``'s schema, by the compiled validator."""
     try:
-        return bool(_compiled(kind).is_valid(data))
+        return bool(_compiled_kind(kind).is_valid(data))
     except Exception:  # a value it cannot represent (a huge integer...): let jsonschema judge
         return False
+
+
+def _full_pattern(
+    validator: Any, pattern: str, instance: Any, schema: dict[str, Any]
+) -> Iterator[jsonschema.ValidationError]:
+    """``pattern`` as a full match. JSON Schema's own is ``re.search``, where ``$`` also
+    matches before a final newline: a sha256 of 64 hex digits and a newline passed."""
+    import jsonschema
+
+    if validator.is_type(instance, "string") and not _compiled(pattern).fullmatch(instance):
+        yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+@functools.cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
 
 
 def field_name(path: JsonPath) -> str:
