@@ -3,21 +3,28 @@
 The page (``review/index.html`` by default, git-ignored) plays videos straight from the media
 store through relative URLs, so writing it copies no media. ``copy_media`` copies the selected
 takes into ``media/`` next to the page, for a page that is shared as a folder.
+
+With revisions (``base``/``head``, read as ``filmfs diff`` reads them) the page reviews a
+change: the film at the head side, with each shot the change touches (or leaves stale) shown
+first, its old and new selected take side by side.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
+from filmfs.diff.changes import compare
+from filmfs.diff.revisions import film_at, sides
+from filmfs.export.review.compare import Comparison, build_comparison
+from filmfs.export.review.compare_page import render_changes
 from filmfs.export.review.data import Review, ShotReview, TakeReview, build_review
 from filmfs.export.review.page import render
 from filmfs.export.review.screenplay import render_screenplay
 from filmfs.film.cut import plan_cut
-from filmfs.manifests.writer import atomic_write_text, check_output, make_folder, write_error
+from filmfs.manifests.writer import atomic_write_text, check_output, make_folder
 from filmfs.project import Project
 from filmfs.script.subtitles import plan_cues
 from filmfs.script.view import screenplay, speaker_names
@@ -33,6 +40,8 @@ class ReviewResult:
     page: Path
     review: Review
     copied: list[Path] = field(default_factory=list)
+    comparison: Comparison | None = None
+    """The changed shots, when the page reviews a change between two revisions."""
 
 
 def default_page(root: Path) -> Path:
@@ -46,29 +55,49 @@ def relative_url(target: Path, page: Path) -> str:
 
 
 def copy_selected(review: Review, store: MediaStore, folder: Path) -> dict[str, Path]:
-    """Copy each selected take present in the store to ``folder``; sha256 -> copy."""
+    """Copy each selected take present in the store to ``folder``; sha256 -> copy.
+
+    Every copy hashes the bytes it copies (:meth:`MediaStore.copy_out`): a symlink planted in
+    the store, or corrupt bytes, never reach the shared folder."""
     copies: dict[str, Path] = {}
     for shot in review.shots:
         take = shot.selected
         if take is None or take.sha256 is None or not take.media_present:
             continue
         dest = folder / f"{shot.shot_id}-take{take.attempt:03d}.mp4"
-        if not dest.is_file() or dest.stat().st_size != store.path_of(take.sha256).stat().st_size:
-            make_folder(folder)
-            tmp = dest.with_name(f".{dest.name}.tmp")
-            try:
-                shutil.copyfile(store.path_of(take.sha256), tmp)
-                os.replace(tmp, dest)
-            except OSError as exc:
-                tmp.unlink(missing_ok=True)
-                raise write_error(dest, exc) from exc
+        make_folder(folder)
+        store.copy_out(take.sha256, dest, what=f"shot {shot.shot_id} take {take.attempt}")
         copies[take.sha256] = dest
     return copies
 
 
-def review(project: Project, *, out: Path | None = None, copy_media: bool = False) -> ReviewResult:
-    """Build the review of ``project`` and write it as one HTML page at ``out``."""
+def review(
+    project: Project,
+    *,
+    out: Path | None = None,
+    copy_media: bool = False,
+    base: str | None = None,
+    head: str | None = None,
+) -> ReviewResult:
+    """Build the review of ``project`` and write it as one HTML page at ``out``; with ``base``
+    (and ``head``), the review of the change between those revisions."""
     store = project.store
+    comparison = None
+    if base is not None or head is not None:
+        base_side, head_side = sides(project.root, base, head)
+        before = film_at(project.root, base_side)
+        if head_side.sha is not None:
+            project = film_at(project.root, head_side)
+        comparison = build_comparison(
+            before,
+            project,
+            compare(before, project),
+            base=f"{base_side.label} ({base_side.short})",
+            head=head_side.short
+            if head_side.sha is None
+            else f"{head_side.label} ({head_side.short})",
+            has_object=store.has,
+        )
     data = build_review(project, has_object=store.has)
     page = Path(os.path.abspath(out)) if out else default_page(project.root)
     check_output(project.root, page)
@@ -85,9 +114,17 @@ def review(project: Project, *, out: Path | None = None, copy_media: bool = Fals
             return None
         return relative_url(store.path_of(take.sha256), page)
 
-    atomic_write_text(page, render(data, src=src, extra=_screenplay(project, store, page)))
+    def take_src(take: TakeReview) -> str | None:
+        if take.sha256 is None or not take.media_present:
+            return None
+        return relative_url(store.path_of(take.sha256), page)
+
+    changes = render_changes(comparison, src=take_src) if comparison is not None else ""
+    html = render(data, src=src, changes=changes, extra=_screenplay(project, store, page))
+    atomic_write_text(page, html)
     page.chmod(0o644)  # a temp file is private; a page is for sharing
-    return ReviewResult(page=page, review=data, copied=sorted(set(copies.values())))
+    copied = sorted(set(copies.values()))
+    return ReviewResult(page=page, review=data, copied=copied, comparison=comparison)
 
 
 def _screenplay(project: Project, store: MediaStore, page: Path) -> str:
