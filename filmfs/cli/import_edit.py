@@ -8,6 +8,7 @@ import click
 
 from filmfs.cli.diff_render import text
 from filmfs.cli.options import film_option, no_commit_option
+from filmfs.cli.output import echo_json, format_option
 from filmfs.commands.diff import FilmDiff, Side
 from filmfs.commands.import_edit import import_edit
 from filmfs.project import Project, display_path
@@ -19,8 +20,9 @@ from filmfs.project import Project, display_path
     "--dry-run", is_flag=True, help="Print the change as `filmfs diff` would; write nothing."
 )
 @no_commit_option
+@format_option()
 @film_option
-def command(cut: Path, dry_run: bool, no_commit: bool, root: Path) -> None:
+def command(cut: Path, dry_run: bool, no_commit: bool, fmt: str, root: Path) -> None:
     """Write an edited timeline's decisions into the manifests.
 
     CUT is an .otio, FCP 7 .xml, .fcpxml or .edl, usually one `filmfs export` wrote and an
@@ -37,6 +39,17 @@ def command(cut: Path, dry_run: bool, no_commit: bool, root: Path) -> None:
         result.changes,
         tuple(result.problems),
     )
+    if fmt == "json":
+        echo_json(
+            {
+                "changed": not result.plan.empty,
+                "notes": list(result.plan.notes),
+                "diff": diff.as_dict(),
+                "dry_run": dry_run,
+                "commit": result.commit,
+            }
+        )
+        return
     for note in result.plan.notes:
         click.echo(f"note: {note}")
     if result.plan.empty:
