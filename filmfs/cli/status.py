@@ -27,6 +27,12 @@ def _names(shots: list[str]) -> str:
 def render(data: dict[str, Any]) -> str:
     film = data["film"]
     lines = [data["title"], _line("film", film)]
+    if film.get("cut_duration") is not None:
+        target = film.get("target_duration")
+        lines.append(
+            f"{'cut':<10} {film['cut_duration']:.1f}s as cut (transitions overlap)"
+            + (f", target {target:.1f}s ({film['cut_duration'] - target:+.1f}s)" if target else "")
+        )
     lines += [_line(f"scene {s['scene_number']}", s) for s in data["scenes"]]
     lines.append("")
     lines.append("shot   attempts    cost  score  take  duration vs target")

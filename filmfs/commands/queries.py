@@ -11,6 +11,7 @@ from typing import Any
 
 from filmfs.commands.loaded import Loaded
 from filmfs.film.inputs import stale_parts
+from filmfs.film.metrics import cut_length
 from filmfs.film.model import GenerationParams
 from filmfs.graph.model import Graph, Node
 
@@ -116,11 +117,16 @@ def tree(loaded: Loaded) -> dict[str, Any]:
             {"scene_number": number, "heading": scene.heading, "name": node.name, "shots": rows}
         )
     shots_all: list[dict[str, Any]] = [s for scene in scenes for s in scene["shots"]]
+    cut = cut_length(project.film, project.shots.values()) if project.film else None
+    for row in shots_all:
+        row["cut_duration"] = cut.clips.get(row["shot_number"]) if cut else None
     return {
         "title": film.name,
         "id": film.id,
         "duration_target": round(sum(s["duration_target"] for s in shots_all), 3),
         "duration_selected": round(sum(s["selected_duration"] or 0 for s in shots_all), 3),
+        "duration_cut": cut.seconds if cut else None,
+        "total_duration": cut.target if cut else None,
         "scenes": scenes,
     }
 

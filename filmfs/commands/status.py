@@ -11,6 +11,7 @@ from typing import Any
 
 from filmfs.commands.loaded import Loaded
 from filmfs.film.inputs import stale_parts
+from filmfs.film.metrics import cut_length, total_cost
 from filmfs.graph.model import Graph, Node
 
 
@@ -46,7 +47,7 @@ class _Totals:
         return {
             "shots": self.shots,
             "attempts": self.attempts,
-            "cost": round(self.cost, 6),
+            "cost": total_cost([self.cost]),
             "mean_quality": round(self.score_sum / self.scored, 3) if self.scored else None,
             "shots_without_take": self.no_take,
             "shots_without_selected_take": self.none_selected,
@@ -98,9 +99,16 @@ def status(loaded: Loaded) -> dict[str, Any]:
         rows.append(row)
         film.add(row, score_sum, scored)
         scenes.setdefault(row["scene"], _Totals()).add(row, score_sum, scored)
+    film_data = film.as_dict()
+    if loaded.project.film is not None:
+        cut = cut_length(loaded.project.film, loaded.project.shots.values())
+        # The cut's real length (crossfades overlap, in/out trim) against film.yaml's target.
+        film_data |= {"cut_duration": cut.seconds, "target_duration": cut.target}
+        for row in rows:
+            row["cut_duration"] = cut.clips.get(row["shot_number"])
     return {
         "title": graph.nodes[graph.film_id].name,
-        "film": film.as_dict(),
+        "film": film_data,
         "scenes": [{"scene_number": n, **totals.as_dict()} for n, totals in scenes.items()],
         "shots": rows,
         "stale": [row["shot_number"] for row in rows if row["stale"]],
