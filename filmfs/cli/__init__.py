@@ -66,6 +66,7 @@ COMMANDS = {
     "export_sql": ["command"],
     "frame": ["command"],
     "generate": ["command"],
+    "import_edit": ["command"],
     "graph": ["command"],
     "init": ["command"],
     "media": ["command"],
