@@ -19,7 +19,7 @@ from filmfs.errors import FilmfsError, ManifestError, NotAFilmError, ValidationF
 from filmfs.film.integrity import check_integrity
 from filmfs.film.model import Asset, Character, Film, Scene, Shot, Take
 from filmfs.film.rate import parse_rate
-from filmfs.manifests import schema
+from filmfs.manifests import schema, versions
 from filmfs.manifests.loader import Document, load
 from filmfs.manifests.problems import Problem, Severity
 from filmfs.store.objects import MediaStore
@@ -176,6 +176,8 @@ class Project:
             self.unreadable.append(self.problems[-1])
             return None
         self.documents[path] = document
+        if kind == "film":
+            versions.check_readable(document, shown)
         if not isinstance(document.data, dict):
             self.problem(path, f"expected a mapping of {kind} fields at the top level")
             return None

@@ -8,8 +8,9 @@ import click
 
 from filmfs.cli.diff_render import text
 from filmfs.cli.options import film_option, no_commit_option
+from filmfs.cli.output import emit, format_option
 from filmfs.commands.diff import FilmDiff, Side
-from filmfs.commands.import_edit import import_edit
+from filmfs.commands.import_edit import ImportResult, import_edit
 from filmfs.project import Project, display_path
 
 
@@ -19,8 +20,9 @@ from filmfs.project import Project, display_path
     "--dry-run", is_flag=True, help="Print the change as `filmfs diff` would; write nothing."
 )
 @no_commit_option
+@format_option()
 @film_option
-def command(cut: Path, dry_run: bool, no_commit: bool, root: Path) -> None:
+def command(cut: Path, dry_run: bool, no_commit: bool, fmt: str, root: Path) -> ImportResult:
     """Write an edited timeline's decisions into the manifests.
 
     CUT is an .otio, FCP 7 .xml, .fcpxml or .edl, usually one `filmfs export` wrote and an
@@ -30,6 +32,10 @@ def command(cut: Path, dry_run: bool, no_commit: bool, root: Path) -> None:
     are listed and nothing is written.
     """
     result = import_edit(Project.load(root), source=cut, dry_run=dry_run, commit=not no_commit)
+    return emit(result, fmt, lambda r: render(r, cut=cut, root=root, dry_run=dry_run))
+
+
+def render(result: ImportResult, *, cut: Path, root: Path, dry_run: bool) -> str:
     diff = FilmDiff(
         display_path(root),
         Side("the film", "on disk"),
@@ -37,13 +43,13 @@ def command(cut: Path, dry_run: bool, no_commit: bool, root: Path) -> None:
         result.changes,
         tuple(result.problems),
     )
-    for note in result.plan.notes:
-        click.echo(f"note: {note}")
+    lines = [f"note: {note}" for note in result.plan.notes]
     if result.plan.empty:
-        click.echo(f"{cut}: the film already has this cut; nothing to change")
-        return
-    click.echo(text(diff))
+        lines.append(f"{cut}: the film already has this cut; nothing to change")
+        return "\n".join(lines)
+    lines.append(text(diff))
     if dry_run:
-        click.echo("dry run: nothing written")
+        lines.append("dry run: nothing written")
     elif result.commit:
-        click.echo(f"committed {result.commit[:10]}")
+        lines.append(f"committed {result.commit[:10]}")
+    return "\n".join(lines)

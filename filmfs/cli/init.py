@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from filmfs.commands.init import init
+from filmfs.cli.output import emit, format_option
+from filmfs.commands.init import InitResult, init
 
 
 @click.command("init")
@@ -20,7 +21,10 @@ from filmfs.commands.init import init
     show_default=True,
     help="Frames per second: 24, 25, 30, 23.976, 29.97, 59.94 or a fraction like 24000/1001.",
 )
-def command(root: Path, title: str | None, width: int, height: int, fps: str) -> None:
+@format_option()
+def command(
+    root: Path, title: str | None, width: int, height: int, fps: str, fmt: str
+) -> InitResult:
     """Make DIR a new film: film.yaml, folders, .gitignore, schemas, and a Git repository."""
     result = init(
         root,
@@ -29,5 +33,12 @@ def command(root: Path, title: str | None, width: int, height: int, fps: str) ->
         height=height,
         fps=fps,
     )
-    click.echo(f"Created film in {root}" + (" (new Git repository)" if result.git_created else ""))
-    click.echo(f"Next: add scenes/01.yaml and shots/01A/shot.yaml, then `filmfs validate {root}`")
+    return emit(result, fmt, lambda r: render(r, root))
+
+
+def render(result: InitResult, root: Path) -> str:
+    return (
+        f"Created film in {root}"
+        + (" (new Git repository)" if result.git_created else "")
+        + f"\nNext: add scenes/01.yaml and shots/01A/shot.yaml, then `filmfs validate {root}`"
+    )

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
 
+from filmfs.cli.output import Verdict, echo_json, format_option
 from filmfs.commands.validate import validate
 from filmfs.manifests.problems import Report
 
@@ -17,8 +17,6 @@ def _escape(text: str) -> str:
 
 
 def render(report: Report, fmt: str) -> str:
-    if fmt == "json":
-        return json.dumps(report.as_dict(), indent=2)
     lines = []
     for problem in report.sorted():
         if fmt == "github":
@@ -39,22 +37,17 @@ def render(report: Report, fmt: str) -> str:
 @click.argument(
     "root", type=click.Path(file_okay=False, path_type=Path), default=".", required=False
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json", "github"]),
-    default="text",
-    show_default=True,
-    help="text for people, json for tools, github for Actions annotations.",
-)
+@format_option("text", "json", "github")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--no-media", is_flag=True, help="Skip the check for media missing from the store.")
-def command(root: Path, fmt: str, strict: bool, no_media: bool) -> None:
+def command(root: Path, fmt: str, strict: bool, no_media: bool) -> Verdict:
     """Check every manifest of the film in DIR (default: here) against the schemas and each other.
 
     Every problem is reported as path:line:col: message. Exit 0 when clean, 1 on any error.
     """
     report = validate(root, check_media=not no_media)
-    click.echo(render(report, fmt))
-    if not report.ok or (strict and report.warnings):
-        raise click.exceptions.Exit(1)
+    if fmt == "json":
+        echo_json(report.as_dict())
+    else:
+        click.echo(render(report, fmt))
+    return Verdict(ok=report.ok and not (strict and report.warnings))

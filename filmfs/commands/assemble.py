@@ -7,6 +7,7 @@ for takes that were re-encoded to the film's format (conformed sha256 -> source 
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 from dataclasses import dataclass, field, replace
@@ -22,8 +23,10 @@ from filmfs.media.assembly import Clip, Soundtrack, assemble
 from filmfs.media.conform import CONFORM_VERSION
 from filmfs.media.ingest import store_video
 from filmfs.media.slate import stored_slate
+from filmfs.media.subtitles import mux_subtitles, to_srt
 from filmfs.media.verify import check_cut
 from filmfs.project import Project
+from filmfs.script.subtitles import plan_cues, write_subtitles
 from filmfs.store.objects import MediaStore
 from filmfs.store.stamps import is_verified, require_verified, set_aside
 
@@ -45,6 +48,9 @@ class AssembleResult:
     commit: str | None = None
     up_to_date: bool = False
     """Nothing changed since film.yaml's final_edit: that cut was published again."""
+    subtitles: list[Path] = field(default_factory=list)
+    """The cut's SRT and WebVTT files (none when no shot has dialogue)."""
+    cues: int = 0
 
 
 def _audio_path(project: Project, store: MediaStore, asset_id: str) -> tuple[Path, float] | None:
@@ -110,6 +116,7 @@ def assemble_film(
     allow_gaps: bool = False,
     commit: bool = True,
     force: bool = False,
+    subtitle_track: bool = False,
 ) -> AssembleResult:
     """Assemble the cut; when nothing it is made of changed since film.yaml's final_edit,
     only publish that cut again (``force`` renders it anyway)."""
@@ -122,6 +129,9 @@ def assemble_film(
     plan = plan_cut(project.shots.values(), fmt, allow_gaps=allow_gaps)
     if not plan.clips and not plan.gaps:
         raise FilmfsError("nothing to assemble: no shot has a selected take")
+    cues = plan_cues(project, plan)
+    srt = to_srt(cues) if subtitle_track and cues else None
+    subtitles = write_subtitles(cues, out)
     recipe = cut_recipe(
         plan,
         fmt,
@@ -129,6 +139,8 @@ def assemble_film(
         assets=project.assets,
         soundtrack=film.soundtrack,
         engine=CONFORM_VERSION,
+        # A muxed subtitle track is part of the cut's bytes.
+        subtitles=hashlib.sha256(srt.encode()).hexdigest() if srt is not None else None,
     )
     gaps, expected = list(plan.gaps), float(plan.duration)
     final = film.final_edit
@@ -143,6 +155,8 @@ def assemble_film(
             reused=plan.shots,
             expected_duration=expected,
             up_to_date=True,
+            subtitles=subtitles,
+            cues=len(cues),
         )
     clips = plan_clips(project, store, plan, fmt=fmt, allow_gaps=allow_gaps)
     if not clips:
@@ -155,6 +169,10 @@ def assemble_film(
         made = assemble(clips, fmt, tmp, store=store, soundtrack=soundtrack)
         # Nothing is published or recorded unless the cut is the one planned.
         check_cut(tmp, fmt=fmt, frames=plan.frames)
+        if srt is not None:
+            with store.temp_path(".mp4") as muxed:
+                mux_subtitles(tmp, srt, muxed)
+                os.replace(muxed, tmp)
         stored_cut = store_video(store, tmp, move=True)
     # The cut is made from the conformed copies where a take had to be re-encoded.
     conformed_for = {source: conformed for conformed, source in made.conformed.items()}
@@ -183,6 +201,8 @@ def assemble_film(
         reused=list(made.reused),
         expected_duration=expected,
         commit=sha,
+        subtitles=subtitles,
+        cues=len(cues),
     )
 
 

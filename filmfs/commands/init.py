@@ -22,6 +22,8 @@ GITIGNORE = """\
 .filmfs/locks/
 .filmfs/config.local.yaml
 /cut.mp4
+/cut.srt
+/cut.vtt
 /review/
 # A write killed before its rename leaves a hidden temp file beside the manifest.
 .*.tmp

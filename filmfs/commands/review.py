@@ -15,8 +15,12 @@ from urllib.parse import quote
 
 from filmfs.export.review.data import Review, ShotReview, TakeReview, build_review
 from filmfs.export.review.page import render
+from filmfs.export.review.screenplay import render_screenplay
+from filmfs.film.cut import plan_cut
 from filmfs.manifests.writer import atomic_write_text, check_output, make_folder, write_error
 from filmfs.project import Project
+from filmfs.script.subtitles import plan_cues
+from filmfs.script.view import screenplay, speaker_names
 from filmfs.store.objects import MediaStore
 
 REVIEW_DIR = "review"
@@ -81,6 +85,20 @@ def review(project: Project, *, out: Path | None = None, copy_media: bool = Fals
             return None
         return relative_url(store.path_of(take.sha256), page)
 
-    atomic_write_text(page, render(data, src=src))
+    atomic_write_text(page, render(data, src=src, extra=_screenplay(project, store, page)))
     page.chmod(0o644)  # a temp file is private; a page is for sharing
     return ReviewResult(page=page, review=data, copied=sorted(set(copies.values())))
+
+
+def _screenplay(project: Project, store: MediaStore, page: Path) -> str:
+    """The script section; with the last assembled cut and its subtitles when it is here."""
+    final = project.film.final_edit if project.film else None
+    cut_url = None
+    if final is not None and store.has(final.sha256):
+        cut_url = relative_url(store.path_of(final.sha256), page)
+    found = []
+    if cut_url and project.film is not None:
+        found = plan_cues(project, plan_cut(project.shots.values(), project.film.format))
+    return render_screenplay(
+        screenplay(project), speaker_names(project), cut_url=cut_url, cues=found
+    )

@@ -7,16 +7,77 @@ selected take's duration compares with the shot's duration_target.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any
 
 from filmfs.commands.loaded import Loaded
+from filmfs.film.dialogue import READING_CPS, reading_time
 from filmfs.film.inputs import stale_parts
-from filmfs.film.metrics import cut_length, total_cost
-from filmfs.graph.model import Graph, Node
+from filmfs.film.metrics import cut_length
+from filmfs.graph.model import Node
+
+
+@dataclass(frozen=True)
+class Totals:
+    """Metrics of a scene or the whole film."""
+
+    shots: int
+    attempts: int
+    cost: float
+    mean_quality: float | None
+    shots_without_take: list[str]
+    shots_without_selected_take: list[str]
+    duration_target: float
+    selected_duration: float
+
+
+@dataclass(frozen=True)
+class SceneStatus(Totals):
+    scene_number: int
+
+
+@dataclass(frozen=True)
+class ShotStatus:
+    shot_number: str
+    scene: int
+    attempts: int
+    cost: float
+    mean_quality: float | None
+    selected_take: int | None
+    duration_target: float
+    selected_duration: float | None
+    duration_delta: float | None
+    stale: list[str] | None
+
+
+@dataclass(frozen=True)
+class DialogueTooLong:
+    """A shot whose lines need ``needed`` seconds to read but are on screen ``seconds``."""
+
+    shot_number: str
+    needed: float
+    seconds: float
+
+
+@dataclass(frozen=True)
+class Status:
+    title: str
+    film: Totals
+    scenes: list[SceneStatus]
+    shots: list[ShotStatus]
+    stale: list[str]
+    """Shots whose selected take was made from inputs that changed since."""
+    dialogue_too_long: list[DialogueTooLong] = field(default_factory=list)
+    reading_rate_cps: int = int(READING_CPS)
+    """The reading rate dialogue is checked at (filmfs/film/dialogue.py says why)."""
+    cut_duration: float | None = None
+    """The cut's real length from the cut plan (crossfades overlap, in/out trim)."""
+    target_duration: float | None = None
+    """film.yaml's total_duration: the film's target."""
 
 
 @dataclass
-class _Totals:
+class _Sums:
     """Running sums for a scene or the film (one pass over the shot rows)."""
 
     shots: int = 0
@@ -29,25 +90,25 @@ class _Totals:
     no_take: list[str] = field(default_factory=list)
     none_selected: list[str] = field(default_factory=list)
 
-    def add(self, row: dict[str, Any], score_sum: float, scored: int) -> None:
+    def add(self, row: ShotStatus, score_sum: float, scored: int) -> None:
         self.shots += 1
-        self.attempts += row["attempts"]
-        self.cost += row["cost"]
+        self.attempts += row.attempts
+        self.cost += row.cost
         self.score_sum += score_sum
         self.scored += scored
-        self.target += row["duration_target"]
-        if row["selected_duration"] is not None:
-            self.selected += row["selected_duration"]
-        if not row["attempts"]:
-            self.no_take.append(row["shot_number"])
-        elif row["selected_take"] is None:
-            self.none_selected.append(row["shot_number"])
+        self.target += row.duration_target
+        if row.selected_duration is not None:
+            self.selected += row.selected_duration
+        if not row.attempts:
+            self.no_take.append(row.shot_number)
+        elif row.selected_take is None:
+            self.none_selected.append(row.shot_number)
 
-    def as_dict(self) -> dict[str, Any]:
+    def totals(self) -> dict[str, Any]:
         return {
             "shots": self.shots,
             "attempts": self.attempts,
-            "cost": total_cost([self.cost]),
+            "cost": round(self.cost, 6),
             "mean_quality": round(self.score_sum / self.scored, 3) if self.scored else None,
             "shots_without_take": self.no_take,
             "shots_without_selected_take": self.none_selected,
@@ -56,8 +117,9 @@ class _Totals:
         }
 
 
-def _shot(graph: Graph, shot: Node) -> tuple[dict[str, Any], float, int]:
+def _shot(loaded: Loaded, shot: Node) -> tuple[ShotStatus, float, int]:
     """A shot's row, plus the sum and count of its takes' scores (for the means above it)."""
+    graph = loaded.graph
     cost = score_sum = 0.0
     scored = 0
     chosen = None
@@ -74,42 +136,58 @@ def _shot(graph: Graph, shot: Node) -> tuple[dict[str, Any], float, int]:
             chosen = take
     target = float(shot.metadata["duration_target"])
     duration = chosen.duration if chosen else None
-    row = {
-        "shot_number": shot.key,
-        "scene": shot.metadata["scene"],
-        "attempts": len(takes),
-        "cost": round(cost, 6),
-        "mean_quality": round(score_sum / scored, 3) if scored else None,
-        "selected_take": chosen.metadata["attempt_number"] if chosen else None,
-        "duration_target": target,
-        "selected_duration": duration,
-        "duration_delta": round(duration - target, 3) if duration is not None else None,
-    }
+    row = ShotStatus(
+        shot_number=shot.key,
+        scene=shot.metadata["scene"],
+        attempts=len(takes),
+        cost=round(cost, 6),
+        mean_quality=round(score_sum / scored, 3) if scored else None,
+        selected_take=chosen.metadata["attempt_number"] if chosen else None,
+        duration_target=target,
+        selected_duration=duration,
+        duration_delta=round(duration - target, 3) if duration is not None else None,
+        stale=stale_parts(loaded.project, shot.key),
+    )
     return row, score_sum, scored
 
 
-def status(loaded: Loaded) -> dict[str, Any]:
+def status(loaded: Loaded) -> Status:
     graph = loaded.graph
-    film = _Totals()
-    scenes = {number: _Totals() for number in loaded.project.scenes}
+    film = _Sums()
+    scenes = {number: _Sums() for number in loaded.project.scenes}
     rows = []
     for shot in graph.children(graph.film_id, "contains_shot", "shot"):
-        row, score_sum, scored = _shot(graph, shot)
-        row["stale"] = stale_parts(loaded.project, shot.key)
+        row, score_sum, scored = _shot(loaded, shot)
         rows.append(row)
         film.add(row, score_sum, scored)
-        scenes.setdefault(row["scene"], _Totals()).add(row, score_sum, scored)
-    film_data = film.as_dict()
-    if loaded.project.film is not None:
-        cut = cut_length(loaded.project.film, loaded.project.shots.values())
-        # The cut's real length (crossfades overlap, in/out trim) against film.yaml's target.
-        film_data |= {"cut_duration": cut.seconds, "target_duration": cut.target}
-        for row in rows:
-            row["cut_duration"] = cut.clips.get(row["shot_number"])
-    return {
-        "title": graph.nodes[graph.film_id].name,
-        "film": film_data,
-        "scenes": [{"scene_number": n, **totals.as_dict()} for n, totals in scenes.items()],
-        "shots": rows,
-        "stale": [row["shot_number"] for row in rows if row["stale"]],
-    }
+        scenes.setdefault(row.scene, _Sums()).add(row, score_sum, scored)
+    cut = (
+        cut_length(loaded.project.film, loaded.project.shots.values())
+        if loaded.project.film is not None
+        else None
+    )
+    return Status(
+        cut_duration=cut.seconds if cut else None,
+        target_duration=cut.target if cut else None,
+        title=graph.nodes[graph.film_id].name,
+        film=Totals(**film.totals()),
+        scenes=[SceneStatus(**sums.totals(), scene_number=n) for n, sums in scenes.items()],
+        shots=rows,
+        stale=[row.shot_number for row in rows if row.stale],
+        dialogue_too_long=_overlong(loaded, rows),
+    )
+
+
+def _overlong(loaded: Loaded, rows: list[ShotStatus]) -> list[DialogueTooLong]:
+    """Shots whose dialogue cannot be read in the time they are on screen (the selected
+    take's length, else the target) at :data:`READING_CPS`."""
+    found = []
+    for row in rows:
+        shot = loaded.project.shots[row.shot_number]
+        if not shot.dialogue or shot.status == "omitted":
+            continue
+        needed = reading_time(shot.dialogue)
+        seen = row.selected_duration or row.duration_target
+        if needed > Fraction(str(seen)):
+            found.append(DialogueTooLong(shot.shot_number, round(float(needed), 2), seen))
+    return found

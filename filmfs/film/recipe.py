@@ -33,6 +33,7 @@ def cut_recipe(
     assets: Mapping[str, Asset],
     soundtrack: str | None,
     engine: int,
+    subtitles: str | None = None,
 ) -> dict[str, Any]:
     """The recipe of ``plan`` as manifest data, with its ``hash`` first."""
     clips = []
@@ -58,6 +59,8 @@ def cut_recipe(
         "clips": clips,
         "soundtrack": _bed(assets.get(soundtrack)) if soundtrack else None,
     }
+    if subtitles is not None:
+        body["subtitles"] = subtitles  # sha256 of the muxed SRT track
     return {"hash": recipe_hash(body), **body}
 
 

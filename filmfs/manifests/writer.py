@@ -144,20 +144,37 @@ def _round_trip() -> YAML:
     return rt
 
 
-def update(path: Path, changes: Mapping[str, Any], *, remove: tuple[str, ...] = ()) -> None:
+def update(
+    path: Path,
+    changes: Mapping[str, Any],
+    *,
+    remove: tuple[str, ...] = (),
+    first: bool = False,
+) -> None:
     """Set top-level fields of an existing manifest, keeping its comments and layout.
 
-    A value of None removes the field; so does naming it in ``remove``.
+    A value of None removes the field; so does naming it in ``remove``. With ``first``, a
+    field the manifest lacks goes before the others (film.yaml's ``filmfs`` version).
     """
+    text = updated_text(path.read_text("utf-8"), changes, remove=remove, first=first)
+    atomic_write_text(path, text)
+
+
+def updated_text(
+    text: str, changes: Mapping[str, Any], *, remove: tuple[str, ...] = (), first: bool = False
+) -> str:
+    """``text`` (a manifest) with top-level fields set or removed, comments and layout kept."""
     rt = _round_trip()
-    document = rt.load(path.read_text("utf-8"))
+    document = rt.load(text)
     for key, value in changes.items():
         if value is None:
             document.pop(key, None)
+        elif first and key not in document:
+            document.insert(0, key, value)
         else:
             document[key] = value
     for key in remove:
         document.pop(key, None)
     out = io.StringIO()
     rt.dump(document, out)
-    atomic_write_text(path, out.getvalue())
+    return out.getvalue()

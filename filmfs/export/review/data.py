@@ -118,7 +118,8 @@ def select_command(shot_id: str, take: Take) -> str:
     return shlex.join(argv)
 
 
-def _take(shot: Shot, take: Take, has_object: Callable[[str], bool]) -> TakeReview:
+def review_take(shot: Shot, take: Take, has_object: Callable[[str], bool]) -> TakeReview:
+    """A take as the page shows it."""
     params = take.generation_params
     video = take.video
     return TakeReview(
@@ -162,7 +163,7 @@ def build_review(project: Project, *, has_object: Callable[[str], bool]) -> Revi
                 prompt=shot.prompt,
                 duration_target=shot.duration_target,
                 status=shot.status or "draft",
-                takes=tuple(_take(shot, take, has_object) for take in shot.takes),
+                takes=tuple(review_take(shot, take, has_object) for take in shot.takes),
                 stale=tuple(stale_parts(project, shot.shot_number) or ()),
             )
         )
