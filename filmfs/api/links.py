@@ -71,7 +71,7 @@ def _attempt(repo: RepoState, shot: Node, take: Pending, sequence: int | None) -
 
 def _next_attempt(root: Path, shot_id: str) -> int:
     folder = layout.takes_dir(root, shot_id)
-    numbers = [int(p.stem) for p in folder.glob("*.yaml") if layout.TAKE_STEM.match(p.stem)]
+    numbers = [int(p.stem) for p in folder.glob("*.yaml") if layout.TAKE_STEM.fullmatch(p.stem)]
     return max(numbers, default=0) + 1
 
 

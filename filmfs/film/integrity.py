@@ -27,6 +27,8 @@ class Project(Protocol):
 
     def contains(self, path: Path) -> bool: ...
 
+    def listing(self, folder: Path) -> list[Path]: ...
+
     def make_problem(
         self,
         path: Path,
@@ -156,19 +158,19 @@ def _check_frames(project: Project, shot_id: str, found: list[Problem]) -> None:
 def _check_takes(project: Project, shot_id: str, found: list[Problem]) -> None:
     shot = project.shots[shot_id]
     folder = shot.path.parent / layout.TAKES_DIR
-    if folder.is_dir():
-        for entry in sorted(folder.iterdir()):
-            if entry.name.startswith(".") or entry.suffix == ".tmp":
-                continue
-            if entry.suffix != ".yaml" or not layout.TAKE_STEM.match(entry.stem):
-                found.append(
-                    project.make_problem(
-                        entry, "take files are named NNN.yaml after their attempt number"
-                    )
+    for entry in project.listing(folder):
+        if entry.name.startswith(".") or entry.suffix == ".tmp":
+            continue
+        if entry.suffix != ".yaml" or not layout.TAKE_STEM.fullmatch(entry.stem):
+            found.append(
+                project.make_problem(
+                    entry, "take files are named NNN.yaml after their attempt number"
                 )
+            )
     selected = [take for take in shot.takes if take.selected]
     for take in shot.takes:
-        if layout.TAKE_STEM.match(take.path.stem) and int(take.path.stem) != take.attempt_number:
+        stem = take.path.stem
+        if layout.TAKE_STEM.fullmatch(stem) and int(stem) != take.attempt_number:
             found.append(
                 project.make_problem(
                     take.path,
