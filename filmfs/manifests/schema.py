@@ -171,6 +171,11 @@ def _message(error: jsonschema.ValidationError) -> tuple[str, bool]:
     return f"{name}: {error.message}", False
 
 
+def valid(data: Any, kind: str) -> bool:
+    """Whether ``data`` is a sound ``kind`` manifest (fast; :func:`check` says what is wrong)."""
+    return bool(validator(kind).is_valid(data))
+
+
 def check(document: Document, kind: str) -> list[Problem]:
     """Every schema problem in one document, each at its own line and column."""
     problems = []
