@@ -150,6 +150,8 @@ class VideoRef:
     derived_from: tuple[str, ...] = ()
     conformed: Mapping[str, str] = field(default_factory=dict)
     """Assembled cuts only: conformed (re-encoded) video sha256 -> its source's sha256."""
+    recipe: Mapping[str, Any] | None = None
+    """Assembled cuts only: what the cut was made from, with its hash (film/recipe.py)."""
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> VideoRef:
@@ -166,6 +168,7 @@ class VideoRef:
             url=data.get("url"),
             derived_from=tuple(data.get("derived_from", ())),
             conformed=dict(data.get("conformed", {})),
+            recipe=data.get("recipe"),
         )
 
     def as_data(self) -> dict[str, Any]:
@@ -187,6 +190,8 @@ class VideoRef:
             data["derived_from"] = list(self.derived_from)
         if self.conformed:
             data["conformed"] = dict(self.conformed)
+        if self.recipe is not None:
+            data["recipe"] = dict(self.recipe)
         return data
 
 

@@ -27,12 +27,12 @@ API_KEY = "sk-fake-SECRET-0123456789"
 
 
 def sample_video(path: Path) -> Path:
-    """Render a small real MP4 (160x90, 1 s) for the fakes to serve."""
+    """Render a small real MP4 (160x90, 2 s) for the fakes to serve."""
     request = GenerationRequest(
         shot_id="FAKE",
         attempt_number=1,
         prompt="fake provider output",
-        duration=1.0,
+        duration=2.0,  # longer than the example film's 1 s crossfade (validate's cut rules)
         width=160,
         height=90,
         fps=12,
