@@ -12,6 +12,7 @@ import os
 import re
 import tempfile
 from collections.abc import Mapping
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -89,6 +90,42 @@ def atomic_write_text(path: Path, text: str) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
 
 
+def atomic_write_many(files: Mapping[Path, str]) -> None:
+    """Replace each file atomically, as :func:`atomic_write_bytes` does, for many at once:
+    the temp files are synced in parallel (fsync lets other threads run) and each folder is
+    synced once after its renames, not once per file."""
+    from concurrent.futures import ThreadPoolExecutor  # lazy: only bulk writers need it
+
+    def stage(item: tuple[Path, str]) -> tuple[Path, str]:
+        path, text = item
+        make_folder(path.parent)
+        try:
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(text.encode("utf-8"))
+                handle.flush()
+                os.fsync(handle.fileno())
+        except OSError as exc:
+            raise write_error(path, exc) from exc
+        return path, tmp
+
+    staged: list[tuple[Path, str]] = []
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        try:
+            for done in pool.map(stage, files.items()):
+                staged.append(done)
+            for path, tmp in staged:
+                try:
+                    os.replace(tmp, path)
+                except OSError as exc:
+                    raise write_error(path, exc) from exc
+        finally:
+            for _, tmp in staged:
+                Path(tmp).unlink(missing_ok=True)
+        folders = {path.parent for path in files}
+        list(pool.map(_fsync_dir, folders | {folder.parent for folder in folders}))
+
+
 def _fsync_dir(folder: Path) -> None:
     # The rename is only durable once the directory entry is on disk.
     try:
@@ -126,9 +163,26 @@ def modeline(path: Path, root: Path, kind: str) -> str:
     return MODELINE.format(os.path.relpath(schema, path.parent))
 
 
+# libyaml's emitter when PyYAML was built with it (about 5x faster; the same text), plus
+# Decimal money written as the exact number it is.
+class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
+    """The safe dumper, plus Decimal money as the exact number it is."""
+
+
+def _decimal(dumper: yaml.SafeDumper, value: Decimal) -> yaml.Node:
+    text = format(value, "f")
+    return dumper.represent_scalar("tag:yaml.org,2002:float", text if "." in text else text + ".0")
+
+
+_Dumper.add_representer(Decimal, _decimal)
+_DUMPER = _Dumper
+
+
 def dump(data: Mapping[str, Any]) -> str:
     # No line wrapping: a long prompt stays one line, so a changed word is a one-line diff.
-    return yaml.safe_dump(dict(data), sort_keys=False, allow_unicode=True, width=1_000_000)
+    return yaml.dump(
+        dict(data), Dumper=_DUMPER, sort_keys=False, allow_unicode=True, width=1_000_000
+    )
 
 
 def write_new(path: Path, data: Mapping[str, Any], *, root: Path, kind: str) -> None:
