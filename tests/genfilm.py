@@ -16,10 +16,12 @@ from tests.conftest import EXAMPLE_FILM, REPO
 SHOTS = ["01A", "01B", "01C", "02A", "02B", "02C", "02D"]
 
 
-def small_film(target: Path, *, provider: str | None = None) -> Path:
+def small_film(target: Path, *, provider: str | None = None, fit: bool | None = None) -> Path:
     """The example film at 320x180 (so the testcard renders fast), in a fresh Git repo.
 
-    ``provider`` replaces the film's default provider.
+    ``provider`` replaces the film's default provider. ``fit`` (default: when a provider is
+    given) lets filmfs fit shots to the model: lengths snapped to the nearest offered, inputs
+    the model does not take (the film's negative prompt) left out.
     """
     shutil.copytree(EXAMPLE_FILM, target, ignore=shutil.ignore_patterns(".filmfs", "*.mp4"))
     # The copy no longer sits beside schemas/, so the modelines are not followed; that is fine.
@@ -29,8 +31,14 @@ def small_film(target: Path, *, provider: str | None = None) -> Path:
     text = text.replace("fps: 24", "fps: 12")
     if provider is not None:
         text = re.sub(r"(?m)^  provider: \S+$", f"  provider: {provider}", text)
+    if fit if fit is not None else provider is not None:
+        text = text.replace(
+            "defaults:\n", "defaults:\n  fit:\n    duration: nearest\n    inputs: drop\n"
+        )
     film_yaml.write_text(text)
-    (target / ".gitignore").write_text(".filmfs/objects/\n.filmfs/tmp/\n.filmfs/locks/\n")
+    (target / ".gitignore").write_text(
+        ".filmfs/objects/\n.filmfs/tmp/\n.filmfs/locks/\n.filmfs/jobs/\n"
+    )
     repo = git.Repo.init(target)
     repo.git.add("--all")
     repo.git.execute(["git", "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "start"])

@@ -20,6 +20,7 @@ GITIGNORE = """\
 .filmfs/tmp/
 .filmfs/cache/
 .filmfs/locks/
+.filmfs/jobs/
 .filmfs/config.local.yaml
 /cut.mp4
 /cut.srt

@@ -13,6 +13,7 @@ from typing import Any
 
 from filmfs.commands.loaded import Loaded
 from filmfs.film.inputs import stale_parts
+from filmfs.film.metrics import cut_length
 from filmfs.film.model import GenerationParams
 from filmfs.graph.model import Graph, Node
 
@@ -60,6 +61,8 @@ class ShotLine:
     selected_take: int | None
     selected_duration: float | None
     stale: list[str] | None
+    cut_duration: float | None = None
+    """Seconds the shot's clip lasts in the cut (whole frames, in/out trimmed)."""
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,10 @@ class Tree:
     duration_target: float
     duration_selected: float
     scenes: list[SceneLines]
+    duration_cut: float | None = None
+    """The cut's real length (the cut plan: crossfades overlap)."""
+    total_duration: float | None = None
+    """film.yaml's total_duration: the film's target."""
 
 
 @dataclass(frozen=True)
@@ -197,7 +204,10 @@ def tree(loaded: Loaded) -> Tree:
         rows = [_shot_line(loaded, shot) for shot in graph.children(node.id, "contains_shot")]
         scenes.append(SceneLines(number, scene.heading, node.name, rows))
     shots_all = [s for scene in scenes for s in scene.shots]
+    cut = cut_length(project.film, project.shots.values()) if project.film else None
     return Tree(
+        duration_cut=cut.seconds if cut else None,
+        total_duration=cut.target if cut else None,
         title=film.name,
         id=film.id,
         duration_target=round(sum(s.duration_target for s in shots_all), 3),
@@ -217,7 +227,13 @@ def _shot_line(loaded: Loaded, shot: Node) -> ShotLine:
         selected_take=chosen.metadata["attempt_number"] if chosen else None,
         selected_duration=chosen.duration if chosen else None,
         stale=stale_parts(loaded.project, shot.key),
+        cut_duration=_clip_seconds(loaded, shot.key),
     )
+
+
+def _clip_seconds(loaded: Loaded, shot_id: str) -> float | None:
+    film = loaded.project.film
+    return cut_length(film, loaded.project.shots.values()).clips.get(shot_id) if film else None
 
 
 def show(loaded: Loaded, shot_id: str) -> ShotView:

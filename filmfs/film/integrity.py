@@ -8,6 +8,7 @@ from typing import Protocol
 from urllib.parse import unquote, urlparse
 
 from filmfs import layout
+from filmfs.film.cut_rules import check_cut_rules
 from filmfs.film.model import Asset, Character, Film, Scene, Shot
 from filmfs.manifests.loader import Document
 from filmfs.manifests.problems import Problem
@@ -48,6 +49,7 @@ def check_integrity(project: Project) -> list[Problem]:
         _check_shot(project, shot.shot_number, found)
     _check_library(project, found)
     _check_cycles(project, found)
+    found.extend(check_cut_rules(project))
     return found
 
 
@@ -99,16 +101,6 @@ def _check_shot(project: Project, shot_id: str, found: list[Problem]) -> None:
                 f"scene {shot.scene} does not exist "
                 f"(no scenes/{layout.scene_stem(shot.scene)}.yaml)",
                 at=("scene",),
-            )
-        )
-    first = next(iter(project.shots)) == shot_id
-    if first and shot.transition_in and shot.transition_in.kind != "cut":
-        found.append(
-            project.make_problem(
-                path,
-                "the film's first shot has no previous shot to transition from",
-                at=("transition_in",),
-                severity="warning",
             )
         )
     for index, char_id in enumerate(shot.characters):

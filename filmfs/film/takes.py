@@ -13,6 +13,7 @@ import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -74,7 +75,7 @@ def take_data(
     selected: bool,
     generation_params: Mapping[str, Any],
     video: VideoRef | None,
-    generation_cost: float | None,
+    generation_cost: Decimal | float | None,
     director_notes: str | None = None,
     quality_score: float | None = None,
     inputs: Mapping[str, Any] | None = None,
