@@ -72,6 +72,16 @@ def asset_file(root: Path, asset_id: str) -> Path:
     return root / ASSETS_DIR / f"{asset_id}.yaml"
 
 
+def find_root(start: Path) -> Path | None:
+    """The film ``start`` is in, as git finds its repository: ``start`` itself or the nearest
+    folder above it holding film.yaml. None when there is none."""
+    here = Path(os.path.abspath(start))
+    for folder in (here, *here.parents):
+        if (folder / FILM_FILE).is_file():
+            return folder
+    return None
+
+
 def state_dir(root: Path) -> Path:
     return root / STATE_DIR
 

@@ -34,6 +34,22 @@ def display_path(path: Path) -> str:
         return str(absolute)
 
 
+def not_a_film(root: Path) -> NotAFilmError:
+    """The error for a folder with no film.yaml: inside a film, name that film (never
+    suggest making a film inside another one); elsewhere, suggest `filmfs init`."""
+    outer = layout.find_root(root)
+    if outer is not None:
+        return NotAFilmError(
+            f"{display_path(root)}: not a film's top folder (no {layout.FILM_FILE}); "
+            f"it is inside the film {display_path(outer)}",
+            hint=f"pass the film's folder: -C {display_path(outer)}",
+        )
+    return NotAFilmError(
+        f"{display_path(root)}: not a film (no {layout.FILM_FILE} here or in any folder above)",
+        hint=f"run `filmfs init {display_path(root)}` to make one, or pass a film's folder with -C",
+    )
+
+
 @dataclass
 class Project:
     """A loaded film. Shots are kept in film order (scene, then natural shot order)."""
@@ -57,10 +73,7 @@ class Project:
         if not root.is_dir():
             raise NotAFilmError(f"{display_path(root)}: no such directory")
         if not layout.film_file(root).exists():
-            raise NotAFilmError(
-                f"{display_path(root)}: not a film (no {layout.FILM_FILE})",
-                hint=f"run `filmfs init {display_path(root)}` or pass the film's directory",
-            )
+            raise not_a_film(root)
         project = cls(root=root.resolve())
         project._load_all()
         return project
@@ -185,9 +198,17 @@ class Project:
         """Load and schema problems plus cross-file integrity problems, in file order."""
         return sorted(set(self.problems + check_integrity(self)))
 
-    def require_valid(self) -> Film:
-        """Raise ValidationFailed listing the errors unless the film is sound."""
-        errors = [p for p in self.all_problems() if p.severity == "error"]
+    def require_valid(self, *, unless: Callable[[Problem], bool] | None = None) -> Film:
+        """Raise ValidationFailed listing the errors unless the film is sound.
+
+        ``unless`` names errors the caller is about to repair (select and several selected
+        takes), which then do not count.
+        """
+        errors = [
+            p
+            for p in self.all_problems()
+            if p.severity == "error" and not (unless is not None and unless(p))
+        ]
         if errors or self.film is None:
             shown = "\n".join(f"  {p}" for p in errors[:20])
             more = f"\n  ... and {len(errors) - 20} more" if len(errors) > 20 else ""

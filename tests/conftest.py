@@ -10,14 +10,45 @@ EXAMPLE_FILM = REPO / "example-film"
 CASES = Path(__file__).resolve().parent / "cases"
 
 
+def copy_example(target: Path) -> Path:
+    """A copy of example-film/ as Git tracks it, never what the README's "Try it" wrote into it.
+
+    "Try it" generates takes, fills the store and records a final_edit in example-film/
+    (uncommitted); the tests must pass after it in the same checkout. So the copy holds only
+    the tracked files, with their staged content (``git checkout-index``); outside a Git
+    checkout (an unpacked sdist) the folder is copied without what filmfs writes into it.
+    """
+    import shutil
+    import subprocess
+
+    listed = subprocess.run(
+        ["git", "-C", str(REPO), "ls-files", "-z", "--", EXAMPLE_FILM.name],
+        capture_output=True,
+        check=False,
+    )
+    files = [name for name in listed.stdout.decode().split("\0") if name]
+    if listed.returncode != 0 or not files:
+        shutil.copytree(
+            EXAMPLE_FILM,
+            target,
+            ignore=shutil.ignore_patterns(".filmfs", "*.mp4", "takes", "review"),
+        )
+        return target
+    staging = target.parent / f".{target.name}.checkout"
+    subprocess.run(
+        ["git", "-C", str(REPO), "checkout-index", "-z", "--stdin", f"--prefix={staging}/"],
+        input="\0".join(files).encode(),
+        check=True,
+    )
+    (staging / EXAMPLE_FILM.name).rename(target)
+    staging.rmdir()
+    return target
+
+
 @pytest.fixture
 def example_copy(tmp_path: Path) -> Path:
     """A private copy of the example film (tests may write to it)."""
-    import shutil
-
-    target = tmp_path / "film"
-    shutil.copytree(EXAMPLE_FILM, target, ignore=shutil.ignore_patterns(".filmfs", "*.mp4"))
-    return target
+    return copy_example(tmp_path / "film")
 
 
 def write_take(

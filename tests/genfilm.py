@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import sys
 from pathlib import Path
 
 import git
 
 from filmfs.manifests.loader import load
-from tests.conftest import EXAMPLE_FILM, REPO
+from tests.conftest import REPO, copy_example
 
 SHOTS = ["01A", "01B", "01C", "02A", "02B", "02C", "02D"]
 
@@ -21,7 +20,7 @@ def small_film(target: Path, *, provider: str | None = None) -> Path:
 
     ``provider`` replaces the film's default provider.
     """
-    shutil.copytree(EXAMPLE_FILM, target, ignore=shutil.ignore_patterns(".filmfs", "*.mp4"))
+    copy_example(target)
     # The copy no longer sits beside schemas/, so the modelines are not followed; that is fine.
     film_yaml = target / "film.yaml"
     text = film_yaml.read_text()

@@ -30,7 +30,11 @@ def command(
         score=score,
         commit=not no_commit,
     )
-    was = f" (was take {result.previous})" if result.previous not in (None, attempt) else ""
+    was = ""
+    if len(result.unselected) > 1:
+        was = f" (unselected takes {', '.join(map(str, result.unselected))})"
+    elif result.unselected:
+        was = f" (was take {result.unselected[0]})"
     click.echo(f"{shot_id}: take {attempt} selected{was}")
     if result.commit:
         click.echo(f"committed {result.commit[:10]}")

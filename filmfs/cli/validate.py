@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from filmfs.cli.options import film_option, find_film
 from filmfs.commands.validate import validate
 from filmfs.manifests.problems import Report
 
@@ -37,7 +38,7 @@ def render(report: Report, fmt: str) -> str:
 
 @click.command("validate")
 @click.argument(
-    "root", type=click.Path(file_okay=False, path_type=Path), default=".", required=False
+    "directory", type=click.Path(file_okay=False, path_type=Path), default=None, required=False
 )
 @click.option(
     "--format",
@@ -49,11 +50,15 @@ def render(report: Report, fmt: str) -> str:
 )
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--no-media", is_flag=True, help="Skip the check for media missing from the store.")
-def command(root: Path, fmt: str, strict: bool, no_media: bool) -> None:
-    """Check every manifest of the film in DIR (default: here) against the schemas and each other.
+@film_option
+def command(directory: Path | None, fmt: str, strict: bool, no_media: bool, root: Path) -> None:
+    """Check every manifest of the film in DIRECTORY (or -C; default: the film you are in)
+    against the schemas and each other.
 
     Every problem is reported as path:line:col: message. Exit 0 when clean, 1 on any error.
     """
+    if directory is not None:
+        root = find_film(directory)
     report = validate(root, check_media=not no_media)
     click.echo(render(report, fmt))
     if not report.ok or (strict and report.warnings):

@@ -75,7 +75,7 @@ def add_take(
             generation_cost=cost,
             director_notes=note,
         )
-        path, selected = write_take(project.root, shot.shot_number, attempt, data, select=True)
+        path, selected = write_take(project.root, shot.shot_number, attempt, data, select="first")
     sha = (
         commit_manifests(
             project.root, [path], f"add take {attempt} to {shot_id} from {source.name}"

@@ -277,7 +277,9 @@ def _generate_one(
                 video=video,
                 generation_cost=ran.cost,
             )
-            path, selected = write_take(project.root, shot.shot_number, attempt, data, select=True)
+            path, selected = write_take(
+                project.root, shot.shot_number, attempt, data, select="first"
+            )
     except FilmfsError as exc:
         return replace(base, error=str(exc), elapsed=time.monotonic() - started)
     return replace(

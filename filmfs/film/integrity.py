@@ -12,6 +12,9 @@ from filmfs.film.model import Asset, Character, Film, Scene, Shot
 from filmfs.manifests.loader import Document
 from filmfs.manifests.problems import Problem
 
+# `filmfs select` repairs this one, so it does not refuse to run because of it.
+SEVERAL_SELECTED = "shot {shot} has more than one selected take"
+
 
 class Project(Protocol):
     """What the checks read of a loaded film (:class:`filmfs.project.Project` provides it)."""
@@ -158,8 +161,8 @@ def _check_takes(project: Project, shot_id: str, found: list[Problem]) -> None:
         found.append(
             project.make_problem(
                 take.path,
-                f"shot {shot_id} has more than one selected take (also {others}); "
-                f"keep one with `filmfs select {shot_id} N`",
+                SEVERAL_SELECTED.format(shot=shot_id)
+                + f" (also {others}); keep one with `filmfs select {shot_id} N`",
                 at=("selected",),
             )
         )

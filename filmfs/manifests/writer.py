@@ -7,10 +7,12 @@ ruamel.yaml's round-trip mode so that comments, key order and quoting survive.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import io
 import os
 import re
-import tempfile
+import secrets
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -23,12 +25,26 @@ from filmfs.errors import FilmfsError
 
 MODELINE = "# yaml-language-server: $schema={}\n"
 
+# What of .filmfs/ stays out of Git, written by filmfs itself (as DVC does for its cache), so a
+# film copied anywhere, or kept in a repository whose own .gitignore does not know it, never
+# commits its media. Tracked: config.yaml, schemas/ and this file.
+STATE_GITIGNORE = """\
+# Written by filmfs: the media store and machine-local state never go to Git.
+/objects/
+/tmp/
+/cache/
+/locks/
+/quarantine/
+/config.local.yaml
+"""
+
 
 def make_folder(folder: Path) -> None:
     """``mkdir -p``, with a FilmfsError naming the folder when that is impossible
     (a file is in the way, read-only filesystem, permission denied)."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
+        _protect_state(folder)
     except (FileExistsError, NotADirectoryError):
         # A *file* in the way reads as "exists" or "not a directory": name the culprit.
         blocker = next((p for p in (folder, *folder.parents) if p.exists()), folder)
@@ -41,6 +57,66 @@ def make_folder(folder: Path) -> None:
             f"cannot create folder {folder}: {exc.strerror or exc}",
             hint="choose another path, or check it is writable",
         ) from exc
+
+
+def _protect_state(folder: Path) -> None:
+    """Any write into a film's .filmfs/ first makes sure .filmfs/.gitignore exists."""
+    parts = folder.parts
+    if layout.STATE_DIR not in parts:
+        return
+    state = Path(*parts[: len(parts) - parts[::-1].index(layout.STATE_DIR)])
+    ignore = state / ".gitignore"
+    if not ignore.exists():
+        with contextlib.suppress(FileExistsError):  # another process wrote it first
+            _link_new(ignore, STATE_GITIGNORE.encode())
+
+
+def _temp_beside(path: Path) -> tuple[int, Path]:
+    """A new hidden temp file next to ``path``, created with the process's umask (0666 & ~umask,
+    like any file an editor writes; mkstemp's 0600 hid manifests from the group)."""
+    for _ in range(100):
+        tmp = path.parent / f".{path.name}.{secrets.token_hex(4)}.tmp"
+        try:
+            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "no free temp name", str(path))
+
+
+def _write_fd(fd: int, data: bytes) -> None:
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def create_exclusive(path: Path, data: bytes) -> None:
+    """Create ``path`` with ``data``, atomically, and only if it does not exist yet.
+
+    The bytes go to a temp file first, which is then hard-linked to ``path``: the link fails
+    when ``path`` exists (FileExistsError), so two writers never replace each other's file,
+    and a kill leaves either no file or a whole one.
+    """
+    make_folder(path.parent)
+    _link_new(path, data)
+
+
+def _link_new(path: Path, data: bytes) -> None:
+    fd, tmp = _temp_beside(path)
+    try:
+        _write_fd(fd, data)
+        try:
+            os.link(tmp, path)
+        except OSError as exc:
+            if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EXDEV, errno.EMLINK):
+                raise
+            # No hard links here (some network or FUSE filesystems): claim the name with
+            # O_EXCL, then replace the empty placeholder with the whole file.
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+            os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    _fsync_dir(path.parent)
 
 
 def check_output(root: Path, path: Path) -> None:
@@ -67,20 +143,17 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Replace ``path`` with ``data`` atomically; the folder is created if needed."""
     make_folder(path.parent)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        fd, tmp = _temp_beside(path)
     except OSError as exc:
         raise write_error(path, exc) from exc
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+        _write_fd(fd, data)
         os.replace(tmp, path)
     except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise write_error(path, exc) from exc
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
     _fsync_dir(path.parent)
 
@@ -131,9 +204,24 @@ def dump(data: Mapping[str, Any]) -> str:
     return yaml.safe_dump(dict(data), sort_keys=False, allow_unicode=True, width=1_000_000)
 
 
-def write_new(path: Path, data: Mapping[str, Any], *, root: Path, kind: str) -> None:
-    """Write a whole manifest (with its schema modeline)."""
-    atomic_write_text(path, modeline(path, root, kind) + dump(data))
+def write_new(
+    path: Path, data: Mapping[str, Any], *, root: Path, kind: str, exclusive: bool = False
+) -> None:
+    """Write a whole manifest (with its schema modeline).
+
+    ``exclusive`` refuses to replace an existing file (FileExistsError): a take file, once
+    written, is never overwritten by another writer that picked the same name.
+    """
+    text = modeline(path, root, kind) + dump(data)
+    if not exclusive:
+        atomic_write_text(path, text)
+        return
+    try:
+        create_exclusive(path, text.encode("utf-8"))
+    except FileExistsError:
+        raise
+    except OSError as exc:
+        raise write_error(path, exc) from exc
 
 
 def _round_trip() -> YAML:
