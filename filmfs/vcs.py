@@ -84,6 +84,33 @@ def commit_paths(root: Path, paths: Iterable[Path], message: str) -> str | None:
         return str(repo.head.commit.hexsha)
 
 
+def uncommitted(root: Path, paths: Iterable[Path], *, untracked_only: bool = False) -> list[Path]:
+    """Files at or below ``paths`` that differ from HEAD: untracked, changed or deleted
+    (``untracked_only``: new files only). Empty outside a repository; ignored files are
+    left out."""
+    import git
+
+    top = find_toplevel(root)
+    if top is None:
+        return []
+    rel = [str(Path(p).resolve().relative_to(top.resolve())) for p in paths]
+    if not rel:
+        return []
+    with _translated("git status"):
+        repo = git.Repo(top)
+        out = repo.git.status("--porcelain=v1", "-z", "--untracked-files=all", "--", *rel)
+    found = []
+    entries = iter(out.split("\0"))
+    for entry in entries:
+        if len(entry) < 4:
+            continue
+        if entry[0] in "RC":  # a rename: the next field is the old name
+            next(entries, None)
+        if not untracked_only or entry.startswith("??"):
+            found.append(top / entry[3:])
+    return found
+
+
 def _has_identity(repo: git.Repo) -> bool:
     try:
         reader = repo.config_reader()

@@ -10,6 +10,7 @@ from pathlib import Path
 import git
 
 from filmfs.manifests.loader import load
+from filmfs.manifests.writer import STATE_GITIGNORE
 from tests.conftest import REPO, copy_example
 
 SHOTS = ["01A", "01B", "01C", "02A", "02B", "02C", "02D"]
@@ -30,6 +31,9 @@ def small_film(target: Path, *, provider: str | None = None) -> Path:
         text = re.sub(r"(?m)^  provider: \S+$", f"  provider: {provider}", text)
     film_yaml.write_text(text)
     (target / ".gitignore").write_text(".filmfs/objects/\n.filmfs/tmp/\n.filmfs/locks/\n")
+    # As `filmfs init` leaves it: the store's own ignore file, committed.
+    (target / ".filmfs").mkdir(exist_ok=True)
+    (target / ".filmfs" / ".gitignore").write_text(STATE_GITIGNORE)
     repo = git.Repo.init(target)
     repo.git.add("--all")
     repo.git.execute(["git", "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "start"])

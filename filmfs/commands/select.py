@@ -7,8 +7,9 @@ from pathlib import Path
 from typing import Any
 
 from filmfs.errors import FilmfsError
+from filmfs.film.deps import shot_dependencies
 from filmfs.film.integrity import SEVERAL_SELECTED
-from filmfs.film.locks import commit_manifests
+from filmfs.film.locks import commit_made_from
 from filmfs.film.takes import select_take
 from filmfs.project import Project
 
@@ -55,8 +56,11 @@ def select(
     sha = None
     if commit:
         detail = f": {note}" if note else ""
-        sha = commit_manifests(
-            project.root, list(selection.changed), f"select {shot_id} take {attempt}{detail}"
+        sha = commit_made_from(
+            project.root,
+            list(selection.changed),
+            shot_dependencies(project, [shot_id]),
+            f"select {shot_id} take {attempt}{detail}",
         )
     previous = selection.previous
     return SelectResult(
