@@ -58,11 +58,13 @@ def cli() -> None:
 
 # Each module's click commands, in the order `filmfs --help` lists them (alphabetical).
 COMMANDS = {
+    "add_asset": ["command"],
     "add_take": ["command"],
     "assemble": ["command"],
     "diff": ["command"],
     "export": ["command"],
     "export_sql": ["command"],
+    "frame": ["command"],
     "generate": ["command"],
     "graph": ["command"],
     "init": ["command"],

@@ -125,7 +125,33 @@ def _check_shot(project: Project, shot_id: str, found: list[Problem]) -> None:
         _reference(project, found, path, ("audio", index), asset_id, kinds={"audio"})
     for index, asset_id in enumerate(shot.assets):
         _reference(project, found, path, ("assets", index), asset_id, kinds=None)
+    _check_frames(project, shot_id, found)
     _check_takes(project, shot_id, found)
+
+
+def _check_frames(project: Project, shot_id: str, found: list[Problem]) -> None:
+    """first_frame / last_frame name an image asset, or a neighbour that exists."""
+    shot = project.shots[shot_id]
+    order = [s.shot_number for s in project.shots.values() if s.status != "omitted"]
+    for field, chain, step in (
+        ("first_frame", "previous_shot", -1),
+        ("last_frame", "next_shot", 1),
+    ):
+        value = getattr(shot, field)
+        if isinstance(value, str):
+            _reference(project, found, shot.path, (field,), value, kinds={"image"})
+        elif value is not None and shot_id in order:
+            index = order.index(shot_id) + step
+            if not 0 <= index < len(order):
+                where = "first" if step < 0 else "last"
+                found.append(
+                    project.make_problem(
+                        shot.path,
+                        f"{field} chains to the {chain.replace('_', ' ')}, but {shot_id} is the "
+                        f"film's {where} shot",
+                        at=(field, chain),
+                    )
+                )
 
 
 def _check_takes(project: Project, shot_id: str, found: list[Problem]) -> None:

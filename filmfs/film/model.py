@@ -142,6 +142,8 @@ class Take:
     director_notes: str = ""
     created_at: str | None = None
     video: VideoRef | None = None
+    inputs: Mapping[str, Any] | None = None
+    """What the take was made from (:mod:`filmfs.film.inputs`): a digest and hashed parts."""
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any], path: Path, shot_id: str) -> Take:
@@ -158,6 +160,7 @@ class Take:
             director_notes=data.get("director_notes", ""),
             created_at=data.get("created_at"),
             video=VideoRef.from_data(video) if video else None,
+            inputs=data.get("inputs"),
         )
 
 
@@ -185,6 +188,10 @@ class Shot:
     generation: Mapping[str, Any] = field(default_factory=dict)
     notes: str = ""
     takes: tuple[Take, ...] = ()
+    first_frame: str | Mapping[str, str] | None = None
+    """An image asset ID, or ``{previous_shot: last_frame}`` to start where the shot before ends."""
+    last_frame: str | Mapping[str, str] | None = None
+    """An image asset ID, or ``{next_shot: first_frame}`` to end where the shot after starts."""
 
     @property
     def id(self) -> str:
@@ -222,6 +229,8 @@ class Shot:
             generation=dict(data.get("generation", {})),
             notes=data.get("notes", ""),
             takes=takes,
+            first_frame=data.get("first_frame"),
+            last_frame=data.get("last_frame"),
         )
 
 
@@ -263,6 +272,10 @@ class Asset:
     derived_from: str | None = None
     variant_of: str | None = None
     generation: Mapping[str, Any] | None = None
+    width: int | None = None
+    height: int | None = None
+    frame_of: Mapping[str, Any] | None = None
+    """An image taken from a take (`filmfs frame`): shot, take, at, and the video's sha256."""
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any], path: Path) -> Asset:
@@ -280,4 +293,7 @@ class Asset:
             derived_from=data.get("derived_from"),
             variant_of=data.get("variant_of"),
             generation=data.get("generation"),
+            width=data.get("width"),
+            height=data.get("height"),
+            frame_of=data.get("frame_of"),
         )

@@ -82,6 +82,8 @@ class _Builder:
                 graph.link(assets[ident], assets[asset.derived_from], "derived_from")
             if asset.variant_of in assets:
                 graph.link(assets[ident], assets[asset.variant_of], "variant_of")
+            if asset.frame_of is not None:
+                self.pending_derived.append((assets[ident], (asset.frame_of["video"],)))
         for ident, char in project.characters.items():
             if char.variant_of in chars:
                 graph.link(chars[ident], chars[char.variant_of], "variant_of")
@@ -232,6 +234,10 @@ class _Builder:
             meta["size"] = asset.size
         if asset.type == "audio":
             meta["volume"] = asset.volume
+        if asset.width is not None:
+            meta["width"], meta["height"] = asset.width, asset.height
+        if asset.frame_of is not None:
+            meta["frame_of"] = dict(asset.frame_of)
         node = Node(
             stable_id(source),
             asset.type,
