@@ -2,7 +2,7 @@
 
 ```
 film.yaml                    the film
-scenes/<NN>.yaml             one scene each, NN = zero-padded scene_number
+scenes/<NN>.yaml             one scene each, NN = scene_number (any zero padding)
 shots/<ID>/shot.yaml         one shot each, ID = shot_number (e.g. 01A)
 shots/<ID>/takes/<NNN>.yaml  one take each, NNN = zero-padded attempt_number
 characters/<id>.yaml         character references
@@ -28,7 +28,7 @@ STATE_DIR = ".filmfs"
 
 SHOT_ID = re.compile(r"^[0-9]{1,4}[A-Z]{1,4}$")
 TAKE_STEM = re.compile(r"^[0-9]{3}$")
-SCENE_STEM = re.compile(r"^[0-9]{2,4}$")
+SCENE_STEM = re.compile(r"^[0-9]{1,4}$")  # any zero padding: 1, 01, 001
 ASSET_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
 

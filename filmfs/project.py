@@ -34,6 +34,12 @@ def display_path(path: Path) -> str:
         return str(absolute)
 
 
+def film_order(shot: Shot) -> tuple[int, tuple[int, str]]:
+    """Scenes in scene_number order, shots within one by natural shot number; shots with no
+    scene (scenes are optional) come first, also by shot number."""
+    return (shot.scene or 0, layout.natural_key(shot.shot_number))
+
+
 def not_a_film(root: Path) -> NotAFilmError:
     """The error for a folder with no film.yaml: inside a film, name that film (never
     suggest making a film inside another one); elsewhere, suggest `filmfs init`."""
@@ -58,12 +64,15 @@ class Project:
     film: Film | None = None
     scenes: dict[int, Scene] = field(default_factory=dict)
     shots: dict[str, Shot] = field(default_factory=dict)
+    shot_takes: dict[str, tuple[Take, ...]] = field(default_factory=dict)
+    """Each shot folder's loadable takes, also when its shot.yaml is not (validate checks them)."""
     characters: dict[str, Character] = field(default_factory=dict)
     assets: dict[str, Asset] = field(default_factory=dict)
     documents: dict[Path, Document] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     unreadable: list[Problem] = field(default_factory=list)
     """Manifests that could not be parsed at all (bad YAML, unsafe tag, too big...)."""
+    unreadable_paths: list[Path] = field(default_factory=list)
 
     # --- loading -------------------------------------------------------------------------
     @classmethod
@@ -100,7 +109,7 @@ class Project:
             shot = self._load_shot(shot_dir)
             if shot is not None:
                 shots.append(shot)
-        shots.sort(key=lambda s: (s.scene, layout.natural_key(s.shot_number)))
+        shots.sort(key=film_order)
         for shot in shots:
             self.shots.setdefault(shot.shot_number, shot)
 
@@ -117,6 +126,7 @@ class Project:
             if take is not None:
                 takes.append(take)
         takes.sort(key=lambda t: t.attempt_number)
+        self.shot_takes[shot_dir.name] = tuple(takes)
         if not shot_path.exists():
             self.problem(shot_dir, f"shot folder has no {layout.SHOT_FILE}")
             return None
@@ -165,6 +175,7 @@ class Project:
         except ManifestError as exc:
             self.problems.append(Problem(exc.path, exc.line, exc.col, exc.detail))
             self.unreadable.append(self.problems[-1])
+            self.unreadable_paths.append(path)
             return None
         self.documents[path] = document
         if not isinstance(document.data, dict):

@@ -80,7 +80,15 @@ def commit_paths(root: Path, paths: Iterable[Path], message: str) -> str | None:
             if _has_identity(repo)
             else ["-c", "user.name=filmfs", "-c", "user.email=filmfs@localhost"]
         )
-        repo.git.execute(["git", *identity, "commit", "--no-verify", "-m", message, "--", *rel])
+        try:
+            repo.git.execute(["git", *identity, "commit", "--no-verify", "-m", message, "--", *rel])
+        except git.GitCommandError:
+            # Another filmfs process may have changed these files back between our `add` and
+            # our commit (a concurrent `select`); then there is nothing left to commit, and
+            # that process commits its own state.
+            if repo.git.status("--porcelain", "--", *rel).strip():
+                raise
+            return None
         return str(repo.head.commit.hexsha)
 
 

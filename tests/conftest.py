@@ -10,7 +10,7 @@ EXAMPLE_FILM = REPO / "example-film"
 CASES = Path(__file__).resolve().parent / "cases"
 
 
-def copy_example(target: Path) -> Path:
+def copy_example(target: Path, *, schemas: bool = True) -> Path:
     """A copy of example-film/ as Git tracks it, never what the README's "Try it" wrote into it.
 
     "Try it" generates takes, fills the store and records a final_edit in example-film/
@@ -33,6 +33,7 @@ def copy_example(target: Path) -> Path:
             target,
             ignore=shutil.ignore_patterns(".filmfs", "*.mp4", "takes", "review"),
         )
+        _schemas_beside(target, schemas)
         return target
     staging = target.parent / f".{target.name}.checkout"
     subprocess.run(
@@ -42,7 +43,18 @@ def copy_example(target: Path) -> Path:
     )
     (staging / EXAMPLE_FILM.name).rename(target)
     staging.rmdir()
+    _schemas_beside(target, schemas)
     return target
+
+
+def _schemas_beside(target: Path, wanted: bool) -> None:
+    """The example film's modelines point at ../schemas, as it sits in this repository; put the
+    schemas there too, so the copy's lines resolve (``wanted=False``: a film copied away)."""
+    import shutil
+
+    beside = target.parent / "schemas"
+    if wanted and not beside.exists():
+        shutil.copytree(REPO / "schemas", beside)
 
 
 @pytest.fixture

@@ -17,6 +17,8 @@ from filmfs.layout import find_root
 def find_film(start: Path) -> Path:
     """The film ``start`` is in (itself or the nearest folder above with film.yaml), as git
     finds its repository; ``start`` unchanged when there is none (loading then says so)."""
+    if not start.is_dir():
+        return start  # loading says "no such directory", as git -C does
     found = find_root(start)
     if found is None or found == Path(os.path.abspath(start)):
         return start

@@ -20,7 +20,7 @@ def _escape(text: str) -> str:
 def render(report: Report, fmt: str) -> str:
     if fmt == "json":
         return json.dumps(report.as_dict(), indent=2)
-    lines = []
+    lines = [f"repointed the modeline of {name}" for name in report.fixed] if fmt == "text" else []
     for problem in report.sorted():
         if fmt == "github":
             prop = f"file={problem.path},line={problem.line},col={problem.col}"
@@ -50,8 +50,20 @@ def render(report: Report, fmt: str) -> str:
 )
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--no-media", is_flag=True, help="Skip the check for media missing from the store.")
+@click.option(
+    "--fix-modelines",
+    is_flag=True,
+    help="Repoint yaml-language-server lines that point nowhere at .filmfs/schemas/.",
+)
 @film_option
-def command(directory: Path | None, fmt: str, strict: bool, no_media: bool, root: Path) -> None:
+def command(
+    directory: Path | None,
+    fmt: str,
+    strict: bool,
+    no_media: bool,
+    fix_modelines: bool,
+    root: Path,
+) -> None:
     """Check every manifest of the film in DIRECTORY (or -C; default: the film you are in)
     against the schemas and each other.
 
@@ -59,7 +71,7 @@ def command(directory: Path | None, fmt: str, strict: bool, no_media: bool, root
     """
     if directory is not None:
         root = find_film(directory)
-    report = validate(root, check_media=not no_media)
+    report = validate(root, check_media=not no_media, fix_modelines=fix_modelines)
     click.echo(render(report, fmt))
     if not report.ok or (strict and report.warnings):
         raise click.exceptions.Exit(1)

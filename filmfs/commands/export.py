@@ -67,7 +67,11 @@ def export_cut(project: Project, *, dest: Path, bundle: bool = False) -> ExportR
                 )
             )
         transition = cut_transition(shot, first=not cuts)
-        cuts.append(CutClip(shot.shot_number, str(shot.scene), media, transition))
+        cuts.append(
+            CutClip(
+                shot.shot_number, "" if shot.scene is None else str(shot.scene), media, transition
+            )
+        )
     if not cuts:
         raise FilmfsError("nothing to export: no shot has a selected take")
     if missing:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -10,9 +9,8 @@ from filmfs import layout, vcs
 from filmfs.errors import FilmfsError
 from filmfs.film.locks import commit_manifests
 from filmfs.film.model import number
-from filmfs.manifests import schema
 from filmfs.manifests.edit import check
-from filmfs.manifests.writer import atomic_write_text, make_folder, write_new
+from filmfs.manifests.writer import atomic_write_text, install_schemas, make_folder, write_new
 
 GITIGNORE = """\
 # filmfs: media lives in the content-addressed store, never in Git (.filmfs/.gitignore,
@@ -30,17 +28,6 @@ class InitResult:
     git_created: bool
     files: list[Path] = field(default_factory=list)
     commit: str | None = None
-
-
-def install_schemas(root: Path) -> list[Path]:
-    """Copy the JSON Schemas into .filmfs/schemas/ so editors resolve the modelines offline."""
-    target = layout.state_dir(root) / "schemas"
-    make_folder(target)
-    copied = []
-    for source in sorted(schema.schema_dir().glob("*.schema.json")):
-        shutil.copyfile(source, target / source.name)
-        copied.append(target / source.name)
-    return copied
 
 
 def init(

@@ -109,12 +109,19 @@ def tree(loaded: Loaded) -> dict[str, Any]:
         scenes.append(
             {"scene_number": number, "heading": scene.heading, "name": node.name, "shots": rows}
         )
-    shots_all: list[dict[str, Any]] = [s for scene in scenes for s in scene["shots"]]
+    # Scenes are optional: shots with none hang from the film itself.
+    loose = [
+        _shot_line(graph, shot)
+        for shot in graph.children(graph.film_id, "contains_shot", "shot")
+        if shot.metadata.get("scene") is None
+    ]
+    shots_all: list[dict[str, Any]] = loose + [s for scene in scenes for s in scene["shots"]]
     return {
         "title": film.name,
         "id": film.id,
         "duration_target": round(sum(s["duration_target"] for s in shots_all), 3),
         "duration_selected": round(sum(s["selected_duration"] or 0 for s in shots_all), 3),
+        "shots": loose,
         "scenes": scenes,
     }
 

@@ -8,8 +8,8 @@ from typing import Any
 
 from filmfs.errors import FilmfsError
 from filmfs.film.deps import shot_dependencies
-from filmfs.film.integrity import SEVERAL_SELECTED
 from filmfs.film.locks import commit_made_from
+from filmfs.film.take_checks import SEVERAL_SELECTED
 from filmfs.film.takes import select_take
 from filmfs.project import Project
 

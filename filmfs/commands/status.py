@@ -95,7 +95,8 @@ def status(loaded: Loaded) -> dict[str, Any]:
         row, score_sum, scored = _shot(graph, shot)
         rows.append(row)
         film.add(row, score_sum, scored)
-        scenes.setdefault(row["scene"], _Totals()).add(row, score_sum, scored)
+        if row["scene"] is not None:  # scenes are optional
+            scenes.setdefault(row["scene"], _Totals()).add(row, score_sum, scored)
     return {
         "title": graph.nodes[graph.film_id].name,
         "film": film.as_dict(),

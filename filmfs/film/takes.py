@@ -53,7 +53,9 @@ def check_room(root: Path, shot_id: str) -> int:
     if number > MAX_ATTEMPT:
         raise FilmfsError(
             f"shot {shot_id} already has take {MAX_ATTEMPT}, the most a shot can have",
-            hint=f"delete takes you will not use (git rm shots/{shot_id}/takes/NNN.yaml)",
+            # Numbers go on from the highest, so only deleting the highest takes makes room.
+            hint=f"delete the highest takes if you will not use them "
+            f"(git rm shots/{shot_id}/takes/{layout.take_stem(number - 1)}.yaml)",
         )
     return number
 

@@ -22,7 +22,6 @@ from filmfs.manifests.loader import Document, JsonPath
 from filmfs.manifests.problems import Problem
 
 KINDS = ("film", "scene", "shot", "take", "character", "asset")
-SCHEMA_BASE = "https://filmfs.dev/schemas/v1/"
 
 _TYPE_WORDS = {
     "number": "a number",

@@ -22,6 +22,8 @@ from ruamel.yaml import YAML
 
 from filmfs import layout
 from filmfs.errors import FilmfsError
+from filmfs.manifests import schema
+from filmfs.manifests.loader import CORE_RESOLVERS
 
 MODELINE = "# yaml-language-server: $schema={}\n"
 
@@ -177,7 +179,9 @@ def _fsync_dir(folder: Path) -> None:
 
 
 def schema_folder(root: Path) -> Path:
-    """Where this film's modelines point: the folder film.yaml's modeline names, if any.
+    """Where this film's modelines point: the folder film.yaml's modeline names when the schemas
+    are there, else .filmfs/schemas/ (a film copied away from the folder its line named, like
+    example-film/ out of this repository, must not hand a broken line on to new files).
 
     ``filmfs init`` copies the schemas to .filmfs/schemas/; a film kept beside the filmfs
     sources (like example-film/) points at the top-level schemas/ instead.
@@ -189,19 +193,48 @@ def schema_folder(root: Path) -> Path:
         first = ""
     match = re.match(r"#\s*yaml-language-server:\s*\$schema=(\S+)/film\.schema\.json", first)
     if match and "://" not in match.group(1):
-        return root / match.group(1)
+        named = root / match.group(1)
+        if (named / "film.schema.json").is_file():
+            return named
     return root / layout.STATE_DIR / "schemas"
+
+
+def install_schemas(root: Path) -> list[Path]:
+    """Copy the JSON Schemas into .filmfs/schemas/ so modelines resolve offline, anywhere."""
+    target = root / layout.STATE_DIR / "schemas"
+    make_folder(target)
+    copied = []
+    for source in sorted(schema.schema_dir().glob("*.schema.json")):
+        atomic_write_bytes(target / source.name, source.read_bytes())
+        copied.append(target / source.name)
+    return copied
 
 
 def modeline(path: Path, root: Path, kind: str) -> str:
     """The yaml-language-server line that points editors at the schema of ``kind``."""
-    schema = schema_folder(root) / f"{kind}.schema.json"
-    return MODELINE.format(os.path.relpath(schema, path.parent))
+    folder = schema_folder(root)
+    schema_file = folder / f"{kind}.schema.json"
+    if not schema_file.is_file():
+        install_schemas(root)
+    return MODELINE.format(os.path.relpath(schema_file, path.parent))
+
+
+class _Dumper(yaml.SafeDumper):
+    """Quotes every string that YAML 1.1 *or* 1.2 would read as something else (`yes`, `1:30`,
+    `0o17`, `1e3`), so the file means the same to filmfs and to any other YAML tool."""
+
+
+for _name, _pattern, _first in CORE_RESOLVERS:
+    _Dumper.add_implicit_resolver(
+        "tag:yaml.org,2002:" + _name, _pattern, [*_first, ""] if _name == "null" else list(_first)
+    )
 
 
 def dump(data: Mapping[str, Any]) -> str:
     # No line wrapping: a long prompt stays one line, so a changed word is a one-line diff.
-    return yaml.safe_dump(dict(data), sort_keys=False, allow_unicode=True, width=1_000_000)
+    return yaml.dump(
+        dict(data), Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1_000_000
+    )
 
 
 def write_new(
