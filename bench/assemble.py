@@ -25,13 +25,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from filmfs import layout
 from filmfs.commands.assemble import assemble_film
 from filmfs.commands.init import init
+from filmfs.film.model import Format, Transition
 from filmfs.film.takes import take_data
 from filmfs.manifests.writer import write_new
 from filmfs.media.assembly import Clip, assemble
 from filmfs.media.ffmpeg import ffmpeg_exe, run_ffmpeg
 from filmfs.media.ingest import store_video
-from filmfs.media.normalise import Format
-from filmfs.media.transition import Transition
 from filmfs.project import Project
 from filmfs.store.objects import MediaStore, hash_file
 
@@ -151,7 +150,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--clips", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=5.0)
-    parser.add_argument("--mismatched", type=int, default=5)
+    parser.add_argument("--off-format", type=int, default=5)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--skip-reencode-all", action="store_true")
     parser.add_argument("--workdir", type=Path, default=None)
@@ -163,7 +162,7 @@ def main() -> int:
     render(work / "base.mp4", opts.seconds, size="1920x1080", fps=24)
     render(work / "odd.mp4", opts.seconds, size="1280x720", fps=25)
     paths = copies(work / "base.mp4", opts.clips, work, "clip")
-    odd = copies(work / "odd.mp4", opts.mismatched, work, "odd")
+    odd = copies(work / "odd.mp4", opts.off_format, work, "odd")
     clips = [Clip(p.stem, p, hash_file(p)[0]) for p in paths]
     setup = time.perf_counter() - t0
     size = sum(p.stat().st_size for p in paths)
@@ -199,8 +198,8 @@ def main() -> int:
         reencode_all(paths, work / "all.mp4")
         t_all = time.perf_counter() - start
 
-    # Replace every (clips/mismatched)-th clip by a 1280x720 25 fps one.
-    step = max(1, opts.clips // max(1, opts.mismatched))
+    # Replace every (clips/off-format)-th clip by a 1280x720 25 fps one.
+    step = max(1, opts.clips // max(1, opts.off_format))
     mixed = list(clips)
     for n, p in enumerate(odd):
         mixed[n * step] = Clip(p.stem, p, hashlib.sha256(p.read_bytes()).hexdigest())
@@ -246,9 +245,9 @@ def main() -> int:
             ("re-encode all / assemble", f"{t_all / t_asm:.0f}  (target >= 50)"),
         ]
     rows += [
-        (f"mixed run 1 ({len(odd)} mismatched)",
-         f"re-encoded {len(first.reencoded)} in {t_first:.2f} s"),
-        ("mixed run 2", f"re-encoded {len(second.reencoded)} in {t_second:.2f} s"),
+        (f"mixed run 1 ({len(odd)} off-format)",
+         f"re-encoded {len(first.encoded)} in {t_first:.2f} s"),
+        ("mixed run 2", f"re-encoded {len(second.encoded)} in {t_second:.2f} s"),
         (f"{n_fades} crossfades of 0.5 s",
          f"{t_fades:.2f} s, {fades.encoded_seconds:.1f} s of picture encoded"),
     ]  # fmt: skip

@@ -28,8 +28,6 @@ STATE_DIR = ".filmfs"
 
 SHOT_ID = re.compile(r"^[0-9]{1,4}[A-Z]{1,4}$")
 TAKE_STEM = re.compile(r"^[0-9]{3}$")
-SCENE_STEM = re.compile(r"^[0-9]{1,4}$")  # any zero padding: 1, 01, 001
-ASSET_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
 
 def scene_stem(number: int) -> str:

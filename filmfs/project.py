@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cached_property, partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -21,6 +21,7 @@ from filmfs.film.model import Asset, Character, Film, Scene, Shot, Take
 from filmfs.manifests import schema
 from filmfs.manifests.loader import Document, load
 from filmfs.manifests.problems import Problem, Severity
+from filmfs.store.objects import MediaStore
 
 T = TypeVar("T")
 
@@ -230,12 +231,14 @@ class Project:
         return self.film
 
     # --- lookups -------------------------------------------------------------------------
+    @cached_property
+    def store(self) -> MediaStore:
+        """The film's media store (``.filmfs/``), made once per loaded project."""
+        return MediaStore(layout.state_dir(self.root))
+
     def shot(self, shot_id: str) -> Shot:
         try:
             return self.shots[shot_id]
         except KeyError:
             known = ", ".join(self.shots) or "none"
             raise FilmfsError(f"no shot {shot_id!r} in this film (shots: {known})") from None
-
-    def reload(self) -> Project:
-        return Project.load(self.root)

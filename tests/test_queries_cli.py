@@ -42,6 +42,7 @@ def test_tree(film_with_takes: Path) -> None:
         "takes": 3,
         "selected_take": 2,
         "selected_duration": 4.2,
+        "stale": None,  # the take recorded no inputs, so it cannot be judged
     }
 
 

@@ -75,7 +75,7 @@ def test_page_shows_the_playlist_takes_and_metrics(
     )
     takes = Project.load(film).shots["01A"].takes
     assert [c[:3] for c in cards] == [
-        [str(t.attempt_number), t.selected, str(t.generation_params["seed"])] for t in takes
+        [str(t.attempt_number), t.selected, str(t.generation_params.seed)] for t in takes
     ]
     assert cards[0][3] == "Selected" and cards[0][4] == "filmfs select 01A 1"
     assert cards[1][4].startswith("filmfs select 01A 2 --note ")

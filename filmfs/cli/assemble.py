@@ -51,7 +51,7 @@ def command(
     if result.conformed:
         click.echo(f"conformed to the film's format: {', '.join(result.conformed)}")
     click.echo(
-        f"encoded this run: {', '.join(result.reencoded) or 'nothing'}; "
+        f"encoded this run: {', '.join(result.encoded) or 'nothing'}; "
         f"stream-copied or cached: {len(result.reused)}"
     )
     if result.slates:

@@ -143,7 +143,17 @@ def summary(d: FilmDiff) -> str:
         parts.append("film: " + ", ".join(f.field for f in other))
     if c.items:
         parts.append(f"{len(c.items)} scene/character/asset change(s)")
+    if t.newly_stale:
+        parts.append(f"{len(t.newly_stale)} shot(s) now stale")
     return "; ".join(parts)
+
+
+def stale_lines(d: FilmDiff) -> list[str]:
+    """One line per shot the change leaves stale: ``01C take 1: character mira's look``."""
+    return [
+        f"{s.shot} take {s.attempt}: {', '.join(s.changed)} changed"
+        for s in d.changes.totals.newly_stale
+    ]
 
 
 def shot_details(s: ShotChange, *, markdown: bool) -> list[str]:
@@ -200,6 +210,9 @@ def text(d: FilmDiff) -> str:
         f"{seconds(t.cut_before)} → {seconds(t.cut_after)} ({t.cut_delta:+.1f}s); "
         f"without a selected take: {', '.join(t.shots_without_selected_take) or 'none'}"
     )
+    if t.newly_stale:
+        lines.append("now stale (regenerate with `filmfs generate --stale`):")
+        lines += [f"  {line}" for line in stale_lines(d)]
     lines.append(validity(d))
     lines += [f"  {p}" for p in problems_lines(d)]
     return "\n".join(lines)
@@ -252,6 +265,11 @@ def markdown(d: FilmDiff, *, max_rows: int = 150, max_details: int = 40) -> str:
         f"{md(_names(t.shots_without_selected_take)) or 'none'} |",
         "",
     ]
+    if t.newly_stale:
+        stale = [md(line) for line in stale_lines(d)]
+        out += _details(
+            f"{len(stale)} shot(s) now stale: regenerate with `filmfs generate --stale`", stale
+        )
     if c.film_fields:
         out += _details("film", [f"{f.field}: {change(f, markdown=True)}" for f in c.film_fields])
     detailed = [s for s in c.shots if s.kind != "removed"]

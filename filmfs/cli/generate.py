@@ -19,6 +19,12 @@ from filmfs.providers.runner import DEFAULT_POLL_INTERVAL, Progress
 @click.argument("shot_ids", nargs=-1)
 @click.option("--all", "all_shots", is_flag=True, help="A new take of every shot.")
 @click.option("--missing", is_flag=True, help="A take of every shot that has none yet.")
+@click.option(
+    "--stale",
+    is_flag=True,
+    help="A new take of every shot whose selected take was made from other inputs than the "
+    "film has now (see `filmfs status`).",
+)
 @click.option("--provider", help="Provider name (see `filmfs providers`); default from manifests.")
 @click.option("--model", help="Provider model; default from the shot, then the provider.")
 @click.option("--seed", type=int, help="Seed for every take (default: derived per shot+attempt).")
@@ -52,6 +58,7 @@ def command(
     shot_ids: tuple[str, ...],
     all_shots: bool,
     missing: bool,
+    stale: bool,
     provider: str | None,
     model: str | None,
     seed: int | None,
@@ -62,7 +69,7 @@ def command(
     no_commit: bool,
     root: Path,
 ) -> None:
-    """Generate a new take for each named shot (or --all, or --missing).
+    """Generate a new take for each named shot (or --all, --missing or --stale).
 
     Each take is written to shots/<ID>/takes/<NNN>.yaml with its provider, model, seed, cost
     and the probed video, whose bytes go to the media store. A shot's first take is selected.
@@ -106,6 +113,7 @@ def command(
         shot_ids=list(shot_ids),
         all_shots=all_shots,
         missing=missing,
+        stale=stale,
         settings=Settings(
             provider=provider,
             model=model,
@@ -120,7 +128,11 @@ def command(
         on_done=finished,
     )
     if not result.outcomes:
-        click.echo("nothing to generate: every shot has a take")
+        click.echo(
+            "nothing to generate: no shot's selected take is stale"
+            if stale
+            else "nothing to generate: every shot has a take"
+        )
         return
     made = len(result.outcomes) - len(result.failed)
     click.echo(

@@ -28,6 +28,8 @@ def render_tree(data: dict[str, Any]) -> str:
             chosen = f"take {take} {num(shot['selected_duration'], 's', 1)}" if take else "no take"
             if not take and shot["takes"]:
                 chosen = "none selected"
+            if shot.get("stale"):
+                chosen += f" (stale: {', '.join(shot['stale'])})"
             lines.append(
                 f"{indent}{shot['shot_number']:<6} {num(shot['duration_target'], 's', 1):>6}  "
                 f"{shot['takes']} take(s), {chosen}  {shot['description']}"
@@ -62,6 +64,11 @@ def render_show(data: dict[str, Any]) -> str:
         f"  characters: {', '.join(data['characters']) or '-'}",
         f"  audio: {', '.join(data['audio']) or '-'}",
         f"  assets: {', '.join(data['assets']) or '-'}",
+        *(
+            [f"  selected take is stale: {', '.join(data['stale'])} changed since it was made"]
+            if data.get("stale")
+            else []
+        ),
         f"  takes ({len(data['takes'])}, total cost {num(data['total_cost'])}, "
         f"mean score {num(data['mean_quality'], '', 1)}; * = selected):",
     ]

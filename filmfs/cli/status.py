@@ -38,11 +38,14 @@ def render(data: dict[str, Any]) -> str:
             f"{num(row['mean_quality'], '', 1):>6} {take or '-':>5}  "
             f"{num(row['selected_duration'], 's', 1):>6} / {row['duration_target']:.1f}s"
             + (f" ({delta:+.1f}s)" if delta else "")
+            + (f"  stale: {', '.join(row['stale'])}" if row.get("stale") else "")
         )
     lines.append("")
     lines.append(f"no take yet: {_names(film['shots_without_take']) or 'none'}")
     unselected = _names(film["shots_without_selected_take"]) or "none"
     lines.append(f"takes but none selected: {unselected}")
+    stale = _names(data["stale"]) or "none"
+    lines.append(f"stale (made from other inputs; `filmfs generate --stale`): {stale}")
     return "\n".join(lines)
 
 

@@ -21,7 +21,6 @@ from filmfs.manifests import edit
 from filmfs.media.probe import probe
 from filmfs.media.still import probe_sound, probe_still
 from filmfs.project import Project
-from filmfs.store.objects import MediaStore
 
 KINDS = ("image", "audio", "video")
 
@@ -89,7 +88,7 @@ def add_asset(
     # Checked before any work, so a bad ID or option stores nothing.
     edit.check({**data, "sha256": "0" * 64}, "asset", shown)
     facts, summary = describe_media(source, kind)
-    stored = MediaStore(layout.state_dir(project.root)).put_file(source)
+    stored = project.store.put_file(source)
     data.update({"sha256": stored.sha256, "size": stored.size, **facts})
     edit.create(path, data, root=project.root, kind="asset")
     sha = (

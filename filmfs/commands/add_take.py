@@ -20,7 +20,6 @@ from filmfs.film.takes import check_room, reserve_attempt, take_data, write_take
 from filmfs.manifests.edit import check
 from filmfs.media.ingest import store_video
 from filmfs.project import Project
-from filmfs.store.objects import MediaStore
 
 
 @dataclass(frozen=True)
@@ -65,7 +64,7 @@ def add_take(
     )
     check(draft, "take", f"{layout.SHOTS_DIR}/{shot.shot_number}/takes (new take)")
     check_room(project.root, shot.shot_number)
-    store = MediaStore(layout.state_dir(project.root))
+    store = project.store
     video = store_video(store, source)  # a clear error for anything that is not a video
     with reserve_attempt(project.root, shot.shot_number) as attempt:
         data = take_data(

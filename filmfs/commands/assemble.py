@@ -14,17 +14,15 @@ import shutil
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from filmfs import layout
 from filmfs.errors import FilmfsError, StoreError
 from filmfs.film.deps import film_manifests_edited
 from filmfs.film.locks import commit_made_from
-from filmfs.film.model import Shot, VideoRef
+from filmfs.film.model import Format, Shot, Transition, VideoRef
 from filmfs.manifests.writer import check_output, make_folder, update, write_error
 from filmfs.media.assembly import Clip, Soundtrack, assemble
+from filmfs.media.conform import CONFORM_VERSION
 from filmfs.media.ingest import store_video
-from filmfs.media.normalise import NORMALISER_VERSION, Format
 from filmfs.media.slate import stored_slate
-from filmfs.media.transition import Transition
 from filmfs.project import Project
 from filmfs.store.objects import MediaStore
 
@@ -39,7 +37,7 @@ class AssembleResult:
     slates: list[str] = field(default_factory=list)
     conformed: list[str] = field(default_factory=list)
     """Shots whose take was re-encoded to the film's format (this run or cached)."""
-    reencoded: list[str] = field(default_factory=list)
+    encoded: list[str] = field(default_factory=list)
     """Shots encoded in this run (conformed, or joined around a transition)."""
     reused: list[str] = field(default_factory=list)
     expected_duration: float = 0.0
@@ -51,9 +49,9 @@ class AssembleResult:
 def cut_transition(shot: Shot, *, first: bool) -> Transition | None:
     """The transition into ``shot``; the film's first shot has nothing to transition from."""
     wanted = shot.transition_in
-    if first or wanted is None or wanted.type != "crossfade" or wanted.duration <= 0:
+    if first or wanted is None or wanted.kind != "crossfade" or wanted.duration <= 0:
         return None
-    return Transition("crossfade", wanted.duration)
+    return wanted
 
 
 def _audio_path(project: Project, store: MediaStore, asset_id: str) -> tuple[Path, float] | None:
@@ -127,7 +125,7 @@ def cut_key(
         return path.parent.name + path.name if path.is_relative_to(store.objects) else str(path)
 
     recipe = {
-        "version": NORMALISER_VERSION,
+        "version": CONFORM_VERSION,
         "format": [fmt.width, fmt.height, fmt.fps],
         "clips": [
             [
@@ -157,8 +155,8 @@ def assemble_film(
     out = output or project.root / DEFAULT_OUTPUT
     check_output(project.root, out)
     make_folder(out.parent)  # before minutes of encoding, not after
-    store = MediaStore(layout.state_dir(project.root))
-    fmt = Format(film.format.width, film.format.height, film.format.fps)
+    store = project.store
+    fmt = film.format
     clips, gaps, expected = plan_clips(project, store, fmt=fmt, allow_gaps=allow_gaps)
     if not clips:
         raise FilmfsError("nothing to assemble: no shot has a selected take")
@@ -184,12 +182,12 @@ def assemble_film(
         stored_cut = store_video(store, tmp, move=True)
     store.index_set("cuts", key, stored_cut.sha256)
     # The cut is made from the conformed copies where a take had to be re-encoded.
-    conformed_for = {source: conformed for conformed, source in made.derived.items()}
+    conformed_for = {source: conformed for conformed, source in made.conformed.items()}
     _publish_link(store.path_of(stored_cut.sha256), out)
     video = replace(
         stored_cut,
         derived_from=tuple(dict.fromkeys(conformed_for.get(c.sha256, c.sha256) for c in clips)),
-        conformed=dict(made.derived),
+        conformed=dict(made.conformed),
     )
     update(film.path, {"final_edit": video.as_data()})
     sha = None
@@ -207,8 +205,8 @@ def assemble_film(
         video=video,
         shots=[c.label for c in clips],
         slates=gaps if allow_gaps else [],
-        conformed=list(made.mismatched),
-        reencoded=list(made.reencoded),
+        conformed=list(made.conform_reasons),
+        encoded=list(made.encoded),
         reused=list(made.reused),
         expected_duration=expected,
         commit=sha,

@@ -10,13 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from filmfs import layout
 from filmfs.commands.assemble import cut_transition
 from filmfs.errors import FilmfsError, StoreError
 from filmfs.export.otio import CutClip, TakeMedia, build_timeline, file_url, write_timeline
 from filmfs.manifests.writer import check_output
 from filmfs.project import Project
-from filmfs.store.objects import MediaStore
 
 
 @dataclass(frozen=True)
@@ -35,7 +33,7 @@ def export_cut(project: Project, *, dest: Path, bundle: bool = False) -> ExportR
         )
     film = project.require_valid()
     check_output(project.root, dest)
-    store = MediaStore(layout.state_dir(project.root))
+    store = project.store
     cuts: list[CutClip] = []
     skipped: list[str] = []
     missing: list[str] = []
@@ -59,9 +57,9 @@ def export_cut(project: Project, *, dest: Path, bundle: bool = False) -> ExportR
                     sha256=take.video.sha256,
                     duration=take.video.duration,
                     fps=take.video.fps,
-                    provider=params.get("provider"),
-                    model=params.get("model"),
-                    seed=params.get("seed"),
+                    provider=params.provider,
+                    model=params.model,
+                    seed=params.seed,
                     cost=take.generation_cost,
                     selected=take.selected,
                 )

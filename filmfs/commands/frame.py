@@ -21,7 +21,6 @@ from filmfs.film.model import Take
 from filmfs.manifests import edit
 from filmfs.media.still import extract_frame, probe_still
 from filmfs.project import Project
-from filmfs.store.objects import MediaStore
 
 _SECONDS = re.compile(r"^\d+(\.\d+)?$")
 
@@ -102,7 +101,7 @@ def frame(
         },
     }
     edit.check({**data, "sha256": "0" * 64}, "asset", shown)
-    store = MediaStore(layout.state_dir(project.root))
+    store = project.store
     video = store.require(
         take.video.sha256, what=f"the video of {shot_id} take {take.attempt_number}"
     )

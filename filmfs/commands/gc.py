@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from filmfs import layout, vcs
+from filmfs import vcs
 from filmfs.errors import FilmfsError
 from filmfs.project import Project
 from filmfs.store.objects import MediaStore, is_sha256
@@ -47,7 +47,7 @@ def referenced(project: Project, scope: Scope) -> set[str]:
 
 
 def gc(project: Project, *, scope: Scope = "workspace", dry_run: bool = False) -> GcResult:
-    store = MediaStore(layout.state_dir(project.root))
+    store = project.store
     keep = referenced(project, scope)
     result = GcResult(scope=scope, dry_run=dry_run)
     for obj in store.iter_objects():

@@ -21,6 +21,7 @@ from pathlib import Path
 from filmfs import layout, vcs
 from filmfs.errors import FilmfsError, ProviderNotConfigured
 from filmfs.film.deps import shot_dependencies
+from filmfs.film.inputs import shot_inputs, staleness
 from filmfs.film.locks import commit_made_from
 from filmfs.film.model import Film, Shot
 from filmfs.film.takes import check_room, reserve_attempt, take_data, write_take
@@ -81,16 +82,27 @@ class Settings:
 
 
 def pick_shots(
-    project: Project, *, shot_ids: list[str], all_shots: bool, missing: bool
+    project: Project,
+    *,
+    shot_ids: list[str],
+    all_shots: bool,
+    missing: bool,
+    stale: bool = False,
 ) -> list[Shot]:
-    """The shots a run covers, in film order; omitted shots only when named."""
-    if sum((bool(shot_ids), all_shots, missing)) != 1:
-        raise FilmfsError("name shots, or pass exactly one of --all / --missing")
+    """The shots a run covers, in film order; omitted shots only when named.
+
+    ``stale``: the shots whose selected take was made from other inputs than the film has now
+    (:func:`filmfs.film.inputs.staleness`).
+    """
+    if sum((bool(shot_ids), all_shots, missing, stale)) != 1:
+        raise FilmfsError("name shots, or pass exactly one of --all / --missing / --stale")
     if shot_ids:
         return [project.shot(shot_id) for shot_id in shot_ids]
     shots = [s for s in project.shots.values() if s.status != "omitted"]
     if missing:
         shots = [s for s in shots if not any(t.video for t in s.takes)]
+    if stale:
+        shots = [s for s in shots if (found := staleness(project, s)) is not None and found.stale]
     return shots
 
 
@@ -137,6 +149,7 @@ def generate(
     shot_ids: list[str],
     all_shots: bool = False,
     missing: bool = False,
+    stale: bool = False,
     settings: Settings | None = None,
     jobs: int = 4,
     commit: bool = True,
@@ -148,8 +161,10 @@ def generate(
     """Generate one new take for each chosen shot."""
     film = project.require_valid()
     settings = settings or Settings()
-    shots = pick_shots(project, shot_ids=shot_ids, all_shots=all_shots, missing=missing)
-    store = MediaStore(layout.state_dir(project.root))
+    shots = pick_shots(
+        project, shot_ids=shot_ids, all_shots=all_shots, missing=missing, stale=stale
+    )
+    store = project.store
     cancel = cancel or threading.Event()
     providers: dict[str, Provider] = {}
     limits: dict[str, threading.Semaphore] = {}
@@ -308,12 +323,16 @@ def _generate_one(
                 "task_id": ran.job.task_id,
                 **request.params,
             }
+            made_from = shot_inputs(
+                project, shot, provider=provider.name, model=model, params=request.params
+            )
             data = take_data(
                 attempt=attempt,
                 selected=False,
                 generation_params=params,
                 video=video,
                 generation_cost=ran.cost,
+                inputs=made_from.as_data(seed),
             )
             path, selected = write_take(
                 project.root, shot.shot_number, attempt, data, select="first"

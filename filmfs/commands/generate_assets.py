@@ -10,14 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from filmfs import layout
 from filmfs.errors import FilmfsError
 from filmfs.film.locks import commit_made_from
 from filmfs.film.model import Asset, number
 from filmfs.manifests.writer import update
 from filmfs.media.score import render_score
 from filmfs.project import Project
-from filmfs.store.objects import MediaStore
 
 AUDIO_PROVIDERS = ("testcard",)
 DEFAULT_SECONDS = 30.0
@@ -45,7 +43,7 @@ def generate_assets(
 ) -> tuple[list[AssetOutcome], str | None]:
     """Make the media of every pending asset; returns the outcomes and the commit, if any."""
     project.require_valid()
-    store = MediaStore(layout.state_dir(project.root))
+    store = project.store
     outcomes = []
     for asset in pending_assets(project):
         recipe = asset.generation or {}
@@ -77,7 +75,7 @@ def generate_assets(
         sha = commit_made_from(
             project.root,
             [o.path for o in outcomes],
-            [layout.film_file(project.root)],
+            [project.root / "film.yaml"],
             f"generate {names}",
         )
     return outcomes, sha

@@ -6,10 +6,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from filmfs import layout
 from filmfs.commands.pull import source_remote
 from filmfs.project import Project
-from filmfs.store.objects import MediaStore
 from filmfs.store.refs import transferable, workspace_references
 
 State = Literal["ok", "not pushed", "missing locally", "missing everywhere"]
@@ -60,7 +58,7 @@ class MediaStatus:
 
 
 def media_status(project: Project, *, remote: str | None = None) -> MediaStatus:
-    store = MediaStore(layout.state_dir(project.root))
+    store = project.store
     target = source_remote(project, remote)
     on_remote = target.list_objects() if target else None
     result = MediaStatus(remote=target.name if target else None)

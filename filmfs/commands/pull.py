@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import time
 
-from filmfs import layout
 from filmfs.errors import FilmfsError
 from filmfs.manifests.config import load_config
 from filmfs.project import Project
-from filmfs.store.objects import MediaStore
 from filmfs.store.refs import Reference, transferable, workspace_references
 from filmfs.store.remotes import Remote, RemoteError
 from filmfs.store.transfer import Transfer, fetch_url
@@ -31,7 +29,7 @@ def pull(project: Project, *, remote: str | None = None, jobs: int = 4) -> Trans
     """Fetch every referenced object missing locally. Idempotent."""
     started = time.monotonic()
     source = source_remote(project, remote)
-    store = MediaStore(layout.state_dir(project.root))
+    store = project.store
     references = transferable(workspace_references(project))
     on_remote = source.list_objects() if source else {}
     result = Transfer(remote=source.name if source else None)

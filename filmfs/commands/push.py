@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import time
 
-from filmfs import layout
 from filmfs.errors import StoreError
 from filmfs.manifests.config import load_config
 from filmfs.project import Project
-from filmfs.store.objects import MediaStore
 from filmfs.store.refs import history_references, transferable, workspace_references
 from filmfs.store.remotes import Remote
 from filmfs.store.transfer import Transfer
@@ -30,7 +28,7 @@ def push(
     """
     started = time.monotonic()
     target = Remote(load_config(project.root).remote(remote), project.root)
-    store = MediaStore(layout.state_dir(project.root))
+    store = project.store
     wanted = list(transferable(workspace_references(project)))
     if all_commits:
         # Only what this store holds: an object an old commit named but nobody kept is not

@@ -10,6 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from filmfs.commands.loaded import Loaded
+from filmfs.film.inputs import stale_parts
+from filmfs.film.model import GenerationParams
 from filmfs.graph.model import Graph, Node
 
 
@@ -17,15 +19,16 @@ def take_row(graph: Graph, take: Node) -> dict[str, Any]:
     """A take as a flat record, with the video it generated (if any)."""
     meta = take.metadata
     videos = graph.children(take.id, "generated_video", "video")
-    params = meta.get("generation_params", {})
+    raw = meta.get("generation_params") or {}
+    params = GenerationParams.from_data(raw) if "provider" in raw else None
     return {
         "id": take.id,
         "attempt_number": meta["attempt_number"],
         "selected": meta["selected"],
         "status": meta.get("status"),
-        "provider": params.get("provider"),
-        "model": params.get("model"),
-        "seed": params.get("seed"),
+        "provider": params.provider if params else None,
+        "model": params.model if params else None,
+        "seed": params.seed if params else None,
         "generation_cost": take.generation_cost,
         "quality_score": meta.get("quality_score"),
         "director_notes": meta.get("director_notes", ""),
@@ -105,7 +108,10 @@ def tree(loaded: Loaded) -> dict[str, Any]:
     for number, scene in project.scenes.items():
         node = graph.find("scene", str(number))
         assert node is not None
-        rows = [_shot_line(graph, shot) for shot in graph.children(node.id, "contains_shot")]
+        rows = [
+            {**_shot_line(graph, shot), "stale": stale_parts(project, shot.key)}
+            for shot in graph.children(node.id, "contains_shot")
+        ]
         scenes.append(
             {"scene_number": number, "heading": scene.heading, "name": node.name, "shots": rows}
         )
@@ -149,6 +155,7 @@ def show(loaded: Loaded, shot_id: str) -> dict[str, Any]:
     return {
         **shot.as_dict(),
         "takes": rows,
+        "stale": stale_parts(loaded.project, shot_id),
         "characters": [n.key for n in graph.children(shot.id, "uses_character")],
         "audio": [n.key for n in graph.children(shot.id, "uses_audio")],
         "assets": [n.key for n in graph.children(shot.id, "uses_asset")],

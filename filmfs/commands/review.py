@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
-from filmfs import layout
 from filmfs.export.review.data import Review, ShotReview, TakeReview, build_review
 from filmfs.export.review.page import render
 from filmfs.manifests.writer import atomic_write_text, check_output, make_folder, write_error
@@ -65,7 +64,7 @@ def copy_selected(review: Review, store: MediaStore, folder: Path) -> dict[str, 
 
 def review(project: Project, *, out: Path | None = None, copy_media: bool = False) -> ReviewResult:
     """Build the review of ``project`` and write it as one HTML page at ``out``."""
-    store = MediaStore(layout.state_dir(project.root))
+    store = project.store
     data = build_review(project, has_object=store.has)
     page = Path(os.path.abspath(out)) if out else default_page(project.root)
     check_output(project.root, page)

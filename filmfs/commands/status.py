@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from filmfs.commands.loaded import Loaded
+from filmfs.film.inputs import stale_parts
 from filmfs.graph.model import Graph, Node
 
 
@@ -93,6 +94,7 @@ def status(loaded: Loaded) -> dict[str, Any]:
     rows = []
     for shot in graph.children(graph.film_id, "contains_shot", "shot"):
         row, score_sum, scored = _shot(graph, shot)
+        row["stale"] = stale_parts(loaded.project, shot.key)
         rows.append(row)
         film.add(row, score_sum, scored)
         if row["scene"] is not None:  # scenes are optional
@@ -102,4 +104,5 @@ def status(loaded: Loaded) -> dict[str, Any]:
         "film": film.as_dict(),
         "scenes": [{"scene_number": n, **totals.as_dict()} for n, totals in scenes.items()],
         "shots": rows,
+        "stale": [row["shot_number"] for row in rows if row["stale"]],
     }

@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 from filmfs import layout
 from filmfs.diff.fields import FieldChange, changed_fields
+from filmfs.film.inputs import staleness
 from filmfs.film.model import Shot, Take
 from filmfs.project import Project
 
@@ -76,12 +77,23 @@ class ItemChange:
 
 
 @dataclass(frozen=True)
+class StaleShot:
+    """A shot whose selected take the change leaves made from other inputs than the film has."""
+
+    shot: str
+    attempt: int
+    changed: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Totals:
     takes_added: int
     cost_added: float
     cut_before: float
     cut_after: float
     shots_without_selected_take: tuple[str, ...]
+    newly_stale: tuple[StaleShot, ...] = ()
+    """Stale at the head and not at the base: what this change asks to regenerate."""
 
     @property
     def cut_delta(self) -> float:
@@ -136,8 +148,23 @@ def compare(before: Project, after: Project) -> FilmChanges:
             shots_without_selected_take=tuple(
                 s.id for s in after.shots.values() if s.selected_take is None
             ),
+            newly_stale=_newly_stale(before, after),
         ),
     )
+
+
+def _newly_stale(before: Project, after: Project) -> tuple[StaleShot, ...]:
+    found = []
+    for shot in after.shots.values():
+        now = staleness(after, shot)
+        if now is None or not now.stale:
+            continue
+        old = before.shots.get(shot.shot_number)
+        was = staleness(before, old) if old is not None else None
+        if was is not None and was.stale and was.attempt == now.attempt:
+            continue
+        found.append(StaleShot(shot.shot_number, now.attempt, now.changed))
+    return tuple(found)
 
 
 def _cut_length(project: Project) -> float:
@@ -231,9 +258,9 @@ def _summary(take: Take) -> TakeSummary:
     return TakeSummary(
         attempt=take.attempt_number,
         selected=take.selected,
-        provider=params.get("provider"),
-        model=params.get("model"),
-        seed=params.get("seed"),
+        provider=params.provider,
+        model=params.model,
+        seed=params.seed,
         cost=take.generation_cost,
         score=take.quality_score,
         duration=take.video.duration if take.video else None,

@@ -17,8 +17,8 @@ from typing import Any
 import opentimelineio as otio
 
 from filmfs.errors import FilmfsError
+from filmfs.film.model import Transition
 from filmfs.manifests.writer import make_folder
-from filmfs.media.transition import Transition
 
 # The adapters that do not ship with opentimelineio, by the suffix users write.
 ADAPTER_PACKAGES = {

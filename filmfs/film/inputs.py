@@ -168,9 +168,9 @@ def generation_choice(film: Loaded, shot: Shot, take: Take) -> tuple[str, str, M
     defaults = film.film.defaults if film.film else {}
     provider = str(shot.generation.get("provider") or defaults.get("provider") or "")
     model = str(shot.generation.get("model") or "")
-    if not provider or provider == made.get("provider"):
-        provider = str(made.get("provider") or provider)
-        model = model or str(made.get("model") or "")
+    if not provider or provider == made.provider:
+        provider = made.provider or provider
+        model = model or made.model or ""
     return provider, model, dict(shot.generation.get("params") or {})
 
 
@@ -197,3 +197,11 @@ def staleness(film: Loaded, shot: Shot) -> Staleness | None:
     provider, model, params = generation_choice(film, shot, take)
     now = shot_inputs(film, shot, provider=provider, model=model, params=params)
     return Staleness(shot.shot_number, take.attempt_number, tuple(changes(before, now)))
+
+
+def stale_parts(film: Loaded, shot_id: str) -> list[str] | None:
+    """What changed since ``shot_id``'s selected take was made (empty: it is current), or
+    ``None`` when that cannot be told (no selected take, or a take that recorded no inputs)."""
+    shot = film.shots.get(shot_id)
+    found = staleness(film, shot) if shot is not None else None
+    return list(found.changed) if found is not None else None

@@ -134,7 +134,7 @@ def _check_shot(project: Project, shot_id: str, found: list[Problem]) -> None:
     if shot.scene is not None and shot.scene not in project.scenes:
         found.append(project.make_problem(path, _missing_scene(project, shot.scene), at=("scene",)))
     first = next(iter(project.shots)) == shot_id
-    if first and shot.transition_in and shot.transition_in.type != "cut":
+    if first and shot.transition_in and shot.transition_in.kind != "cut":
         found.append(
             project.make_problem(
                 path,

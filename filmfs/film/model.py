@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args
+
+from filmfs.errors import FilmfsError
 
 
 def number(value: float, digits: int = 3) -> float | int:
@@ -14,15 +17,100 @@ def number(value: float, digits: int = 3) -> float | int:
     return int(rounded) if float(rounded).is_integer() else rounded
 
 
+def exact_rate(fps: float | Fraction) -> Fraction:
+    """Exact frame rate; NTSC-style rates (23.976, 29.97, 59.94) become n*1000/1001."""
+    if isinstance(fps, Fraction):
+        return fps
+    ntsc = round(fps * 1.001)
+    if abs(fps - ntsc / 1.001) < 1e-3 and abs(fps - round(fps)) > 1e-3:
+        return Fraction(ntsc * 1000, 1001)
+    return Fraction(fps).limit_denominator(1001)
+
+
 @dataclass(frozen=True)
 class Format:
+    """The film's picture (film.yaml ``format``), which every cut is conformed to.
+
+    Audio is not part of it: a cut's sound is always AAC 48 kHz stereo.
+    """
+
     width: int
     height: int
     fps: float
 
+    @property
+    def rate(self) -> Fraction:
+        return exact_rate(self.fps)
+
+    def key(self) -> str:
+        return f"{self.width}x{self.height}@{self.rate}"
+
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> Format:
         return cls(int(data["width"]), int(data["height"]), float(data["fps"]))
+
+
+TransitionKind = Literal["cut", "crossfade", "fade"]
+TRANSITION_KINDS: tuple[str, ...] = get_args(TransitionKind)
+
+
+@dataclass(frozen=True)
+class Transition:
+    """How the cut enters a shot (shot.yaml ``transition_in``; the manifest calls ``kind`` type).
+
+    A crossfade or fade of d seconds overlaps the two clips, so the cut gets d shorter.
+    """
+
+    kind: TransitionKind
+    duration: float  # seconds
+
+    def __post_init__(self) -> None:
+        if self.kind not in TRANSITION_KINDS:
+            raise FilmfsError(
+                f"unknown transition {self.kind!r}; use {', '.join(TRANSITION_KINDS)}"
+            )
+        if self.duration < 0:
+            raise FilmfsError(f"transition duration must be >= 0, not {self.duration}")
+
+
+@dataclass(frozen=True)
+class GenerationParams:
+    """What produced a take (take.yaml ``generation_params``): enough to reproduce it.
+
+    The named fields are the schema's; anything else a provider recorded is kept in ``extra``.
+    """
+
+    provider: str
+    model: str | None = None
+    seed: int | None = None
+    prompt: str | None = None
+    negative_prompt: str | None = None
+    task_id: str | None = None
+    source: str | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> GenerationParams:
+        named = {k: data.get(k) for k in _PARAM_FIELDS}
+        seed = named["seed"]
+        return cls(
+            provider=str(named["provider"]),
+            model=named["model"],
+            seed=seed if isinstance(seed, int) and not isinstance(seed, bool) else None,
+            prompt=named["prompt"],
+            negative_prompt=named["negative_prompt"],
+            task_id=named["task_id"],
+            source=named["source"],
+            extra={k: v for k, v in data.items() if k not in _PARAM_FIELDS},
+        )
+
+    def as_data(self) -> dict[str, Any]:
+        """The manifest mapping: the named fields that are set, then ``extra``."""
+        data = {k: getattr(self, k) for k in _PARAM_FIELDS}
+        return {k: v for k, v in data.items() if v is not None} | dict(self.extra)
+
+
+_PARAM_FIELDS = ("provider", "model", "seed", "prompt", "negative_prompt", "task_id", "source")
 
 
 @dataclass(frozen=True)
@@ -134,7 +222,7 @@ class Take:
     shot_id: str
     attempt_number: int
     selected: bool
-    generation_params: Mapping[str, Any]
+    generation_params: GenerationParams
     path: Path
     status: str | None = None
     generation_cost: float | None = None
@@ -152,7 +240,7 @@ class Take:
             shot_id=shot_id,
             attempt_number=data["attempt_number"],
             selected=data["selected"],
-            generation_params=dict(data["generation_params"]),
+            generation_params=GenerationParams.from_data(data["generation_params"]),
             path=path,
             status=data.get("status"),
             generation_cost=data.get("generation_cost"),
@@ -162,12 +250,6 @@ class Take:
             video=VideoRef.from_data(video) if video else None,
             inputs=data.get("inputs"),
         )
-
-
-@dataclass(frozen=True)
-class Transition:
-    type: str
-    duration: float
 
 
 @dataclass(frozen=True)
@@ -201,10 +283,6 @@ class Shot:
     @property
     def selected_take(self) -> Take | None:
         return next((take for take in self.takes if take.selected), None)
-
-    @property
-    def next_attempt(self) -> int:
-        return max((take.attempt_number for take in self.takes), default=0) + 1
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any], path: Path, takes: tuple[Take, ...]) -> Shot:

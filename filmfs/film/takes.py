@@ -98,6 +98,7 @@ def take_data(
     generation_cost: float | None,
     director_notes: str | None = None,
     quality_score: float | None = None,
+    inputs: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The manifest of a new take, fields in the documented order."""
     data: dict[str, Any] = {
@@ -112,6 +113,8 @@ def take_data(
     if director_notes:
         data["director_notes"] = director_notes
     data["created_at"] = datetime.now(UTC).replace(microsecond=0).isoformat()
+    if inputs is not None:
+        data["inputs"] = dict(inputs)
     if video is not None:
         data["video"] = video.as_data()
     return data

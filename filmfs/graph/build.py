@@ -152,7 +152,7 @@ class _Builder:
             "shot_number": shot.shot_number,
             "attempt_number": take.attempt_number,
             "selected": take.selected,
-            "generation_params": dict(take.generation_params),
+            "generation_params": take.generation_params.as_data(),
             "quality_score": take.quality_score,
             "director_notes": take.director_notes,
             "status": take.status,

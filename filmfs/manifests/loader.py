@@ -12,7 +12,6 @@ from __future__ import annotations
 import math
 import re
 import stat
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
@@ -255,14 +254,3 @@ def read_text(path: Path, display: str, *, limit: int = MAX_FILE_BYTES) -> str:
 def load(path: Path, display: str) -> Document:
     """Read and parse one manifest file."""
     return parse(read_text(path, display), display)
-
-
-def iter_paths(data: Any, path: JsonPath = ()) -> Iterator[tuple[JsonPath, Any]]:
-    """Every (path, value) pair in a parsed document, depth first."""
-    yield path, data
-    if isinstance(data, dict):
-        for key, value in data.items():
-            yield from iter_paths(value, (*path, key))
-    elif isinstance(data, list):
-        for index, value in enumerate(data):
-            yield from iter_paths(value, (*path, index))

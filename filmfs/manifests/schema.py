@@ -21,8 +21,6 @@ import jsonschema
 from filmfs.manifests.loader import Document, JsonPath
 from filmfs.manifests.problems import Problem
 
-KINDS = ("film", "scene", "shot", "take", "character", "asset")
-
 _TYPE_WORDS = {
     "number": "a number",
     "integer": "a whole number",

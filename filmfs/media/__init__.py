@@ -5,7 +5,7 @@ Pure library code over paths and small frozen dataclasses; nothing here reads ma
 - ``store``: content-addressed store under ``<film>/.filmfs/`` (``MediaStore``).
 - ``probe``: what a video is (``probe(path) -> VideoInfo``), via PyAV, no ffprobe needed;
   ``probe_cache`` remembers it by sha256.
-- ``normalise``: the target ``Format`` and the one re-encode that brings a clip to it.
+- ``conform``: the one re-encode that brings a clip to the film's ``Format`` (a conformed copy).
 - ``transition``, ``mix``: crossfades/fades, and soundtrack/per-clip audio beds.
 - ``assembly``: ``assemble(clips, fmt, output, store=...) -> AssemblyResult``.
 - ``slate``: placeholder clips for shots without a selected take.

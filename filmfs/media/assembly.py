@@ -1,7 +1,7 @@
 """The final cut: clips in order, in one target format, with transitions and sound beds.
 
 Cost model: a clip already in the target format is stream-copied (ffmpeg concat demuxer,
-``-c copy``); any other clip is re-encoded once and cached in the store (see normalise.py);
+``-c copy``); any other clip is re-encoded once and cached in the store (see conform.py);
 a transition re-encodes only the picture between the keyframes around its cut, cached as a
 "join" (see transition.py, splice.py); transitions and sound beds re-encode the audio only.
 The output is written beside its destination and moved into place with ``os.replace``, so a
@@ -19,15 +19,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from filmfs.errors import StoreError, ToolError
+from filmfs.film.model import Format, Transition
 from filmfs.manifests.writer import make_folder, write_error
+from filmfs.media.conform import cache_key, conform_argv, conform_reasons
 from filmfs.media.ffmpeg import run_ffmpeg
 from filmfs.media.mix import AudioBed, mix_args
-from filmfs.media.normalise import Format, cache_key, mismatches, normalise_argv
 from filmfs.media.probe import ProbeError, VideoInfo, probe
+from filmfs.media.probe_cache import probe_known
 from filmfs.media.splice import CutPoints, copy_video, cut_points
-from filmfs.media.transition import Copy, Piece, Transition, film_audio, join_argv, plan
+from filmfs.media.transition import Copy, Piece, film_audio, join_argv, plan, rendered
 from filmfs.store.objects import MediaStore
-from filmfs.store.probe_cache import probe_known
 
 
 @dataclass(frozen=True)
@@ -52,10 +53,10 @@ class Soundtrack:
 class AssemblyResult:
     output: Path
     duration: float
-    reencoded: list[str] = field(default_factory=list)  # labels encoded in this run
+    encoded: list[str] = field(default_factory=list)  # labels encoded in this run
     reused: list[str] = field(default_factory=list)  # stream-copied or taken from the cache
-    derived: dict[str, str] = field(default_factory=dict)  # normalised sha -> source sha
-    mismatched: dict[str, list[str]] = field(default_factory=dict)  # label -> reasons
+    conformed: dict[str, str] = field(default_factory=dict)  # conformed sha -> source sha
+    conform_reasons: dict[str, list[str]] = field(default_factory=dict)  # label -> why
     argv: list[list[str]] = field(default_factory=list)  # every ffmpeg command run
     encoded_seconds: float = 0.0  # source seconds of picture encoded for transitions
 
@@ -128,27 +129,29 @@ def assemble(
 def _prepare(
     clip: Clip, info: VideoInfo, fmt: Format, store: MediaStore, result: AssemblyResult
 ) -> Piece:
-    """The clip as a file in the target format: itself, a cached or a fresh normalisation."""
-    reasons = mismatches(info, fmt)
+    """The clip as a file in the target format: itself, a cached or a fresh conformed copy."""
+    reasons = conform_reasons(info, fmt)
     if not reasons:
         result.reused.append(clip.label)
-        return Piece(clip.label, clip.path, clip.sha256, info.duration, clip.transition_in)
-    result.mismatched[clip.label] = reasons
+        return Piece(
+            clip.label, clip.path, clip.sha256, info.duration, rendered(clip.transition_in)
+        )
+    result.conform_reasons[clip.label] = reasons
     key = cache_key(clip.sha256, fmt)
-    sha = store.index_get("normalised", key)
+    sha = store.index_get("conformed", key)
     if sha is None:
         with store.temp_path(".mp4") as tmp:
-            _run(
-                result, normalise_argv(clip.path, info, fmt, tmp), what=f"normalising {clip.label}"
-            )
+            _run(result, conform_argv(clip.path, info, fmt, tmp), what=f"conforming {clip.label}")
             sha = store.put_file(tmp, move=True).sha256
-        store.index_set("normalised", key, sha)
-        result.reencoded.append(clip.label)
+        store.index_set("conformed", key, sha)
+        result.encoded.append(clip.label)
     else:
         result.reused.append(clip.label)
-    result.derived[sha] = clip.sha256
+    result.conformed[sha] = clip.sha256
     path = store.path_of(sha)
-    return Piece(clip.label, path, sha, probe_known(store, path, sha).duration, clip.transition_in)
+    return Piece(
+        clip.label, path, sha, probe_known(store, path, sha).duration, rendered(clip.transition_in)
+    )
 
 
 def _video_parts(
@@ -187,8 +190,8 @@ def _video_parts(
                 # Part of this clip now comes from a fresh encode, whatever _prepare found.
                 if piece.label in result.reused:
                     result.reused.remove(piece.label)
-                if piece.label not in result.reencoded:
-                    result.reencoded.append(piece.label)
+                if piece.label not in result.encoded:
+                    result.encoded.append(piece.label)
         files.append(store.path_of(sha))
     return files
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from filmfs.media.normalise import AUDIO_RATE
+from filmfs.media.conform import AUDIO_RATE
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,9 @@ import tempfile
 from pathlib import Path
 
 from filmfs.errors import ToolError
+from filmfs.film.model import Format
+from filmfs.media.conform import AUDIO_RATE, CONFORM_VERSION, encode_args
 from filmfs.media.ffmpeg import run_ffmpeg
-from filmfs.media.normalise import AUDIO_RATE, NORMALISER_VERSION, Format, encode_args
 from filmfs.store.objects import MediaStore, StoredObject
 
 BACKGROUND = "0x202020"
@@ -65,7 +66,7 @@ def make_slate(text: str, duration: float, fmt: Format, out: Path) -> bool:
 
 def stored_slate(store: MediaStore, text: str, duration: float, fmt: Format) -> StoredObject:
     """A slate in the store, rendered once per (text, duration, format)."""
-    blob = json.dumps(["slate", text, round(duration, 6), fmt.key(), NORMALISER_VERSION])
+    blob = json.dumps(["slate", text, round(duration, 6), fmt.key(), CONFORM_VERSION])
     key = hashlib.sha256(blob.encode()).hexdigest()
     sha = store.index_get("slates", key)
     if sha is None:

@@ -14,27 +14,21 @@ import hashlib
 import json
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Literal
 
 from filmfs.errors import FilmfsError
-from filmfs.media.normalise import NORMALISER_VERSION, Format, encode_args
+from filmfs.film.model import Format, Transition
+from filmfs.media.conform import CONFORM_VERSION, encode_args
 from filmfs.media.splice import CutPoints
 
-TransitionKind = Literal["crossfade", "fade"]
-# xfade names: "fade" is a dissolve; "fadeblack" dips through black.
+# xfade names: "fade" is a dissolve; "fadeblack" dips through black. A "cut" is no transition.
 _XFADE = {"crossfade": "fade", "fade": "fadeblack"}
 
 
-@dataclass(frozen=True)
-class Transition:
-    kind: TransitionKind
-    duration: float  # seconds; the cut gets this much shorter (the clips overlap)
-
-    def __post_init__(self) -> None:
-        if self.kind not in _XFADE:
-            raise FilmfsError(f"unknown transition {self.kind!r}; use crossfade or fade")
-        if self.duration <= 0:
-            raise FilmfsError(f"transition duration must be > 0, not {self.duration}")
+def rendered(transition: Transition | None) -> Transition | None:
+    """The transition as the cut renders it: None for a plain cut or a zero duration."""
+    if transition is None or transition.kind not in _XFADE or transition.duration <= 0:
+        return None
+    return transition
 
 
 @dataclass(frozen=True)
@@ -69,7 +63,7 @@ class Join:
              [p.transition_in.kind, p.transition_in.duration] if p.transition_in else None]
             for p in self.pieces
         ]  # fmt: skip
-        blob = json.dumps(["join", spec, fmt.key(), NORMALISER_VERSION]).encode()
+        blob = json.dumps(["join", spec, fmt.key(), CONFORM_VERSION]).encode()
         return hashlib.sha256(blob).hexdigest()
 
 

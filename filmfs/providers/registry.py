@@ -26,7 +26,6 @@ from filmfs.providers.runway import RunwayProvider
 from filmfs.providers.testcard import TestcardProvider
 
 GROUP = "filmfs.providers"
-DEFAULT = "testcard"
 BUILTINS: dict[str, Callable[[], Provider]] = {
     "testcard": TestcardProvider,
     "minimax": MiniMaxProvider,

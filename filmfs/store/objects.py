@@ -174,7 +174,7 @@ class MediaStore:
             os.replace(tmp, dest)
         return StoredObject(sha, size, dest)
 
-    # -- small key -> sha256 indexes (e.g. the normalised-clip cache) --------------------
+    # -- small key -> sha256 indexes (e.g. the conformed-copy cache) --------------------
 
     def index_get(self, name: str, key: str) -> str | None:
         """The sha256 recorded under ``cache/<name>/<key>`` if its object is still present."""

@@ -8,16 +8,27 @@ them. Documents are walked as plain data, so a manifest with a schema error stil
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from filmfs import vcs
 from filmfs.errors import FilmfsError, ManifestError
-from filmfs.manifests.loader import load, parse
-from filmfs.project import Project
+from filmfs.manifests.loader import Document, load, parse
+from filmfs.manifests.problems import Problem
 from filmfs.store.objects import is_sha256
+
+
+class Manifests(Protocol):
+    """What reference walking reads of a loaded film (:class:`filmfs.project.Project`)."""
+
+    @property
+    def root(self) -> Path: ...
+    @property
+    def documents(self) -> Mapping[Path, Document]: ...
+    @property
+    def unreadable(self) -> list[Problem]: ...
 
 
 @dataclass(frozen=True)
@@ -58,7 +69,7 @@ def document_references(file: str, data: Any, at: tuple[str, ...] = ()) -> Itera
             yield from document_references(file, item, (*at, str(index)))
 
 
-def workspace_references(project: Project) -> list[Reference]:
+def workspace_references(project: Manifests) -> list[Reference]:
     """References of the manifests in the working tree.
 
     A manifest that does not parse stops the caller: its media would silently look
@@ -99,7 +110,7 @@ def tree_references(root: Path) -> list[Reference]:
     return found
 
 
-def history_references(project: Project) -> Iterator[Reference]:
+def history_references(project: Manifests) -> Iterator[Reference]:
     """References of the manifests in every commit of the film's repository.
 
     Each distinct file version is parsed once; versions that no longer parse are skipped

@@ -8,11 +8,11 @@ import av
 import pytest
 
 from filmfs.errors import FilmfsError, StoreError, ToolError
+from filmfs.film.model import Format, Transition
 from filmfs.media.assembly import AssemblyResult, Clip, Soundtrack, assemble
+from filmfs.media.conform import conform_reasons
 from filmfs.media.ffmpeg import run_ffmpeg
-from filmfs.media.normalise import Format, mismatches
 from filmfs.media.probe import probe
-from filmfs.media.transition import Transition
 from filmfs.store.objects import MediaStore
 from tests.media.conftest import MakeVideo
 
@@ -57,7 +57,7 @@ def run(tmp_path: Path, clips: list[Clip], **kwargs: object) -> AssemblyResult:
 def test_matching_clips_are_stream_copied(tmp_path: Path, make_video: MakeVideo) -> None:
     clips = [clip(f"s{i}", make_video(f"{i}.mp4", seconds=1, freq=300 + i)) for i in range(3)]
     result = run(tmp_path, clips)
-    assert result.reencoded == [] and result.reused == ["s0", "s1", "s2"]
+    assert result.encoded == [] and result.reused == ["s0", "s1", "s2"]
     assert len(result.argv) == 1 and "copy" in result.argv[0]
     assert result.duration == pytest.approx(3.0, abs=0.05)
     frames, audio = decode_all(result.output)
@@ -66,7 +66,7 @@ def test_matching_clips_are_stream_copied(tmp_path: Path, make_video: MakeVideo)
     assert [p.name for p in result.output.parent.iterdir()] == ["cut.mp4"]  # no temp left
 
 
-def test_mismatched_clips_are_normalised_once(tmp_path: Path, make_video: MakeVideo) -> None:
+def test_off_format_clips_are_conformed_once(tmp_path: Path, make_video: MakeVideo) -> None:
     ok = clip("ok", make_video("ok.mp4"))
     rate = clip("rate", make_video("r.mp4", fps=25))
     size = clip("size", make_video("s.mp4", size="640x480"))
@@ -75,11 +75,11 @@ def test_mismatched_clips_are_normalised_once(tmp_path: Path, make_video: MakeVi
     clips = [ok, rate, size, mute, vp8]
 
     first = run(tmp_path, clips)
-    assert first.reencoded == ["rate", "size", "mute", "vp8"] and first.reused == ["ok"]
-    assert "no audio" in first.mismatched["mute"]
-    assert sorted(first.derived.values()) == sorted(c.sha256 for c in clips[1:])
+    assert first.encoded == ["rate", "size", "mute", "vp8"] and first.reused == ["ok"]
+    assert "no audio" in first.conform_reasons["mute"]
+    assert sorted(first.conformed.values()) == sorted(c.sha256 for c in clips[1:])
     store = MediaStore(tmp_path / ".filmfs")
-    for sha in first.derived:
+    for sha in first.conformed:
         info = probe(store.require(sha))
         assert (info.width, info.height, info.fps, info.codec) == (320, 180, 24.0, "h264")
         assert info.audio_codec == "aac" and info.audio_rate == 48000
@@ -87,15 +87,15 @@ def test_mismatched_clips_are_normalised_once(tmp_path: Path, make_video: MakeVi
     frames, audio = decode_all(first.output)
     assert frames == pytest.approx(120, abs=2)
     assert audio == pytest.approx(5.0, abs=0.15)  # silence was added for the mute takes
-    assert mismatches(probe(first.output), FMT) == []  # a cut is itself in the format
+    assert conform_reasons(probe(first.output), FMT) == []  # a cut is itself in the format
 
     second = run(tmp_path, clips)
-    assert second.reencoded == [] and len(second.argv) == 1
-    assert second.derived == first.derived
+    assert second.encoded == [] and len(second.argv) == 1
+    assert second.conformed == first.conformed
 
     changed = clip("rate", make_video("r2.mp4", fps=30))
     third = run(tmp_path, [ok, changed, size, mute, vp8])
-    assert third.reencoded == ["rate"]
+    assert third.encoded == ["rate"]
 
 
 def frame_hashes(path: Path) -> list[str]:
@@ -108,7 +108,7 @@ def test_crossfade_reencodes_only_around_the_cut(tmp_path: Path, make_video: Mak
                [("a", 300), ("b", 400), ("c", 500)])  # fmt: skip
     b = Clip(b.label, b.path, b.sha256, transition_in=Transition("crossfade", 0.5))
     result = run(tmp_path, [a, b, c])
-    assert result.reencoded == ["a", "b"] and result.reused == ["c"]
+    assert result.encoded == ["a", "b"] and result.reused == ["c"]
     # Keyframes every second: a is copied up to 1 s, b from 1 s; 2 of 4 s are encoded.
     assert result.encoded_seconds == pytest.approx(2.0, abs=0.01)
     assert result.duration == pytest.approx(5.5, abs=0.05)
@@ -120,7 +120,7 @@ def test_crossfade_reencodes_only_around_the_cut(tmp_path: Path, make_video: Mak
     assert out[60:84] == src_b[24:48]  # b starts at 1.5 s; its copy from its 1 s keyframe
     assert out[40] not in (src_a[40], src_b[4])  # inside the crossfade: a mix of both
     again = run(tmp_path, [a, b, c])
-    assert again.reencoded == [] and again.encoded_seconds == 0
+    assert again.encoded == [] and again.encoded_seconds == 0
 
 
 def test_short_clip_between_two_transitions_joins_whole(
@@ -132,7 +132,7 @@ def test_short_clip_between_two_transitions_joins_whole(
     )
     c = clip("c", make_video("c.mp4", seconds=2, freq=700), transition_in=Transition("fade", 0.4))
     result = run(tmp_path, [a, b, c])
-    assert result.reencoded == ["a", "b", "c"]
+    assert result.encoded == ["a", "b", "c"]
     assert len([argv for argv in result.argv if "-filter_complex" in argv]) == 2  # 1 join + mux
     assert result.encoded_seconds == pytest.approx(1.0 + 1.0 + 1.0, abs=0.01)
     assert result.duration == pytest.approx(4.1, abs=0.05)
@@ -175,7 +175,7 @@ def test_fade_in_on_the_first_clip_keeps_the_length(tmp_path: Path, make_video: 
     a = clip("a", make_video("a.mp4", seconds=1), transition_in=Transition("fade", 0.5))
     b = clip("b", make_video("b.mp4", seconds=1, freq=600))
     result = run(tmp_path, [a, b])
-    assert result.reencoded == ["a"] and result.reused == ["b"]
+    assert result.encoded == ["a"] and result.reused == ["b"]
     assert result.duration == pytest.approx(2.0, abs=0.05)
     with av.open(str(result.output)) as container:
         first = next(container.decode(video=0))
@@ -211,8 +211,8 @@ def test_audio_first_file_is_rewritten(tmp_path: Path, make_video: MakeVideo) ->
     assert probe(swapped).streams == ("audio", "video")
     b = clip("b", make_video("b.mp4"))
     result = run(tmp_path, [b, clip("swapped", swapped)])
-    assert result.reencoded == ["swapped"]
-    assert "streams audio+video != video+audio" in result.mismatched["swapped"]
+    assert result.encoded == ["swapped"]
+    assert "streams audio+video != video+audio" in result.conform_reasons["swapped"]
     frames, audio = decode_all(result.output)
     assert frames == 48 and audio == pytest.approx(2.0, abs=0.1)
 

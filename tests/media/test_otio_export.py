@@ -8,7 +8,7 @@ import pytest
 
 from filmfs.errors import FilmfsError
 from filmfs.export.otio import CutClip, TakeMedia, build_timeline, file_url, write_timeline
-from filmfs.media.transition import Transition
+from filmfs.film.model import Transition
 from tests.media.conftest import MakeVideo
 
 FPS = 24.0

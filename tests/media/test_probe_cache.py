@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
+from filmfs.media import probe_cache
 from filmfs.media.probe import probe
-from filmfs.store import probe_cache
 from filmfs.store.objects import MediaStore
 from tests.media.conftest import MakeVideo
 

@@ -5,8 +5,9 @@ from pathlib import Path
 import av
 import pytest
 
+from filmfs.film.model import Format
 from filmfs.media.assembly import Clip, assemble
-from filmfs.media.normalise import Format, mismatches
+from filmfs.media.conform import conform_reasons
 from filmfs.media.probe import probe
 from filmfs.media.slate import make_slate, stored_slate
 from filmfs.store.objects import MediaStore
@@ -23,7 +24,7 @@ def test_slate_matches_the_target_format(tmp_path: Path) -> None:
         luma = bytes(frame.planes[0])
     assert max(luma) > 200 and min(luma) < 50  # white text on the dark slate
     info = probe(out)
-    assert mismatches(info, FMT) == []  # so it stream-copies into a cut
+    assert conform_reasons(info, FMT) == []  # so it stream-copies into a cut
     assert info.duration == pytest.approx(1.5, abs=0.05)
 
 
@@ -41,7 +42,7 @@ def test_slate_without_drawtext_falls_back_to_plain(
     monkeypatch.setattr(slate, "slate_argv", broken)
     out = tmp_path / "slate.mp4"
     assert make_slate("x", 1.0, FMT, out) is False
-    assert mismatches(probe(out), FMT) == []
+    assert conform_reasons(probe(out), FMT) == []
 
 
 def test_stored_slate_goes_into_a_cut_without_encoding(tmp_path: Path) -> None:
@@ -50,4 +51,4 @@ def test_stored_slate_goes_into_a_cut_without_encoding(tmp_path: Path) -> None:
     assert stored_slate(store, "01B: no take", 1.0, FMT) == slate  # rendered once
     assert store.verify(slate.sha256)
     result = assemble([Clip("01B", slate.path, slate.sha256)], FMT, tmp_path / "c.mp4", store=store)
-    assert result.reencoded == [] and result.duration == pytest.approx(1.0, abs=0.05)
+    assert result.encoded == [] and result.duration == pytest.approx(1.0, abs=0.05)

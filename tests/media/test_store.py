@@ -81,11 +81,11 @@ def test_index_points_only_at_present_objects(tmp_path: Path) -> None:
     src = tmp_path / "a.bin"
     src.write_bytes(b"abc")
     obj = store.put_file(src)
-    store.index_set("normalised", "k1", obj.sha256)
-    assert store.index_get("normalised", "k1") == obj.sha256
-    assert store.index_get("normalised", "k2") is None
-    store.index_set("normalised", "k3", "cd" * 32)
-    assert store.index_get("normalised", "k3") is None
+    store.index_set("conformed", "k1", obj.sha256)
+    assert store.index_get("conformed", "k1") == obj.sha256
+    assert store.index_get("conformed", "k2") is None
+    store.index_set("conformed", "k3", "cd" * 32)
+    assert store.index_get("conformed", "k3") is None
 
 
 def test_kill_during_put_never_leaves_a_half_object(tmp_path: Path) -> None:

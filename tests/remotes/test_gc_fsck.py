@@ -23,8 +23,8 @@ def test_gc_dry_run_then_real(tmp_path: Path) -> None:
     root = make_film(tmp_path)
     orphan = put(root, b"an orphan clip" * 10)
     media = store(root)
-    media.index_set("normalised", "k1", orphan)  # a cache entry that will dangle
-    media.index_set("normalised", "k2", TAKE_ONE)
+    media.index_set("conformed", "k1", orphan)  # a cache entry that will dangle
+    media.index_set("conformed", "k2", TAKE_ONE)
     probe = media.cache / "probe-v3" / f"{orphan}.json"
     probe.parent.mkdir(parents=True)
     probe.write_text("{}")
@@ -44,8 +44,8 @@ def test_gc_dry_run_then_real(tmp_path: Path) -> None:
     assert real["temp_files"] == 1 and real["index_entries"] == 2
     assert objects(root) == {TAKE_ONE, TAKE_TWO}
     assert not stale.exists() and not probe.exists()
-    assert media.index_get("normalised", "k1") is None
-    assert media.index_get("normalised", "k2") == TAKE_ONE
+    assert media.index_get("conformed", "k1") is None
+    assert media.index_get("conformed", "k2") == TAKE_ONE
     if orphan[:2] not in (TAKE_ONE[:2], TAKE_TWO[:2]):
         assert not media.path_of(orphan).parent.exists()  # the emptied fan-out folder went too
     assert run("validate", str(root), "--strict").exit_code == 0

@@ -6,6 +6,7 @@ import shlex
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from filmfs.film.inputs import stale_parts
 from filmfs.film.model import Shot, Take
 from filmfs.project import Project
 
@@ -48,6 +49,8 @@ class ShotReview:
     duration_target: float
     status: str
     takes: tuple[TakeReview, ...]
+    stale: tuple[str, ...] = ()
+    """What changed since the selected take was made (see :mod:`filmfs.film.inputs`)."""
 
     @property
     def selected(self) -> TakeReview | None:
@@ -64,6 +67,8 @@ class ShotReview:
             found.append("no selected take")
         elif not selected.media_present:
             found.append("selected media missing")
+        if self.stale:
+            found.append(f"stale: {', '.join(self.stale)} changed")
         return tuple(found)
 
 
@@ -113,14 +118,13 @@ def select_command(shot_id: str, take: Take) -> str:
 def _take(shot: Shot, take: Take, has_object: Callable[[str], bool]) -> TakeReview:
     params = take.generation_params
     video = take.video
-    seed = params.get("seed")
     return TakeReview(
         attempt=take.attempt_number,
         selected=take.selected,
         status=take.status or "pending",
-        provider=str(params.get("provider", "?")),
-        model=str(params.get("model", "?")),
-        seed=seed if isinstance(seed, int) else None,
+        provider=params.provider,
+        model=params.model or "?",
+        seed=params.seed,
         cost=take.generation_cost,
         score=take.quality_score,
         notes=take.director_notes,
@@ -156,6 +160,7 @@ def build_review(project: Project, *, has_object: Callable[[str], bool]) -> Revi
                 duration_target=shot.duration_target,
                 status=shot.status or "draft",
                 takes=tuple(_take(shot, take, has_object) for take in shot.takes),
+                stale=tuple(stale_parts(project, shot.shot_number) or ()),
             )
         )
     return Review(title=film.title, synopsis=film.synopsis, shots=tuple(shots))

@@ -1,23 +1,33 @@
 """Render a :class:`~filmfs.export.review.data.Review` as one self-contained HTML page.
 
 Every value from the manifests goes through :func:`html.escape` (text and attributes alike),
-so a prompt or note holding markup shows as text. CSS and JavaScript are inline and nothing is
-fetched from the network; videos are referenced by relative URLs the caller supplies.
+so a prompt or note holding markup shows as text. The stylesheet (page.css: a dark UI in the
+manner of review tools such as Kitsu and RV) and the script (page.js: shot navigation, take
+compare, keyboard, "Play cut") are package files, inlined so nothing is fetched from the
+network; videos are referenced by relative URLs the caller supplies. The script only moves
+between what is already in the page, reads ``data-*`` attributes and sets ``textContent``,
+never ``innerHTML``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 from html import escape
+from importlib.resources import files
 
 from filmfs.export.review.data import Metrics, Review, ShotReview, TakeReview
-from filmfs.export.review.script import JS
-from filmfs.export.review.style import CSS
 
 # (shot, take) -> URL of the take's video relative to the page, or None when it cannot play.
 Source = Callable[[ShotReview, TakeReview], str | None]
 
 PULL_HINT = "filmfs pull"
+
+
+@cache
+def asset(name: str) -> str:
+    """A file shipped next to this module (page.css, page.js)."""
+    return files(__package__).joinpath(name).read_text(encoding="utf-8")
 
 
 def e(value: object) -> str:
@@ -169,7 +179,7 @@ def render(review: Review, *, src: Source) -> str:
         # No network: the page may only load its own inline code and local media.
         '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
         "media-src file: 'self'; style-src 'unsafe-inline'; script-src 'unsafe-inline'\">"
-        f"<title>Review · {e(review.title)}</title><style>{CSS}</style></head>"
+        f"<title>Review · {e(review.title)}</title><style>{asset('page.css')}</style></head>"
         "<body>"
         f'<header class="top"><div class="brand"><div class="kicker">filmfs review</div>'
         f"<h1>{e(review.title)}</h1></div>"
@@ -182,5 +192,5 @@ def render(review: Review, *, src: Source) -> str:
         "<kbd>1</kbd>&ndash;<kbd>9</kbd> view take &nbsp; <kbd>space</kbd> play/pause &nbsp; "
         "<kbd>p</kbd> play cut &nbsp; <kbd>esc</kbd> stop &nbsp; · select commands run in the "
         "film directory</footer>"
-        f"<script>{JS}</script></body></html>\n"
+        f"<script>{asset('page.js')}</script></body></html>\n"
     )

@@ -1,10 +1,3 @@
-"""The review page's behaviour: shot navigation, take compare, keyboard, "Play cut".
-
-Everything shown was rendered (and escaped) in Python; this script only moves between what is
-already in the page, reads ``data-*`` attributes and sets ``textContent``, never ``innerHTML``.
-"""
-
-JS = r"""
 (function () {
   "use strict";
   var shots = Array.prototype.slice.call(document.querySelectorAll("article.shot"));
@@ -231,4 +224,3 @@ JS = r"""
   showShot(start, { keepHash: !wanted });
   document.body.setAttribute("data-ready", "true");
 })();
-"""

@@ -1,54 +1,27 @@
-"""The target format of a cut, and bringing a clip to it with one re-encode.
+"""Conforming: bringing a clip to the film's Format with one re-encode.
 
-A clip already in the target format (size, rate, H.264 yuv420p, AAC 48 kHz stereo) can be
-stream-copied into the cut; anything else is re-encoded once and the result cached in the
-store, keyed by (source sha256, target format, NORMALISER_VERSION), so a re-assembly never
-encodes the same clip twice. Bump NORMALISER_VERSION whenever the encode arguments change.
+A clip already in the film's format (size, rate, H.264 yuv420p, AAC 48 kHz stereo) can be
+stream-copied into the cut; anything else is conformed (re-encoded) once and the conformed copy
+cached in the store, keyed by (source sha256, format, CONFORM_VERSION), so a re-assembly never
+encodes the same clip twice. Bump CONFORM_VERSION whenever the encode arguments change.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
-from filmfs.media.ffmpeg import run_ffmpeg
+from filmfs.film.model import Format
 from filmfs.media.probe import VideoInfo
 
-NORMALISER_VERSION = 2
+CONFORM_VERSION = 2
 AUDIO_RATE = 48000
 AUDIO_CHANNELS = 2
 
 
-def exact_rate(fps: float | Fraction) -> Fraction:
-    """Exact frame rate; NTSC-style rates (23.976, 29.97, 59.94) become n*1000/1001."""
-    if isinstance(fps, Fraction):
-        return fps
-    ntsc = round(fps * 1.001)
-    if abs(fps - ntsc / 1.001) < 1e-3 and abs(fps - round(fps)) > 1e-3:
-        return Fraction(ntsc * 1000, 1001)
-    return Fraction(fps).limit_denominator(1001)
-
-
-@dataclass(frozen=True)
-class Format:
-    """Target picture of the cut; audio is always AAC 48 kHz stereo."""
-
-    width: int
-    height: int
-    fps: float | Fraction
-
-    @property
-    def rate(self) -> Fraction:
-        return exact_rate(self.fps)
-
-    def key(self) -> str:
-        return f"{self.width}x{self.height}@{self.rate}"
-
-
-def mismatches(info: VideoInfo, fmt: Format) -> list[str]:
+def conform_reasons(info: VideoInfo, fmt: Format) -> list[str]:
     """Why a clip cannot be stream-copied into a cut of ``fmt``; empty when it can."""
     reasons = []
     if (info.width, info.height) != (fmt.width, fmt.height):
@@ -104,11 +77,11 @@ def picture_filter(fmt: Format) -> str:
 
 
 def cache_key(source_sha256: str, fmt: Format) -> str:
-    blob = json.dumps([source_sha256, fmt.key(), NORMALISER_VERSION]).encode()
+    blob = json.dumps([source_sha256, fmt.key(), CONFORM_VERSION]).encode()
     return hashlib.sha256(blob).hexdigest()
 
 
-def normalise_argv(src: Path, info: VideoInfo, fmt: Format, out: Path) -> list[str]:
+def conform_argv(src: Path, info: VideoInfo, fmt: Format, out: Path) -> list[str]:
     # Frames the picture will have at the target rate; audio is cut/padded to exactly that,
     # so audio and video stay aligned once many clips are concatenated.
     duration = round(info.duration * fmt.rate) / fmt.rate
@@ -126,10 +99,3 @@ def normalise_argv(src: Path, info: VideoInfo, fmt: Format, out: Path) -> list[s
         "-t", f"{float(duration):.6f}",
         *encode_args(fmt), str(out),
     ]  # fmt: skip
-
-
-def normalise(src: Path, info: VideoInfo, fmt: Format, out: Path) -> list[str]:
-    """Re-encode ``src`` to ``fmt`` at ``out``; returns the ffmpeg arguments run."""
-    argv = normalise_argv(src, info, fmt, out)
-    run_ffmpeg(argv, what=f"normalising {src.name}")
-    return argv
