@@ -38,11 +38,10 @@ def shot_dependencies(project: Loaded, shot_ids: Iterable[str]) -> list[Path]:
     """film.yaml and, for each shot, its shot.yaml, scene, characters and assets, following
     references (a character's images, an asset's derived_from and variant_of) to the end."""
     paths: dict[Path, None] = {layout.film_file(project.root): None}
-    assets: list[str] = []
-    characters: list[str] = []
     film = project.film
+    todo: list[tuple[str, str]] = []  # ("asset" | "character", id), followed to the end
     if film is not None and film.soundtrack:
-        assets.append(film.soundtrack)
+        todo.append(("asset", film.soundtrack))
     for shot_id in shot_ids:
         shot = project.shots.get(shot_id)
         if shot is None:
@@ -51,26 +50,24 @@ def shot_dependencies(project: Loaded, shot_ids: Iterable[str]) -> list[Path]:
         scene = project.scenes.get(shot.scene) if shot.scene is not None else None
         if scene is not None:
             paths[scene.path] = None
-        characters.extend(shot.characters)
-        assets.extend(shot.audio)
-        assets.extend(shot.assets)
-    seen: set[str] = set()
-    while characters:
-        char = project.characters.get(characters.pop())
-        if char is None or char.id in seen:
+        todo += [("character", c) for c in shot.characters]
+        todo += [("asset", a) for a in (*shot.audio, *shot.assets)]
+    seen: set[tuple[str, str]] = set()
+    while todo:
+        item = todo.pop()
+        if item in seen:
             continue
-        seen.add(char.id)
-        paths[char.path] = None
-        assets.extend(char.references)
-        characters.extend([char.variant_of] if char.variant_of else [])
-    done: set[str] = set()
-    while assets:
-        asset = project.assets.get(assets.pop())
-        if asset is None or asset.id in done:
-            continue
-        done.add(asset.id)
-        paths[asset.path] = None
-        assets.extend(a for a in (asset.derived_from, asset.variant_of) if a)
+        seen.add(item)
+        kind, ident = item
+        if kind == "character" and ident in project.characters:
+            char = project.characters[ident]
+            paths[char.path] = None
+            todo += [("asset", a) for a in char.references]
+            todo += [("character", c) for c in (char.variant_of,) if c]
+        elif kind == "asset" and ident in project.assets:
+            asset = project.assets[ident]
+            paths[asset.path] = None
+            todo += [("asset", a) for a in (asset.derived_from, asset.variant_of) if a]
     return list(paths)
 
 

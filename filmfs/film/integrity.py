@@ -8,36 +8,22 @@ from typing import Protocol
 from urllib.parse import unquote, urlparse
 
 from filmfs import layout
-from filmfs.film.model import Asset, Character, Film, Scene, Shot, Take
-from filmfs.film.take_checks import check_final_edit, check_takes
+from filmfs.film.model import Character, Scene, Shot
+from filmfs.film.take_checks import Checked, check_final_edit, check_takes
 from filmfs.manifests.loader import Document
 from filmfs.manifests.problems import Problem
 
 
-class Project(Protocol):
+class Project(Checked, Protocol):
     """What the checks read of a loaded film (:class:`filmfs.project.Project` provides it)."""
 
-    root: Path
-    film: Film | None
     scenes: dict[int, Scene]
     shots: dict[str, Shot]
-    shot_takes: dict[str, tuple[Take, ...]]
     characters: dict[str, Character]
-    assets: dict[str, Asset]
     documents: dict[Path, Document]
     unreadable_paths: list[Path]
 
     def contains(self, path: Path) -> bool: ...
-
-    def make_problem(
-        self,
-        path: Path,
-        message: str,
-        *,
-        at: tuple[str | int, ...] = (),
-        key: bool = False,
-        severity: str = "error",
-    ) -> Problem: ...
 
 
 def check_integrity(project: Project) -> list[Problem]:

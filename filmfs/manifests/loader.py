@@ -70,6 +70,8 @@ def core_schema(base: type[Any]) -> type[Any]:
         # "" stands for the empty scalar (`key:` with no value), which is null.
         starts = [*first, ""] if name == "null" else list(first)
         Core.add_implicit_resolver("tag:yaml.org,2002:" + name, pattern, starts)
+    # Not core YAML, but read by many tools: a `<<` key stays recognisable, to be refused.
+    Core.add_implicit_resolver("tag:yaml.org,2002:merge", re.compile(r"^(?:<<)$"), ["<"])
     Core.__name__ = f"Core{base.__name__}"
     return Core
 
