@@ -31,6 +31,7 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def film(generated: Path, tmp_path: Path) -> Path:
     target = tmp_path / "film"
     shutil.copytree(generated, target, symlinks=True)
+    shutil.copytree(generated.parent / "schemas", tmp_path / "schemas")  # where its lines point
     return target
 
 

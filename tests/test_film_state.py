@@ -124,7 +124,7 @@ def test_commands_find_the_film_from_a_subfolder(
 
 def test_minus_c_accepts_a_subfolder_and_validate_has_it(tmp_path: Path) -> None:
     film = copy_example(tmp_path / "film")
-    out = _ok("validate", "-C", str(film / "shots" / "01A" / "takes"), "--no-media")
+    out = _ok("validate", "-C", str(film / "shots" / "01A"), "--no-media")
     assert "0 error(s)" in out
     write_take(film, "01A", 1, selected=True)
     out = _ok("select", "01A", "1", "--no-commit", "-C", str(film / "scenes"))
