@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import gc
 import hashlib
-import json
 import shutil
 import sys
 import tempfile
@@ -28,6 +27,7 @@ import yaml
 
 from filmfs.cli import queries as render
 from filmfs.cli import status as render_status
+from filmfs.cli.output import to_json
 from filmfs.commands import diagram, queries
 from filmfs.commands.export_sql import export_sql
 from filmfs.commands.loaded import Loaded, load_project
@@ -137,18 +137,18 @@ def run(base: Path, args: argparse.Namespace) -> None:
     shot = next(iter(project.shots))
     checks: list[tuple[str, Callable[[], Any]]] = [
         ("tree", lambda: render.render_tree(queries.tree(loaded))),
-        ("tree --json", lambda: json.dumps(queries.tree(loaded))),
+        ("tree --json", lambda: to_json(queries.tree(loaded))),
         (f"show {shot}", lambda: render.render_show(queries.show(loaded, shot))),
         (f"query takes {shot}", lambda: render.render_takes(queries.takes(loaded, shot))),
         (
             f"query selected-video {shot}",
             lambda: render.render_video(queries.selected_video(loaded, shot)),
         ),
-        (f"query characters {shot}", lambda: json.dumps(queries.characters(loaded, shot))),
-        ("query shots --json", lambda: json.dumps(queries.shots(loaded))),
-        ("query cost", lambda: json.dumps(queries.cost(loaded))),
+        (f"query characters {shot}", lambda: to_json(queries.characters(loaded, shot))),
+        ("query shots --json", lambda: to_json(queries.shots(loaded))),
+        ("query cost", lambda: to_json(queries.cost(loaded))),
         ("status", lambda: render_status.render(status(loaded))),
-        ("status --json", lambda: json.dumps(status(loaded))),
+        ("status --json", lambda: to_json(status(loaded))),
         ("graph --format mermaid", lambda: diagram.diagram(loaded, fmt="mermaid")),
     ]
     for label, check in checks:

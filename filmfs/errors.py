@@ -13,6 +13,7 @@ EXIT_ERROR = 1  # bad input, failed validation, failed generation or assembly
 EXIT_USAGE = 2  # click's own code for a bad command line
 EXIT_UNEXPECTED = 3  # a bug in filmfs: reported with a traceback hint
 EXIT_INTERRUPTED = 130  # Ctrl-C
+EXIT_PIPE = 141  # stdout closed early (`filmfs tree | head -1`): quiet, as git and DVC do
 
 
 class FilmfsError(Exception):
@@ -117,3 +118,20 @@ class LockedError(FilmfsError):
 
 class GenerationCancelled(ProviderError):
     """A generation was cancelled by the user (Ctrl-C or a cancel event); not retryable."""
+
+
+def exit_code(outcome: object) -> int:
+    """The one map from how a command ended to the process's exit code.
+
+    ``outcome`` is the exception it raised, or the result it returned: a result that carries
+    ``ok`` (a failed check, a transfer with failures) exits 1 when ``ok`` is false.
+    """
+    if isinstance(outcome, FilmfsError):
+        return EXIT_ERROR
+    if isinstance(outcome, KeyboardInterrupt):
+        return EXIT_INTERRUPTED
+    if isinstance(outcome, BrokenPipeError):
+        return EXIT_PIPE
+    if isinstance(outcome, BaseException):
+        return EXIT_UNEXPECTED
+    return EXIT_ERROR if getattr(outcome, "ok", True) is False else EXIT_OK

@@ -18,12 +18,33 @@ from filmfs import layout
 from filmfs.errors import FilmfsError, ManifestError, NotAFilmError, ValidationFailed
 from filmfs.film.integrity import check_integrity
 from filmfs.film.model import Asset, Character, Film, Scene, Shot, Take
-from filmfs.manifests import schema
+from filmfs.film.rate import parse_rate
+from filmfs.manifests import schema, versions
 from filmfs.manifests.loader import Document, load
 from filmfs.manifests.problems import Problem, Severity
 from filmfs.store.objects import MediaStore
 
 T = TypeVar("T")
+
+
+# Fields whose meaning is checked while building the model, where a problem is reported.
+_VALUE_PATHS: tuple[tuple[str, ...], ...] = (
+    ("format", "fps"),
+    ("final_edit", "fps"),
+    ("video", "fps"),
+)
+
+
+def _bad_rate(data: Any, at: tuple[str, ...]) -> bool:
+    for key in at:
+        if not isinstance(data, dict) or key not in data:
+            return False
+        data = data[key]
+    try:
+        parse_rate(data)
+    except FilmfsError:
+        return True
+    return False
 
 
 def display_path(path: Path) -> str:
@@ -179,12 +200,22 @@ class Project:
             self.unreadable_paths.append(path)
             return None
         self.documents[path] = document
+        if kind == "film":
+            versions.check_readable(document, shown)
         if not isinstance(document.data, dict):
             self.problem(path, f"expected a mapping of {kind} fields at the top level")
             return None
         found = schema.check(document, kind)
         self.problems.extend(found)
-        return None if found else build(document.data)
+        if found:
+            return None
+        try:
+            return build(document.data)
+        except FilmfsError as exc:
+            # A value the schema's shape allows but that means nothing (a rate of 0/5).
+            at = next((at for at in _VALUE_PATHS if _bad_rate(document.data, at)), ())
+            self.problems.append(self.make_problem(path, exc.message, at=at))
+            return None
 
     # --- problems ------------------------------------------------------------------------
     def problem(self, path: Path, message: str) -> None:

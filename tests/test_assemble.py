@@ -166,7 +166,7 @@ def test_otio_export_round_trips(film: Path) -> None:
     result = runner.invoke(cli, ["export", str(out), "-C", str(film)])
     assert result.exit_code == 0, result.output
     timeline = otio.adapters.read_from_file(str(out))
-    clips = list(timeline.find_clips())
+    clips = list(timeline.video_tracks()[0].find_clips())
     project = Project.load(film)
     shots = list(project.shots.values())
     assert [c.metadata["filmfs"]["shot"] for c in clips] == [s.shot_number for s in shots]
@@ -186,8 +186,8 @@ def test_otio_export_round_trips(film: Path) -> None:
     first = clips[0]
     assert sorted(first.media_references()) == ["take1", "take2"]
     assert first.active_media_reference_key == "take1"
-    for suffix in (".edl", ".xml"):
+    for suffix in (".xml",):  # the EDL is read by pycmx in tests/test_editorial_export.py
         written = runner.invoke(cli, ["export", str(film / f"cut{suffix}"), "-C", str(film)])
         assert written.exit_code == 0, written.output
         again = otio.adapters.read_from_file(str(film / f"cut{suffix}"))
-        assert len(list(again.find_clips())) == len(shots)
+        assert len(list(again.video_tracks()[0].find_clips())) == len(shots)

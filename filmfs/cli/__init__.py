@@ -1,8 +1,10 @@
 """The `filmfs` command line. The only package that imports click or prints.
 
-Errors are mapped to exit codes in one place, :class:`FilmfsGroup.invoke`:
-1 for any FilmfsError (bad input, failed validation or generation), 2 for a bad command line
-(click), 130 for Ctrl-C, 3 for an unexpected bug (with a traceback only under FILMFS_DEBUG=1).
+A command's callback returns its result; :class:`FilmfsGroup.invoke` turns how it ended into
+an exit code, with :func:`filmfs.errors.exit_code` as the one map: 1 for any FilmfsError (bad
+input, failed validation or generation) and for a result whose ``ok`` is false, 2 for a bad
+command line (click), 130 for Ctrl-C, 141 (quietly) when the reader of stdout went away
+(`filmfs tree | head -1`), 3 for an unexpected bug (a traceback only under FILMFS_DEBUG=1).
 """
 
 from __future__ import annotations
@@ -14,26 +16,34 @@ from typing import Any
 
 import click
 
-from filmfs.errors import (
-    EXIT_ERROR,
-    EXIT_INTERRUPTED,
-    EXIT_UNEXPECTED,
-    FilmfsError,
-)
+from filmfs.errors import FilmfsError, exit_code
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so the interpreter's last flush into the closed pipe does not
+    print "Exception ignored ... BrokenPipeError" on the way out."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # not a real file (click's CliRunner)
+        pass
 
 
 class FilmfsGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
-        except FilmfsError as exc:
-            click.secho(f"error: {exc}", err=True, fg="red")
-            ctx.exit(EXIT_ERROR)
-        except KeyboardInterrupt:
-            click.echo("interrupted", err=True)
-            ctx.exit(EXIT_INTERRUPTED)
+            result = super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
+        except BrokenPipeError as exc:
+            _silence_stdout()
+            ctx.exit(exit_code(exc))
+        except FilmfsError as exc:
+            click.secho(f"error: {exc}", err=True, fg="red")
+            ctx.exit(exit_code(exc))
+        except KeyboardInterrupt as exc:
+            click.echo("interrupted", err=True)
+            ctx.exit(exit_code(exc))
         except Exception as exc:
             if os.environ.get("FILMFS_DEBUG"):
                 traceback.print_exc()
@@ -43,7 +53,11 @@ class FilmfsGroup(click.Group):
                 err=True,
                 fg="red",
             )
-            ctx.exit(EXIT_UNEXPECTED)
+            ctx.exit(exit_code(exc))
+        code = exit_code(result)
+        if code:
+            ctx.exit(code)
+        return result
 
 
 @click.group(cls=FilmfsGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -66,6 +80,7 @@ COMMANDS = {
     "export_sql": ["command"],
     "frame": ["command"],
     "generate": ["command"],
+    "import_edit": ["command"],
     "graph": ["command"],
     "init": ["command"],
     "media": ["command"],
@@ -76,6 +91,7 @@ COMMANDS = {
     "review": ["command"],
     "select": ["command"],
     "status": ["command"],
+    "upgrade": ["command"],
     "validate": ["command"],
 }
 

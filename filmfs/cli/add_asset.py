@@ -7,7 +7,8 @@ from pathlib import Path
 import click
 
 from filmfs.cli.options import film_option, no_commit_option
-from filmfs.commands.add_asset import KINDS, add_asset
+from filmfs.cli.output import emit, format_option
+from filmfs.commands.add_asset import KINDS, AddAssetResult, add_asset
 from filmfs.project import Project
 
 
@@ -20,6 +21,7 @@ from filmfs.project import Project
 @click.option("--volume", type=click.FloatRange(0, 2), help="Gain for audio, 0 to 2 (1 = as is).")
 @click.option("--license", "license_", help="Where it comes from and the terms of use.")
 @no_commit_option
+@format_option()
 @film_option
 def command(
     asset_id: str,
@@ -30,8 +32,9 @@ def command(
     volume: float | None,
     license_: str | None,
     no_commit: bool,
+    fmt: str,
     root: Path,
-) -> None:
+) -> AddAssetResult:
     """Store FILE (a reference image, a storyboard frame, music...) as asset ASSET_ID.
 
     Writes assets/ASSET_ID.yaml with the file's sha256 and what it is; the bytes go to the
@@ -48,9 +51,14 @@ def command(
         license=license_,
         commit=not no_commit,
     )
-    click.echo(
+    return emit(result, fmt, render)
+
+
+def render(result: AddAssetResult) -> str:
+    lines = [
         f"{result.asset_id}: {result.type}, {result.facts}, sha256 {result.sha256[:12]} "
         f"-> assets/{result.asset_id}.yaml"
-    )
+    ]
     if result.commit:
-        click.echo(f"committed {result.commit[:10]}")
+        lines.append(f"committed {result.commit[:10]}")
+    return "\n".join(lines)

@@ -7,7 +7,9 @@ from pathlib import Path
 import click
 
 from filmfs.cli.options import film_option, no_commit_option
-from filmfs.commands.add_take import add_take
+from filmfs.cli.output import emit, format_option
+from filmfs.commands.add_take import AddTakeResult, add_take
+from filmfs.film.rate import rate_text
 from filmfs.project import Project
 
 
@@ -20,6 +22,7 @@ from filmfs.project import Project
 @click.option("--cost", type=float, help="What it cost, in USD.")
 @click.option("--note", help="Director notes.")
 @no_commit_option
+@format_option()
 @film_option
 def command(
     shot_id: str,
@@ -30,8 +33,9 @@ def command(
     cost: float | None,
     note: str | None,
     no_commit: bool,
+    fmt: str,
     root: Path,
-) -> None:
+) -> AddTakeResult:
     """Add the video SOURCE, made elsewhere, as the next take of shot SHOT_ID."""
     result = add_take(
         Project.load(root),
@@ -44,11 +48,17 @@ def command(
         note=note,
         commit=not no_commit,
     )
+    return emit(result, fmt, render)
+
+
+def render(result: AddTakeResult) -> str:
     video = result.video
     mark = " (selected)" if result.selected else ""
-    click.echo(
-        f"{shot_id}: take {result.attempt}{mark}: {video.width}x{video.height} "
-        f"{video.fps:g} fps {video.codec}, {video.duration:.2f} s, sha256 {video.sha256[:12]}"
-    )
+    lines = [
+        f"{result.shot_id}: take {result.attempt}{mark}: {video.width}x{video.height} "
+        f"{rate_text(video.fps)} fps {video.codec}, {video.duration:.2f} s, "
+        f"sha256 {video.sha256[:12]}"
+    ]
     if result.commit:
-        click.echo(f"committed {result.commit[:10]}")
+        lines.append(f"committed {result.commit[:10]}")
+    return "\n".join(lines)

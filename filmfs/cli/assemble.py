@@ -7,7 +7,9 @@ from pathlib import Path
 import click
 
 from filmfs.cli.options import OutputPath, film_option, no_commit_option
-from filmfs.commands.assemble import assemble_film
+from filmfs.cli.output import emit, format_option
+from filmfs.commands.assemble import AssembleResult, assemble_film
+from filmfs.film.rate import rate_text
 from filmfs.project import Project
 
 
@@ -24,10 +26,11 @@ from filmfs.project import Project
     "--force", is_flag=True, help="Render the cut even if nothing changed since the last."
 )
 @no_commit_option
+@format_option()
 @film_option
 def command(
-    output: Path | None, allow_gaps: bool, force: bool, no_commit: bool, root: Path
-) -> None:
+    output: Path | None, allow_gaps: bool, force: bool, no_commit: bool, fmt: str, root: Path
+) -> AssembleResult:
     """Cut the selected takes together, in film order and format, into one MP4.
 
     Takes already in the film's format are joined without re-encoding; others are conformed
@@ -41,20 +44,25 @@ def command(
         commit=not no_commit,
         force=force,
     )
+    return emit(result, fmt, render)
+
+
+def render(result: AssembleResult) -> str:
     video = result.video
-    click.echo(
+    lines = [
         f"{result.output}: {len(result.shots)} shots, {video.duration:.2f} s, "
-        f"{video.width}x{video.height} {video.fps:g} fps, sha256 {video.sha256[:12]}"
-    )
+        f"{video.width}x{video.height} {rate_text(video.fps)} fps, sha256 {video.sha256[:12]}"
+    ]
     if result.up_to_date:
-        click.echo("up to date: nothing in the cut changed since film.yaml's final_edit")
+        lines.append("up to date: nothing in the cut changed since film.yaml's final_edit")
     if result.conformed:
-        click.echo(f"conformed to the film's format: {', '.join(result.conformed)}")
-    click.echo(
+        lines.append(f"conformed to the film's format: {', '.join(result.conformed)}")
+    lines.append(
         f"encoded this run: {', '.join(result.encoded) or 'nothing'}; "
         f"stream-copied or cached: {len(result.reused)}"
     )
     if result.slates:
-        click.echo(f"slates for shots with no selected take: {', '.join(result.slates)}")
+        lines.append(f"slates for shots with no selected take: {', '.join(result.slates)}")
     if result.commit:
-        click.echo(f"committed {result.commit[:10]}")
+        lines.append(f"committed {result.commit[:10]}")
+    return "\n".join(lines)

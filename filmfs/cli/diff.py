@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
 
 from filmfs.cli.diff_render import markdown, text
 from filmfs.cli.options import film_option
+from filmfs.cli.output import Verdict, echo_json, format_option
 from filmfs.commands.diff import diff
 
 
@@ -16,16 +16,9 @@ from filmfs.commands.diff import diff
 @click.argument("base", required=False)
 @click.argument("head", required=False)
 @film_option
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "markdown", "json"]),
-    default="text",
-    show_default=True,
-    help="text for people, markdown for a pull-request comment, json for tools.",
-)
+@format_option("text", "markdown", "json")
 @click.option("--exit-code", is_flag=True, help="Exit 1 when the film changed (as git diff).")
-def command(base: str | None, head: str | None, root: Path, fmt: str, exit_code: bool) -> None:
+def command(base: str | None, head: str | None, root: Path, fmt: str, exit_code: bool) -> Verdict:
     """What changed in the film between two Git revisions, in film terms.
 
     No revision: HEAD against the working tree. One: that revision against the working tree.
@@ -34,10 +27,9 @@ def command(base: str | None, head: str | None, root: Path, fmt: str, exit_code:
     """
     result = diff(root, base=base, head=head)
     if fmt == "json":
-        click.echo(json.dumps(result.as_dict(), indent=2, ensure_ascii=False, sort_keys=True))
+        echo_json(result.as_dict())
     elif fmt == "markdown":
         click.echo(markdown(result), nl=False)
     else:
         click.echo(text(result))
-    if exit_code and not result.changes.empty:
-        raise click.exceptions.Exit(1)
+    return Verdict(ok=not (exit_code and not result.changes.empty))

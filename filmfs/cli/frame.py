@@ -7,7 +7,8 @@ from pathlib import Path
 import click
 
 from filmfs.cli.options import film_option, no_commit_option
-from filmfs.commands.frame import frame
+from filmfs.cli.output import emit, format_option
+from filmfs.commands.frame import FrameResult, frame
 from filmfs.project import Project
 
 
@@ -17,6 +18,7 @@ from filmfs.project import Project
 @click.option("--at", "at", default="first", show_default=True, help="first, last or SECONDS.")
 @click.option("--id", "asset_id", help="The new image asset's ID (default: 01a-take2-last...).")
 @no_commit_option
+@format_option()
 @film_option
 def command(
     shot_id: str,
@@ -24,8 +26,9 @@ def command(
     at: str,
     asset_id: str | None,
     no_commit: bool,
+    fmt: str,
     root: Path,
-) -> None:
+) -> FrameResult:
     """Store one frame of a take of SHOT_ID as an image asset.
 
     Use it to chain shots (a shot's first_frame), as a character reference, or as a still
@@ -39,10 +42,15 @@ def command(
         asset_id=asset_id,
         commit=not no_commit,
     )
-    click.echo(
+    return emit(result, fmt, render)
+
+
+def render(result: FrameResult) -> str:
+    lines = [
         f"{result.asset_id}: {result.at} frame of {result.shot_id} take {result.attempt}, "
         f"{result.width}x{result.height} png, sha256 {result.sha256[:12]} "
         f"-> assets/{result.asset_id}.yaml"
-    )
+    ]
     if result.commit:
-        click.echo(f"committed {result.commit[:10]}")
+        lines.append(f"committed {result.commit[:10]}")
+    return "\n".join(lines)

@@ -8,9 +8,9 @@ from pathlib import Path
 import click
 
 from filmfs.cli.options import Seconds, film_option, no_commit_option
-from filmfs.commands.generate import Settings, TakeOutcome, generate
+from filmfs.cli.output import echo_json, format_option
+from filmfs.commands.generate import GenerateResult, TakeOutcome, generate
 from filmfs.commands.generate_assets import generate_assets
-from filmfs.errors import FilmfsError
 from filmfs.project import Project
 from filmfs.providers.runner import DEFAULT_POLL_INTERVAL, Progress
 
@@ -53,6 +53,7 @@ from filmfs.providers.runner import DEFAULT_POLL_INTERVAL, Progress
 )
 @click.option("-v", "--verbose", is_flag=True, help="Show each submit, poll and download.")
 @no_commit_option
+@format_option()
 @film_option
 def command(
     shot_ids: tuple[str, ...],
@@ -67,8 +68,9 @@ def command(
     poll_interval: float,
     verbose: bool,
     no_commit: bool,
+    fmt: str,
     root: Path,
-) -> None:
+) -> GenerateResult:
     """Generate a new take for each named shot (or --all, --missing or --stale).
 
     Each take is written to shots/<ID>/takes/<NNN>.yaml with its provider, model, seed, cost
@@ -86,6 +88,8 @@ def command(
                 click.echo(f"  {shot_id}: {event.stage}: {event.message}", err=True)
 
     def finished(outcome: TakeOutcome) -> None:
+        if fmt == "json":
+            return
         with lock:
             done[0] += 1
             head = f"[{done[0]}/{total[0]}] {outcome.shot_id}"
@@ -104,9 +108,9 @@ def command(
 
     if all_shots or missing:
         assets, asset_commit = generate_assets(project, commit=not no_commit)
-        for asset in assets:
+        for asset in assets if fmt == "text" else ():
             click.echo(f"asset {asset.asset_id}: {asset.duration:g} s, sha256 {asset.sha256[:12]}")
-        if asset_commit:
+        if asset_commit and fmt == "text":
             click.echo(f"committed {asset_commit[:10]}")
     result = generate(
         project,
@@ -114,30 +118,36 @@ def command(
         all_shots=all_shots,
         missing=missing,
         stale=stale,
-        settings=Settings(
-            provider=provider,
-            model=model,
-            seed=seed,
-            timeout=timeout,
-            poll_interval=poll_interval,
-        ),
+        provider=provider,
+        model=model,
+        seed=seed,
+        timeout=timeout,
+        poll_interval=poll_interval,
         jobs=jobs,
         commit=not no_commit,
         on_start=started,
         on_progress=progress,
         on_done=finished,
     )
-    if not result.outcomes:
+    if fmt == "json":
+        echo_json(result)
+    elif not result.outcomes:
         click.echo(
             "nothing to generate: no shot's selected take is stale"
             if stale
             else "nothing to generate: every shot has a take"
         )
-        return
-    made = len(result.outcomes) - len(result.failed)
-    click.echo(
-        f"{made} take(s) generated in {result.elapsed:.1f} s, total cost "
-        f"${result.total_cost:.2f}" + (f"; committed {result.commit[:10]}" if result.commit else "")
-    )
-    if result.failed:
-        raise FilmfsError(f"{len(result.failed)} of {len(result.outcomes)} generation(s) failed")
+    else:
+        made = len(result.outcomes) - len(result.failed)
+        click.echo(
+            f"{made} take(s) generated in {result.elapsed:.1f} s, total cost "
+            f"${result.total_cost:.2f}"
+            + (f"; committed {result.commit[:10]}" if result.commit else "")
+        )
+        if result.failed:
+            click.secho(
+                f"error: {len(result.failed)} of {len(result.outcomes)} generation(s) failed",
+                fg="red",
+                err=True,
+            )
+    return result

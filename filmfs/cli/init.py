@@ -7,7 +7,8 @@ from pathlib import Path
 import click
 
 from filmfs.cli.options import no_commit_option
-from filmfs.commands.init import init
+from filmfs.cli.output import emit, format_option
+from filmfs.commands.init import InitResult, init
 
 
 @click.command("init")
@@ -15,11 +16,17 @@ from filmfs.commands.init import init
 @click.option("--title", help="The film's title (default: the folder name).")
 @click.option("--width", type=int, default=1280, show_default=True)
 @click.option("--height", type=int, default=720, show_default=True)
-@click.option("--fps", type=float, default=24, show_default=True)
+@click.option(
+    "--fps",
+    default="24",
+    show_default=True,
+    help="Frames per second: 24, 25, 30, 23.976, 29.97, 59.94 or a fraction like 24000/1001.",
+)
 @no_commit_option
+@format_option()
 def command(
-    root: Path, title: str | None, width: int, height: int, fps: float, no_commit: bool
-) -> None:
+    root: Path, title: str | None, width: int, height: int, fps: str, no_commit: bool, fmt: str
+) -> InitResult:
     """Make DIR a new film: film.yaml, folders, .gitignore, schemas, a Git repository, and a
     first commit of that skeleton (unless --no-commit)."""
     result = init(
@@ -30,7 +37,13 @@ def command(
         fps=fps,
         commit=not no_commit,
     )
-    click.echo(f"Created film in {root}" + (" (new Git repository)" if result.git_created else ""))
-    if result.commit:
-        click.echo(f"committed {result.commit[:10]}")
-    click.echo(f"Next: add scenes/01.yaml and shots/01A/shot.yaml, then `filmfs validate {root}`")
+    return emit(result, fmt, lambda r: render(r, root))
+
+
+def render(result: InitResult, root: Path) -> str:
+    return (
+        f"Created film in {root}"
+        + (" (new Git repository)" if result.git_created else "")
+        + (f"\ncommitted {result.commit[:10]}" if result.commit else "")
+        + f"\nNext: add scenes/01.yaml and shots/01A/shot.yaml, then `filmfs validate {root}`"
+    )

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import json
-from dataclasses import asdict
 from pathlib import Path
 
 import click
 
 from filmfs.cli.options import film_option
-from filmfs.cli.push import json_option, remote_option
+from filmfs.cli.output import echo_json, emit, format_option
+from filmfs.cli.push import remote_option
 from filmfs.cli.sizes import human_size
-from filmfs.commands.fsck import fsck
-from filmfs.commands.gc import gc
-from filmfs.commands.media_status import media_status
+from filmfs.commands.fsck import FsckResult, fsck
+from filmfs.commands.gc import GcResult, gc
+from filmfs.commands.media_status import MediaStatus, media_status
 from filmfs.project import Project
 
 
@@ -25,16 +24,16 @@ def command() -> None:
 @command.command("status")
 @remote_option
 @click.option("-v", "--verbose", is_flag=True, help="List every object, not only problems.")
-@json_option
+@format_option()
 @film_option
-def status(remote: str | None, verbose: bool, as_json: bool, root: Path) -> None:
+def status(remote: str | None, verbose: bool, fmt: str, root: Path) -> MediaStatus:
     """Each referenced object: in the local store? on the remote? (like `dvc status -c`).
 
     Exit 1 when anything is not ok (missing locally, not pushed, missing everywhere).
     """
     result = media_status(Project.load(root), remote=remote)
-    if as_json:
-        click.echo(json.dumps(result.as_dict(), indent=2))
+    if fmt == "json":
+        echo_json(result.as_dict())
     else:
         for obj in result.objects:
             if verbose or obj.state != "ok":
@@ -42,8 +41,7 @@ def status(remote: str | None, verbose: bool, as_json: bool, root: Path) -> None
         counts = ", ".join(f"{n} {state}" for state, n in result.counts().items() if n)
         where = f"remote {result.remote}" if result.remote else "no remote configured"
         click.echo(f"{len(result.objects)} object(s) referenced ({where}): {counts or 'none'}")
-    if not result.ok:
-        raise click.exceptions.Exit(1)
+    return result
 
 
 @command.command("gc")
@@ -55,22 +53,23 @@ def status(remote: str | None, verbose: bool, as_json: bool, root: Path) -> None
     show_default=True,
     help="Keep objects referenced by the working tree, or by it and any commit.",
 )
-@json_option
+@format_option()
 @film_option
-def gc_command(dry_run: bool, scope: str, as_json: bool, root: Path) -> None:
+def gc_command(dry_run: bool, scope: str, fmt: str, root: Path) -> GcResult:
     """Delete local objects that no manifest references."""
     result = gc(
         Project.load(root),
         scope="all-commits" if scope == "all-commits" else "workspace",
         dry_run=dry_run,
     )
-    if as_json:
-        click.echo(json.dumps(asdict(result), indent=2))
-        return
+    return emit(result, fmt, lambda r: _render_gc(r, dry_run=dry_run, scope=scope))
+
+
+def _render_gc(result: GcResult, *, dry_run: bool, scope: str) -> str:
+    lines = []
     verb = "would remove" if dry_run else "removed"
-    for sha in result.removed:
-        click.echo(f"{verb} {sha}")
-    click.echo(
+    lines = [f"{verb} {sha}" for sha in result.removed]
+    lines.append(
         f"{verb} {len(result.removed)} object(s), {human_size(result.bytes)}; "
         f"kept {result.kept} ({scope})"
         + (
@@ -80,17 +79,18 @@ def gc_command(dry_run: bool, scope: str, as_json: bool, root: Path) -> None:
             f"{result.index_entries} cache entr(ies) cleaned"
         )
     )
+    return "\n".join(lines)
 
 
 @command.command("fsck")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=4, show_default=True)
-@json_option
+@format_option()
 @film_option
-def fsck_command(jobs: int, as_json: bool, root: Path) -> None:
+def fsck_command(jobs: int, fmt: str, root: Path) -> FsckResult:
     """Re-hash every local object; move corrupt ones to .filmfs/quarantine/ (exit 1 if any)."""
     result = fsck(root, jobs=jobs)
-    if as_json:
-        click.echo(json.dumps({**asdict(result), "ok": result.ok}, indent=2, default=str))
+    if fmt == "json":
+        echo_json(result)
     else:
         for bad in result.corrupt:
             click.secho(
@@ -106,5 +106,4 @@ def fsck_command(jobs: int, as_json: bool, root: Path) -> None:
                 "run `filmfs pull` to fetch good copies"
             )
         )
-    if not result.ok:
-        raise click.exceptions.Exit(1)
+    return result

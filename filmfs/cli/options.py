@@ -1,11 +1,9 @@
-"""Options shared by several commands, and the one way the query commands print JSON."""
+"""Options and value types shared by several commands (printing formats: output.py)."""
 
 from __future__ import annotations
 
-import json
 import math
 import os
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -43,15 +41,6 @@ film_option = click.option(
 no_commit_option = click.option(
     "--no-commit", is_flag=True, help="Change the manifests but do not commit them to Git."
 )
-
-json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for tools.")
-
-
-def echo_json(data: Any) -> None:
-    """Indented for a person at a terminal; compact when piped (json's C encoder is used only
-    without indent, and that keeps --json on a 10,000-shot film well under 100 ms)."""
-    indent = 2 if sys.stdout.isatty() else None
-    click.echo(json.dumps(data, indent=indent, ensure_ascii=False))
 
 
 def num(value: float | None, unit: str = "", digits: int = 2) -> str:

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import json
-from dataclasses import asdict
 from pathlib import Path
 
 import click
 
 from filmfs.cli.options import film_option
+from filmfs.cli.output import echo_json, format_option
 from filmfs.cli.sizes import human_size
 from filmfs.commands.pull import pull
 from filmfs.commands.push import push
-from filmfs.errors import FilmfsError
 from filmfs.project import Project
 from filmfs.store.transfer import Transfer
 
@@ -27,12 +25,12 @@ jobs_option = click.option(
     show_default=True,
     help="Objects transferred at once.",
 )
-json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 
 
-def report(result: Transfer, *, verb: str, as_json: bool) -> None:
-    if as_json:
-        click.echo(json.dumps({**asdict(result), "ok": result.ok}, indent=2))
+def report(result: Transfer, *, verb: str, fmt: str) -> Transfer:
+    """Print a transfer; it is not ok (exit 1) when an object failed or is nowhere to be had."""
+    if fmt == "json":
+        echo_json(result)
     else:
         where = f" ({result.remote})" if result.remote else ""
         click.echo(
@@ -43,13 +41,18 @@ def report(result: Transfer, *, verb: str, as_json: bool) -> None:
             click.secho(f"  {sha[:12]}: not available anywhere", fg="yellow", err=True)
         for sha, why in result.failed.items():
             click.secho(f"  {sha[:12]}: FAILED: {why}", fg="red", err=True)
-    if result.failed:
-        raise FilmfsError(f"{len(result.failed)} object(s) failed to transfer")
-    if result.unavailable:
-        raise FilmfsError(
-            f"{len(result.unavailable)} referenced object(s) are not available",
-            hint="push them from a clone that has them, or regenerate those takes",
-        )
+        if result.failed:
+            click.secho(
+                f"error: {len(result.failed)} object(s) failed to transfer", fg="red", err=True
+            )
+        if result.unavailable:
+            click.secho(
+                f"error: {len(result.unavailable)} referenced object(s) are not available\n"
+                "  hint: push them from a clone that has them, or regenerate those takes",
+                fg="red",
+                err=True,
+            )
+    return result
 
 
 @click.command("push")
@@ -57,16 +60,16 @@ def report(result: Transfer, *, verb: str, as_json: bool) -> None:
 @click.option("--all-commits", is_flag=True, help="Also objects referenced by any commit.")
 @click.option("--all", "all_objects", is_flag=True, help="Every object in the local store.")
 @jobs_option
-@json_option
+@format_option()
 @film_option
 def push_command(
     remote: str | None,
     all_commits: bool,
     all_objects: bool,
     jobs: int,
-    as_json: bool,
+    fmt: str,
     root: Path,
-) -> None:
+) -> Transfer:
     """Upload the media the manifests reference to a remote that lacks it."""
     result = push(
         Project.load(root),
@@ -75,11 +78,11 @@ def push_command(
         all_objects=all_objects,
         jobs=jobs,
     )
-    report(result, verb="pushed", as_json=as_json)
+    return report(result, verb="pushed", fmt=fmt)
 
 
-def _pull(remote: str | None, jobs: int, as_json: bool, root: Path) -> None:
-    report(pull(Project.load(root), remote=remote, jobs=jobs), verb="fetched", as_json=as_json)
+def _pull(remote: str | None, jobs: int, fmt: str, root: Path) -> Transfer:
+    return report(pull(Project.load(root), remote=remote, jobs=jobs), verb="fetched", fmt=fmt)
 
 
 _pull_help = (
@@ -87,8 +90,8 @@ _pull_help = (
     "From the remote, or from an asset's url; every object's sha256 is checked on the way in."
 )
 pull_command = click.command("pull", help=_pull_help)(
-    remote_option(jobs_option(json_option(film_option(_pull))))
+    remote_option(jobs_option(format_option()(film_option(_pull))))
 )
 fetch_command = click.command("fetch", help="The same as `filmfs pull`.")(
-    remote_option(jobs_option(json_option(film_option(_pull))))
+    remote_option(jobs_option(format_option()(film_option(_pull))))
 )

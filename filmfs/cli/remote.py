@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-import json
-from dataclasses import asdict
 from pathlib import Path
 
 import click
 
 from filmfs.cli.options import film_option
-from filmfs.commands.remote import add_remote, list_remotes, modify_remote, remove_remote
+from filmfs.cli.output import emit, format_option
+from filmfs.commands.remote import (
+    RemoteRow,
+    add_remote,
+    list_remotes,
+    modify_remote,
+    remove_remote,
+)
 from filmfs.manifests.loader import parse
 
 local_option = click.option(
@@ -72,13 +77,12 @@ def remove(name: str, root: Path) -> None:
 
 
 @command.command("list")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@format_option()
 @film_option
-def list_(as_json: bool, root: Path) -> None:
+def list_(fmt: str, root: Path) -> list[RemoteRow]:
     """List the remotes; the default one is marked with *."""
-    rows = list_remotes(root)
-    if as_json:
-        click.echo(json.dumps([asdict(row) for row in rows], indent=2))
-        return
-    for row in rows:
-        click.echo(f"{'*' if row.default else ' '} {row.name}\t{row.url}")
+    return emit(list_remotes(root), fmt, render_list)
+
+
+def render_list(rows: list[RemoteRow]) -> str:
+    return "\n".join(f"{'*' if row.default else ' '} {row.name}\t{row.url}" for row in rows)

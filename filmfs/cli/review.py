@@ -7,7 +7,8 @@ from pathlib import Path
 import click
 
 from filmfs.cli.options import OutputPath, film_option
-from filmfs.commands.review import review
+from filmfs.cli.output import echo_json, format_option
+from filmfs.commands.review import ReviewResult, review
 from filmfs.project import Project, display_path
 
 
@@ -24,14 +25,27 @@ from filmfs.project import Project, display_path
     help="Copy the selected takes next to the page, to share the folder.",
 )
 @click.option("--open", "open_page", is_flag=True, help="Open the page in a browser.")
+@format_option()
 @film_option
-def command(out: Path | None, copy_media: bool, open_page: bool, root: Path) -> None:
+def command(
+    out: Path | None, copy_media: bool, open_page: bool, fmt: str, root: Path
+) -> ReviewResult:
     """Write the review page: shots in cut order, every take to compare, and "Play cut".
 
     Videos play from the media store, so nothing is copied (unless --copy-media). Keys:
     left/right move between shots, 1-9 view take N, p plays the cut.
     """
     result = review(Project.load(root), out=out, copy_media=copy_media)
+    if fmt == "json":
+        echo_json(result)
+    else:
+        _print(result)
+    if open_page:
+        click.launch(result.page.as_uri())
+    return result
+
+
+def _print(result: ReviewResult) -> None:
     m = result.review.metrics
     click.echo(
         f"{display_path(result.page)}: {m.shots} shot(s), {m.takes} take(s), "
@@ -46,5 +60,3 @@ def command(out: Path | None, copy_media: bool, open_page: bool, root: Path) -> 
         )
     if result.copied:
         click.echo(f"  copied {len(result.copied)} selected take(s) next to the page")
-    if open_page:
-        click.launch(result.page.as_uri())

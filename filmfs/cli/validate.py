@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
 
 from filmfs.cli.options import film_option, find_film
+from filmfs.cli.output import Verdict, echo_json, format_option
 from filmfs.commands.validate import validate
 from filmfs.manifests.problems import Report
 
@@ -18,8 +18,6 @@ def _escape(text: str) -> str:
 
 
 def render(report: Report, fmt: str) -> str:
-    if fmt == "json":
-        return json.dumps(report.as_dict(), indent=2)
     lines = [f"repointed the modeline of {name}" for name in report.fixed] if fmt == "text" else []
     for problem in report.sorted():
         if fmt == "github":
@@ -40,14 +38,7 @@ def render(report: Report, fmt: str) -> str:
 @click.argument(
     "directory", type=click.Path(file_okay=False, path_type=Path), default=None, required=False
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json", "github"]),
-    default="text",
-    show_default=True,
-    help="text for people, json for tools, github for Actions annotations.",
-)
+@format_option("text", "json", "github")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--no-media", is_flag=True, help="Skip the check for media missing from the store.")
 @click.option(
@@ -63,7 +54,7 @@ def command(
     no_media: bool,
     fix_modelines: bool,
     root: Path,
-) -> None:
+) -> Verdict:
     """Check every manifest of the film in DIRECTORY (or -C; default: the film you are in)
     against the schemas and each other.
 
@@ -72,6 +63,8 @@ def command(
     if directory is not None:
         root = find_film(directory)
     report = validate(root, check_media=not no_media, fix_modelines=fix_modelines)
-    click.echo(render(report, fmt))
-    if not report.ok or (strict and report.warnings):
-        raise click.exceptions.Exit(1)
+    if fmt == "json":
+        echo_json(report.as_dict())
+    else:
+        click.echo(render(report, fmt))
+    return Verdict(ok=report.ok and not (strict and report.warnings))

@@ -15,14 +15,16 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from filmfs.errors import FilmfsError, StoreError
+from filmfs.film.cut import CutPlan, plan_cut
 from filmfs.film.deps import film_manifests_edited
 from filmfs.film.locks import commit_made_from
-from filmfs.film.model import Format, Shot, Transition, VideoRef
+from filmfs.film.model import Format, VideoRef
 from filmfs.manifests.writer import check_output, make_folder, update, write_error
 from filmfs.media.assembly import Clip, Soundtrack, assemble
 from filmfs.media.conform import CONFORM_VERSION
 from filmfs.media.ingest import store_video
 from filmfs.media.slate import stored_slate
+from filmfs.media.verify import check_cut
 from filmfs.project import Project
 from filmfs.store.objects import MediaStore
 
@@ -46,14 +48,6 @@ class AssembleResult:
     """Nothing changed since film.yaml's final_edit: that cut was published again."""
 
 
-def cut_transition(shot: Shot, *, first: bool) -> Transition | None:
-    """The transition into ``shot``; the film's first shot has nothing to transition from."""
-    wanted = shot.transition_in
-    if first or wanted is None or wanted.kind != "crossfade" or wanted.duration <= 0:
-        return None
-    return wanted
-
-
 def _audio_path(project: Project, store: MediaStore, asset_id: str) -> tuple[Path, float] | None:
     asset = project.assets[asset_id]
     if asset.sha256 is None:
@@ -62,47 +56,41 @@ def _audio_path(project: Project, store: MediaStore, asset_id: str) -> tuple[Pat
 
 
 def plan_clips(
-    project: Project, store: MediaStore, *, fmt: Format, allow_gaps: bool
-) -> tuple[list[Clip], list[str], float]:
-    """The cut's clips, the shots given a slate, and the expected duration in seconds."""
+    project: Project, store: MediaStore, plan: CutPlan, *, fmt: Format, allow_gaps: bool
+) -> list[Clip]:
+    """The media of each clip of ``plan``: stored takes, and slates for its gaps."""
     clips: list[Clip] = []
-    gaps: list[str] = []
     missing: list[str] = []
-    expected = 0.0
-    for shot in project.shots.values():
-        if shot.status == "omitted":
-            continue
-        transition = cut_transition(shot, first=not clips)
-        take = shot.selected_take
-        if take is None or take.video is None:
-            gaps.append(shot.shot_number)
-            if not allow_gaps:
-                continue
+    for item in plan.clips:
+        shot = project.shots[item.shot]
+        if item.sha256 is None:
             slate = stored_slate(
-                store, f"{shot.shot_number}  no selected take", shot.duration_target, fmt
+                store, f"{item.shot}  no selected take", float(item.take_duration), fmt
             )
-            path, sha, duration = slate.path, slate.sha256, shot.duration_target
+            path, sha = slate.path, slate.sha256
         else:
-            sha, duration = take.video.sha256, take.video.duration
+            sha = item.sha256
             if not store.has(sha):
-                missing.append(f"{shot.shot_number} take {take.attempt_number} ({sha[:12]})")
+                missing.append(f"{item.shot} take {item.take} ({sha[:12]})")
                 continue
             path = store.path_of(sha)
         audio = _audio_path(project, store, shot.audio[0]) if shot.audio else None
+        tr = item.transition_in
         clips.append(
             Clip(
-                label=shot.shot_number,
+                label=item.shot,
                 path=path,
                 sha256=sha,
-                transition_in=transition,
+                transition_in=tr.rendered() if tr else None,
                 audio=audio[0] if audio else None,
                 audio_volume=audio[1] if audio else 1.0,
+                start=float(item.start),
+                end=float(item.end) if item.end < item.take_duration else None,
             )
         )
-        expected += duration - (transition.duration if transition else 0.0)
-    if gaps and not allow_gaps:
+    if plan.gaps and not allow_gaps:
         raise FilmfsError(
-            f"{len(gaps)} shot(s) have no selected take: {', '.join(gaps)}",
+            f"{len(plan.gaps)} shot(s) have no selected take: {', '.join(plan.gaps)}",
             hint="generate them (`filmfs generate --missing`), select a take with "
             "`filmfs select SHOT N`, or pass --allow-gaps to put a slate in their place",
         )
@@ -111,7 +99,7 @@ def plan_clips(
             "media missing from the local store: " + ", ".join(missing),
             hint="fetch it with `filmfs pull`, or generate the takes again",
         )
-    return clips, gaps, expected
+    return clips
 
 
 def cut_key(
@@ -126,7 +114,7 @@ def cut_key(
 
     recipe = {
         "version": CONFORM_VERSION,
-        "format": [fmt.width, fmt.height, fmt.fps],
+        "format": fmt.key(),
         "clips": [
             [
                 c.sha256,
@@ -157,7 +145,9 @@ def assemble_film(
     make_folder(out.parent)  # before minutes of encoding, not after
     store = project.store
     fmt = film.format
-    clips, gaps, expected = plan_clips(project, store, fmt=fmt, allow_gaps=allow_gaps)
+    plan = plan_cut(project.shots.values(), fmt, allow_gaps=allow_gaps)
+    clips = plan_clips(project, store, plan, fmt=fmt, allow_gaps=allow_gaps)
+    gaps, expected = list(plan.gaps), float(plan.duration)
     if not clips:
         raise FilmfsError("nothing to assemble: no shot has a selected take")
     soundtrack = None
@@ -179,6 +169,8 @@ def assemble_film(
         )
     with store.temp_path(".mp4") as tmp:
         made = assemble(clips, fmt, tmp, store=store, soundtrack=soundtrack)
+        # Nothing is published or recorded unless the cut is the one planned.
+        check_cut(tmp, fmt=fmt, frames=plan.frames)
         stored_cut = store_video(store, tmp, move=True)
     store.index_set("cuts", key, stored_cut.sha256)
     # The cut is made from the conformed copies where a take had to be re-encoded.

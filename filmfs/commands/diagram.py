@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Literal
 
 from filmfs.commands.loaded import Loaded
 from filmfs.graph.model import Graph, Node
@@ -61,8 +61,6 @@ def mermaid(graph: Graph) -> str:
     return "\n".join(lines)
 
 
-def diagram(loaded: Loaded, *, fmt: str) -> str:
-    """The graph rendered as text in ``fmt`` (json, dot or mermaid)."""
-    if fmt == "json":
-        return json.dumps(as_data(loaded.graph), indent=2, ensure_ascii=False)
+def diagram(loaded: Loaded, *, fmt: Literal["dot", "mermaid"]) -> str:
+    """The graph drawn as ``fmt`` text (Graphviz dot or Mermaid)."""
     return dot(loaded.graph) if fmt == "dot" else mermaid(loaded.graph)

@@ -69,16 +69,9 @@ class GenerateResult:
     def failed(self) -> list[TakeOutcome]:
         return [o for o in self.outcomes if not o.ok]
 
-
-@dataclass(frozen=True)
-class Settings:
-    """Choices from the command line that override the manifests."""
-
-    provider: str | None = None
-    model: str | None = None
-    seed: int | None = None
-    timeout: float = 1800.0
-    poll_interval: float = DEFAULT_POLL_INTERVAL
+    @property
+    def ok(self) -> bool:
+        return not self.failed
 
 
 def pick_shots(
@@ -150,7 +143,11 @@ def generate(
     all_shots: bool = False,
     missing: bool = False,
     stale: bool = False,
-    settings: Settings | None = None,
+    provider: str | None = None,
+    model: str | None = None,
+    seed: int | None = None,
+    timeout: float = 1800.0,
+    poll_interval: float = DEFAULT_POLL_INTERVAL,
     jobs: int = 4,
     commit: bool = True,
     on_start: Callable[[int], None] | None = None,
@@ -158,9 +155,12 @@ def generate(
     on_done: Callable[[TakeOutcome], None] | None = None,
     cancel: threading.Event | None = None,
 ) -> GenerateResult:
-    """Generate one new take for each chosen shot."""
+    """Generate one new take for each chosen shot.
+
+    ``provider``, ``model`` and ``seed`` override what the manifests choose; ``timeout`` and
+    ``poll_interval`` (seconds) bound each generation.
+    """
     film = project.require_valid()
-    settings = settings or Settings()
     shots = pick_shots(
         project, shot_ids=shot_ids, all_shots=all_shots, missing=missing, stale=stale
     )
@@ -170,7 +170,7 @@ def generate(
     limits: dict[str, threading.Semaphore] = {}
     plans = []
     for shot in shots:
-        name, source = _provider_choice(project, shot, film, settings.provider)
+        name, source = _provider_choice(project, shot, film, provider)
         if name not in providers:
             try:
                 providers[name] = registry.get(name)
@@ -187,15 +187,18 @@ def generate(
         check_room(project.root, shot.shot_number)
         plans.append((shot, providers[name]))
 
-    def one(shot: Shot, provider: Provider) -> TakeOutcome:
-        with limits[provider.name]:
+    def one(shot: Shot, chosen: Provider) -> TakeOutcome:
+        with limits[chosen.name]:
             return _generate_one(
                 project,
                 film,
                 shot,
-                provider,
+                chosen,
                 store,
-                settings=settings,
+                model=model,
+                seed=seed,
+                timeout=timeout,
+                poll_interval=poll_interval,
                 cancel=cancel,
                 on_progress=on_progress,
             )
@@ -273,20 +276,19 @@ def _generate_one(
     provider: Provider,
     store: MediaStore,
     *,
-    settings: Settings,
+    model: str | None,
+    seed: int | None,
+    timeout: float,
+    poll_interval: float,
     cancel: threading.Event,
     on_progress: Callable[[str, Progress], None] | None,
 ) -> TakeOutcome:
-    model = settings.model or shot.generation.get("model") or provider.default_model
+    model = model or shot.generation.get("model") or provider.default_model
     started = time.monotonic()
     base = TakeOutcome(shot_id=shot.shot_number, provider=provider.name, model=model)
     try:
         with reserve_attempt(project.root, shot.shot_number) as attempt:
-            seed = (
-                settings.seed
-                if settings.seed is not None
-                else default_seed(shot.shot_number, attempt)
-            )
+            seed = seed if seed is not None else default_seed(shot.shot_number, attempt)
             negative = shot.negative_prompt or film.defaults.get("negative_prompt")
             request = GenerationRequest(
                 shot_id=shot.shot_number,
@@ -306,8 +308,8 @@ def _generate_one(
                     provider,
                     request,
                     tmp,
-                    timeout=settings.timeout,
-                    poll_interval=settings.poll_interval,
+                    timeout=timeout,
+                    poll_interval=poll_interval,
                     cancel=cancel,
                     on_progress=(lambda p: on_progress(shot.shot_number, p))
                     if on_progress

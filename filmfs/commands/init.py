@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
 
 from filmfs import layout, vcs
 from filmfs.errors import FilmfsError
 from filmfs.film.locks import commit_manifests
-from filmfs.film.model import number
+from filmfs.film.rate import parse_rate, rate_data
 from filmfs.manifests.edit import check
 from filmfs.manifests.writer import atomic_write_text, install_schemas, make_folder, write_new
 
@@ -36,7 +37,7 @@ def init(
     title: str,
     width: int = 1280,
     height: int = 720,
-    fps: float = 24,
+    fps: float | str | Fraction = 24,
     commit: bool = True,
 ) -> InitResult:
     """Create the film's folders, film.yaml, .gitignore and schemas; git init if needed; and
@@ -50,12 +51,16 @@ def init(
             f"{root} is inside the film {outer}; a film cannot hold another film",
             hint="choose a folder outside that film",
         )
+    try:
+        rate = parse_rate(fps)
+    except FilmfsError as exc:
+        raise FilmfsError(f"--fps: {exc.message}", hint=exc.hint) from None
     film = {
         "filmfs": 1,
         "title": title,
         "synopsis": "",
         "status": "development",
-        "format": {"width": width, "height": height, "fps": number(fps)},
+        "format": {"width": width, "height": height, "fps": rate_data(rate)},
         "defaults": {"provider": "testcard"},
     }
     # Checked before anything is created, so a bad --width leaves no half-made film behind.

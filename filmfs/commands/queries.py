@@ -2,11 +2,13 @@
 
 ``takes``, ``selected_video``, ``characters`` and ``cost`` are the model's four query patterns
 (the SQL in ``filmfs/sql/`` answers the same questions from an export); ``tree`` and ``show``
-are the views people read. Each returns JSON-shaped data; the CLI renders it.
+are the views people read. Each returns dataclasses (graph nodes as their ``Node.as_dict``
+records); the CLI renders them as text or JSON.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from filmfs.commands.loaded import Loaded
@@ -14,31 +16,117 @@ from filmfs.film.inputs import stale_parts
 from filmfs.film.model import GenerationParams
 from filmfs.graph.model import Graph, Node
 
+NodeRecord = dict[str, Any]
+"""A graph node as :meth:`filmfs.graph.model.Node.as_dict` gives it."""
 
-def take_row(graph: Graph, take: Node) -> dict[str, Any]:
+
+@dataclass(frozen=True)
+class TakeRow:
+    """A take as a flat record, with the video it generated (if any)."""
+
+    id: str
+    attempt_number: int
+    selected: bool
+    status: str | None
+    provider: str | None
+    model: str | None
+    seed: int | None
+    generation_cost: float | None
+    quality_score: float | None
+    director_notes: str
+    duration: float | None
+    video: NodeRecord | None
+    source: str
+
+
+@dataclass(frozen=True)
+class Cost:
+    total: float | None
+    """Over every take reachable from the film; None when no take is priced."""
+    priced_takes: int
+    direct: float | None
+    """What the model's fourth SQL query computes as written (the film's direct children)."""
+    by_shot: dict[str, float]
+
+
+@dataclass(frozen=True)
+class ShotLine:
+    """A shot in the tree: its selected take and durations."""
+
+    shot_number: str
+    description: str
+    duration_target: float
+    takes: int
+    selected_take: int | None
+    selected_duration: float | None
+    stale: list[str] | None
+
+
+@dataclass(frozen=True)
+class SceneLines:
+    scene_number: int
+    heading: str
+    name: str
+    shots: list[ShotLine]
+
+
+@dataclass(frozen=True)
+class Tree:
+    title: str
+    id: str
+    duration_target: float
+    duration_selected: float
+    scenes: list[SceneLines]
+    shots: list[ShotLine] = field(default_factory=list)
+    """Shots with no scene (scenes are optional), hanging from the film itself."""
+
+
+@dataclass(frozen=True)
+class ShotView:
+    """One shot: its graph node's fields, every take, and what it uses."""
+
+    id: str
+    type: str
+    name: str
+    key: str
+    source: str
+    url: str | None
+    duration: float | None
+    generation_cost: float | None
+    metadata: dict[str, Any]
+    takes: list[TakeRow]
+    stale: list[str] | None
+    characters: list[str]
+    audio: list[str]
+    assets: list[str]
+    total_cost: float | None
+    mean_quality: float | None
+
+
+def take_row(graph: Graph, take: Node) -> TakeRow:
     """A take as a flat record, with the video it generated (if any)."""
     meta = take.metadata
     videos = graph.children(take.id, "generated_video", "video")
     raw = meta.get("generation_params") or {}
     params = GenerationParams.from_data(raw) if "provider" in raw else None
-    return {
-        "id": take.id,
-        "attempt_number": meta["attempt_number"],
-        "selected": meta["selected"],
-        "status": meta.get("status"),
-        "provider": params.provider if params else None,
-        "model": params.model if params else None,
-        "seed": params.seed if params else None,
-        "generation_cost": take.generation_cost,
-        "quality_score": meta.get("quality_score"),
-        "director_notes": meta.get("director_notes", ""),
-        "duration": take.duration,
-        "video": videos[0].as_dict() if videos else None,
-        "source": take.source,
-    }
+    return TakeRow(
+        id=take.id,
+        attempt_number=meta["attempt_number"],
+        selected=meta["selected"],
+        status=meta.get("status"),
+        provider=params.provider if params else None,
+        model=params.model if params else None,
+        seed=params.seed if params else None,
+        generation_cost=take.generation_cost,
+        quality_score=meta.get("quality_score"),
+        director_notes=meta.get("director_notes", ""),
+        duration=take.duration,
+        video=videos[0].as_dict() if videos else None,
+        source=take.source,
+    )
 
 
-def takes(loaded: Loaded, shot_id: str) -> list[dict[str, Any]]:
+def takes(loaded: Loaded, shot_id: str) -> list[TakeRow]:
     """All takes of a shot, by attempt number (the model's generation_attempt children)."""
     shot = loaded.shot(shot_id)
     return [
@@ -47,7 +135,7 @@ def takes(loaded: Loaded, shot_id: str) -> list[dict[str, Any]]:
     ]
 
 
-def selected_video(loaded: Loaded, shot_id: str) -> dict[str, Any] | None:
+def selected_video(loaded: Loaded, shot_id: str) -> NodeRecord | None:
     """The video of the shot's selected take, or None when no take is selected."""
     graph = loaded.graph
     shot = loaded.shot(shot_id)
@@ -58,20 +146,20 @@ def selected_video(loaded: Loaded, shot_id: str) -> dict[str, Any] | None:
     return None
 
 
-def characters(loaded: Loaded, shot_id: str) -> list[dict[str, Any]]:
+def characters(loaded: Loaded, shot_id: str) -> list[NodeRecord]:
     shot = loaded.shot(shot_id)
     found = loaded.graph.children(shot.id, "uses_character", "character_ref")
     return [node.as_dict() for node in found]
 
 
-def shots(loaded: Loaded) -> list[dict[str, Any]]:
+def shots(loaded: Loaded) -> list[NodeRecord]:
     """The film's shots in order, with their contains_shot sequence (the model's first query)."""
     graph = loaded.graph
     edges = graph.edges_from(graph.film_id, "contains_shot")
     return [{**graph.nodes[e.child].as_dict(), "sequence": e.sequence} for e in edges]
 
 
-def cost(loaded: Loaded) -> dict[str, Any]:
+def cost(loaded: Loaded) -> Cost:
     """Generation cost: the true total over every take reachable from the film, per shot too.
 
     ``direct`` is what the model's fourth SQL query computes as written: the sum over the
@@ -92,73 +180,69 @@ def cost(loaded: Loaded) -> dict[str, Any]:
     direct = [
         n.generation_cost for n in graph.children(graph.film_id) if n.generation_cost is not None
     ]
-    return {
-        "total": round(total, 6) if priced else None,
-        "priced_takes": priced,
-        "direct": round(sum(direct), 6) if direct else None,
-        "by_shot": by_shot,
-    }
+    return Cost(
+        total=round(total, 6) if priced else None,
+        priced_takes=priced,
+        direct=round(sum(direct), 6) if direct else None,
+        by_shot=by_shot,
+    )
 
 
-def tree(loaded: Loaded) -> dict[str, Any]:
+def tree(loaded: Loaded) -> Tree:
     """Film -> scenes -> shots, each shot with its selected take and durations."""
     graph, project = loaded.graph, loaded.project
     film = graph.nodes[graph.film_id]
-    scenes: list[dict[str, Any]] = []
+    scenes: list[SceneLines] = []
     for number, scene in project.scenes.items():
         node = graph.find("scene", str(number))
         assert node is not None
-        rows = [
-            {**_shot_line(graph, shot), "stale": stale_parts(project, shot.key)}
-            for shot in graph.children(node.id, "contains_shot")
-        ]
-        scenes.append(
-            {"scene_number": number, "heading": scene.heading, "name": node.name, "shots": rows}
-        )
+        rows = [_shot_line(loaded, shot) for shot in graph.children(node.id, "contains_shot")]
+        scenes.append(SceneLines(number, scene.heading, node.name, rows))
     # Scenes are optional: shots with none hang from the film itself.
     loose = [
-        _shot_line(graph, shot)
+        _shot_line(loaded, shot)
         for shot in graph.children(graph.film_id, "contains_shot", "shot")
         if shot.metadata.get("scene") is None
     ]
-    shots_all: list[dict[str, Any]] = loose + [s for scene in scenes for s in scene["shots"]]
-    return {
-        "title": film.name,
-        "id": film.id,
-        "duration_target": round(sum(s["duration_target"] for s in shots_all), 3),
-        "duration_selected": round(sum(s["selected_duration"] or 0 for s in shots_all), 3),
-        "shots": loose,
-        "scenes": scenes,
-    }
+    shots_all = loose + [s for scene in scenes for s in scene.shots]
+    return Tree(
+        title=film.name,
+        id=film.id,
+        duration_target=round(sum(s.duration_target for s in shots_all), 3),
+        duration_selected=round(sum(s.selected_duration or 0 for s in shots_all), 3),
+        scenes=scenes,
+        shots=loose,
+    )
 
 
-def _shot_line(graph: Graph, shot: Node) -> dict[str, Any]:
-    takes_ = graph.children(shot.id, "generation_attempt", "shot_take")
+def _shot_line(loaded: Loaded, shot: Node) -> ShotLine:
+    takes_ = loaded.graph.children(shot.id, "generation_attempt", "shot_take")
     chosen = next((t for t in takes_ if t.metadata.get("selected")), None)
-    return {
-        "shot_number": shot.key,
-        "description": shot.metadata.get("description", ""),
-        "duration_target": shot.metadata["duration_target"],
-        "takes": len(takes_),
-        "selected_take": chosen.metadata["attempt_number"] if chosen else None,
-        "selected_duration": chosen.duration if chosen else None,
-    }
+    return ShotLine(
+        shot_number=shot.key,
+        description=shot.metadata.get("description", ""),
+        duration_target=shot.metadata["duration_target"],
+        takes=len(takes_),
+        selected_take=chosen.metadata["attempt_number"] if chosen else None,
+        selected_duration=chosen.duration if chosen else None,
+        stale=stale_parts(loaded.project, shot.key),
+    )
 
 
-def show(loaded: Loaded, shot_id: str) -> dict[str, Any]:
+def show(loaded: Loaded, shot_id: str) -> ShotView:
     """One shot: its fields, every take (cost, score, notes, selected) and what it uses."""
     graph = loaded.graph
     shot = loaded.shot(shot_id)
     rows = takes(loaded, shot_id)
-    scored = [r["quality_score"] for r in rows if r["quality_score"] is not None]
-    costs = [r["generation_cost"] for r in rows if r["generation_cost"] is not None]
-    return {
+    scored = [r.quality_score for r in rows if r.quality_score is not None]
+    costs = [r.generation_cost for r in rows if r.generation_cost is not None]
+    return ShotView(
         **shot.as_dict(),
-        "takes": rows,
-        "stale": stale_parts(loaded.project, shot_id),
-        "characters": [n.key for n in graph.children(shot.id, "uses_character")],
-        "audio": [n.key for n in graph.children(shot.id, "uses_audio")],
-        "assets": [n.key for n in graph.children(shot.id, "uses_asset")],
-        "total_cost": round(sum(costs), 6) if costs else None,
-        "mean_quality": round(sum(scored) / len(scored), 3) if scored else None,
-    }
+        takes=rows,
+        stale=stale_parts(loaded.project, shot_id),
+        characters=[n.key for n in graph.children(shot.id, "uses_character")],
+        audio=[n.key for n in graph.children(shot.id, "uses_audio")],
+        assets=[n.key for n in graph.children(shot.id, "uses_asset")],
+        total_cost=round(sum(costs), 6) if costs else None,
+        mean_quality=round(sum(scored) / len(scored), 3) if scored else None,
+    )

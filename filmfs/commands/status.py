@@ -11,11 +11,54 @@ from typing import Any
 
 from filmfs.commands.loaded import Loaded
 from filmfs.film.inputs import stale_parts
-from filmfs.graph.model import Graph, Node
+from filmfs.graph.model import Node
+
+
+@dataclass(frozen=True)
+class Totals:
+    """Metrics of a scene or the whole film."""
+
+    shots: int
+    attempts: int
+    cost: float
+    mean_quality: float | None
+    shots_without_take: list[str]
+    shots_without_selected_take: list[str]
+    duration_target: float
+    selected_duration: float
+
+
+@dataclass(frozen=True)
+class SceneStatus(Totals):
+    scene_number: int
+
+
+@dataclass(frozen=True)
+class ShotStatus:
+    shot_number: str
+    scene: int
+    attempts: int
+    cost: float
+    mean_quality: float | None
+    selected_take: int | None
+    duration_target: float
+    selected_duration: float | None
+    duration_delta: float | None
+    stale: list[str] | None
+
+
+@dataclass(frozen=True)
+class Status:
+    title: str
+    film: Totals
+    scenes: list[SceneStatus]
+    shots: list[ShotStatus]
+    stale: list[str]
+    """Shots whose selected take was made from inputs that changed since."""
 
 
 @dataclass
-class _Totals:
+class _Sums:
     """Running sums for a scene or the film (one pass over the shot rows)."""
 
     shots: int = 0
@@ -28,21 +71,21 @@ class _Totals:
     no_take: list[str] = field(default_factory=list)
     none_selected: list[str] = field(default_factory=list)
 
-    def add(self, row: dict[str, Any], score_sum: float, scored: int) -> None:
+    def add(self, row: ShotStatus, score_sum: float, scored: int) -> None:
         self.shots += 1
-        self.attempts += row["attempts"]
-        self.cost += row["cost"]
+        self.attempts += row.attempts
+        self.cost += row.cost
         self.score_sum += score_sum
         self.scored += scored
-        self.target += row["duration_target"]
-        if row["selected_duration"] is not None:
-            self.selected += row["selected_duration"]
-        if not row["attempts"]:
-            self.no_take.append(row["shot_number"])
-        elif row["selected_take"] is None:
-            self.none_selected.append(row["shot_number"])
+        self.target += row.duration_target
+        if row.selected_duration is not None:
+            self.selected += row.selected_duration
+        if not row.attempts:
+            self.no_take.append(row.shot_number)
+        elif row.selected_take is None:
+            self.none_selected.append(row.shot_number)
 
-    def as_dict(self) -> dict[str, Any]:
+    def totals(self) -> dict[str, Any]:
         return {
             "shots": self.shots,
             "attempts": self.attempts,
@@ -55,8 +98,9 @@ class _Totals:
         }
 
 
-def _shot(graph: Graph, shot: Node) -> tuple[dict[str, Any], float, int]:
+def _shot(loaded: Loaded, shot: Node) -> tuple[ShotStatus, float, int]:
     """A shot's row, plus the sum and count of its takes' scores (for the means above it)."""
+    graph = loaded.graph
     cost = score_sum = 0.0
     scored = 0
     chosen = None
@@ -73,36 +117,36 @@ def _shot(graph: Graph, shot: Node) -> tuple[dict[str, Any], float, int]:
             chosen = take
     target = float(shot.metadata["duration_target"])
     duration = chosen.duration if chosen else None
-    row = {
-        "shot_number": shot.key,
-        "scene": shot.metadata["scene"],
-        "attempts": len(takes),
-        "cost": round(cost, 6),
-        "mean_quality": round(score_sum / scored, 3) if scored else None,
-        "selected_take": chosen.metadata["attempt_number"] if chosen else None,
-        "duration_target": target,
-        "selected_duration": duration,
-        "duration_delta": round(duration - target, 3) if duration is not None else None,
-    }
+    row = ShotStatus(
+        shot_number=shot.key,
+        scene=shot.metadata["scene"],
+        attempts=len(takes),
+        cost=round(cost, 6),
+        mean_quality=round(score_sum / scored, 3) if scored else None,
+        selected_take=chosen.metadata["attempt_number"] if chosen else None,
+        duration_target=target,
+        selected_duration=duration,
+        duration_delta=round(duration - target, 3) if duration is not None else None,
+        stale=stale_parts(loaded.project, shot.key),
+    )
     return row, score_sum, scored
 
 
-def status(loaded: Loaded) -> dict[str, Any]:
+def status(loaded: Loaded) -> Status:
     graph = loaded.graph
-    film = _Totals()
-    scenes = {number: _Totals() for number in loaded.project.scenes}
+    film = _Sums()
+    scenes = {number: _Sums() for number in loaded.project.scenes}
     rows = []
     for shot in graph.children(graph.film_id, "contains_shot", "shot"):
-        row, score_sum, scored = _shot(graph, shot)
-        row["stale"] = stale_parts(loaded.project, shot.key)
+        row, score_sum, scored = _shot(loaded, shot)
         rows.append(row)
         film.add(row, score_sum, scored)
-        if row["scene"] is not None:  # scenes are optional
-            scenes.setdefault(row["scene"], _Totals()).add(row, score_sum, scored)
-    return {
-        "title": graph.nodes[graph.film_id].name,
-        "film": film.as_dict(),
-        "scenes": [{"scene_number": n, **totals.as_dict()} for n, totals in scenes.items()],
-        "shots": rows,
-        "stale": [row["shot_number"] for row in rows if row["stale"]],
-    }
+        if row.scene is not None:  # scenes are optional
+            scenes.setdefault(row.scene, _Sums()).add(row, score_sum, scored)
+    return Status(
+        title=graph.nodes[graph.film_id].name,
+        film=Totals(**film.totals()),
+        scenes=[SceneStatus(**sums.totals(), scene_number=n) for n, sums in scenes.items()],
+        shots=rows,
+        stale=[row.shot_number for row in rows if row.stale],
+    )

@@ -10,7 +10,10 @@ import dataclasses
 import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any, Literal
+
+from filmfs.film.rate import rate_data
 
 WordOp = tuple[Literal["=", "-", "+"], str]
 
@@ -104,4 +107,6 @@ def plain(value: Any) -> Any:
         return {str(k): plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)) and not isinstance(value, str):
         return [plain(v) for v in value]
+    if isinstance(value, Fraction):
+        return rate_data(value)  # frame rates: 24, or exact "24000/1001"
     return value

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, Literal, get_args
 
 from filmfs.errors import FilmfsError
+from filmfs.film.rate import parse_rate, rate_data
 
 
 def number(value: float, digits: int = 3) -> float | int:
@@ -17,37 +18,33 @@ def number(value: float, digits: int = 3) -> float | int:
     return int(rounded) if float(rounded).is_integer() else rounded
 
 
-def exact_rate(fps: float | Fraction) -> Fraction:
-    """Exact frame rate; NTSC-style rates (23.976, 29.97, 59.94) become n*1000/1001."""
-    if isinstance(fps, Fraction):
-        return fps
-    ntsc = round(fps * 1.001)
-    if abs(fps - ntsc / 1.001) < 1e-3 and abs(fps - round(fps)) > 1e-3:
-        return Fraction(ntsc * 1000, 1001)
-    return Fraction(fps).limit_denominator(1001)
-
-
 @dataclass(frozen=True)
 class Format:
-    """The film's picture (film.yaml ``format``), which every cut is conformed to.
+    """The film's picture (film.yaml ``format``), which every cut is conformed to: every
+    piece of the cut is this size, at exactly this rate (a Fraction: 24000/1001, not 23.976).
 
     Audio is not part of it: a cut's sound is always AAC 48 kHz stereo.
     """
 
     width: int
     height: int
-    fps: float
+    fps: Fraction
 
-    @property
-    def rate(self) -> Fraction:
-        return exact_rate(self.fps)
-
-    def key(self) -> str:
-        return f"{self.width}x{self.height}@{self.rate}"
+    def __post_init__(self) -> None:
+        # Callers may pass 24 or "24000/1001"; the value held is always the exact Fraction.
+        object.__setattr__(self, "fps", parse_rate(self.fps))
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> Format:
-        return cls(int(data["width"]), int(data["height"]), float(data["fps"]))
+        return cls(int(data["width"]), int(data["height"]), parse_rate(data["fps"]))
+
+    def key(self) -> str:
+        return f"{self.width}x{self.height}@{self.fps}"
+
+    @property
+    def frame(self) -> Fraction:
+        """Seconds one frame lasts."""
+        return 1 / self.fps
 
 
 TransitionKind = Literal["cut", "crossfade", "fade"]
@@ -122,7 +119,7 @@ class VideoRef:
     duration: float
     width: int
     height: int
-    fps: float
+    fps: Fraction
     codec: str
     format: str
     has_audio: bool | None = None
@@ -139,7 +136,7 @@ class VideoRef:
             duration=float(data["duration"]),
             width=int(data["width"]),
             height=int(data["height"]),
-            fps=float(data["fps"]),
+            fps=parse_rate(data["fps"]),
             codec=data["codec"],
             format=data["format"],
             has_audio=data.get("has_audio"),
@@ -155,7 +152,7 @@ class VideoRef:
             "duration": number(self.duration),
             "width": self.width,
             "height": self.height,
-            "fps": number(self.fps),
+            "fps": rate_data(self.fps),
             "codec": self.codec,
             "format": self.format,
         }
@@ -268,6 +265,10 @@ class Shot:
     audio: tuple[str, ...] = ()
     assets: tuple[str, ...] = ()
     transition_in: Transition | None = None
+    cut_in: float | None = None
+    """`in`: seconds into the selected take where the shot's clip starts."""
+    cut_out: float | None = None
+    """`out`: seconds into the selected take where the shot's clip ends."""
     generation: Mapping[str, Any] = field(default_factory=dict)
     notes: str = ""
     takes: tuple[Take, ...] = ()
@@ -305,6 +306,8 @@ class Shot:
                 if transition
                 else None
             ),
+            cut_in=data.get("in"),
+            cut_out=data.get("out"),
             generation=dict(data.get("generation", {})),
             notes=data.get("notes", ""),
             takes=takes,

@@ -9,6 +9,7 @@ import gc
 from typing import Any
 
 from filmfs.film.model import Asset, Character, Film, Scene, Shot, Take, VideoRef
+from filmfs.film.rate import rate_data
 from filmfs.graph.model import Graph, Node, stable_id
 from filmfs.project import Project
 
@@ -104,7 +105,7 @@ class _Builder:
             "format": {
                 "width": film.format.width,
                 "height": film.format.height,
-                "fps": film.format.fps,
+                "fps": rate_data(film.format.fps),
             },
         }
         return self.graph.add(
@@ -179,7 +180,7 @@ class _Builder:
         meta: dict[str, Any] = {
             "width": video.width,
             "height": video.height,
-            "fps": video.fps,
+            "fps": rate_data(video.fps),
             "codec": video.codec,
             "format": video.format,
             "sha256": video.sha256,

@@ -265,16 +265,25 @@ def _round_trip() -> YAML:
     return rt
 
 
-def update(path: Path, changes: Mapping[str, Any], *, remove: tuple[str, ...] = ()) -> None:
+def update(
+    path: Path,
+    changes: Mapping[str, Any],
+    *,
+    remove: tuple[str, ...] = (),
+    first: bool = False,
+) -> None:
     """Set top-level fields of an existing manifest, keeping its comments and layout.
 
-    A value of None removes the field; so does naming it in ``remove``.
+    A value of None removes the field; so does naming it in ``remove``. With ``first``, a
+    field the manifest lacks goes before the others (film.yaml's ``filmfs`` version).
     """
     rt = _round_trip()
     document = rt.load(path.read_text("utf-8"))
     for key, value in changes.items():
         if value is None:
             document.pop(key, None)
+        elif first and key not in document:
+            document.insert(0, key, value)
         else:
             document[key] = value
     for key in remove:

@@ -21,13 +21,14 @@ from pathlib import Path
 from filmfs.errors import StoreError, ToolError
 from filmfs.film.model import Format, Transition
 from filmfs.manifests.writer import make_folder, write_error
-from filmfs.media.conform import cache_key, conform_argv, conform_reasons
+from filmfs.media.conform import cache_key, conform_argv, conform_reasons, frame_count
 from filmfs.media.ffmpeg import run_ffmpeg
 from filmfs.media.mix import AudioBed, mix_args
 from filmfs.media.probe import ProbeError, VideoInfo, probe
 from filmfs.media.probe_cache import probe_known
 from filmfs.media.splice import CutPoints, copy_video, cut_points
 from filmfs.media.transition import Copy, Piece, film_audio, join_argv, plan, rendered
+from filmfs.media.verify import check_encoded
 from filmfs.store.objects import MediaStore
 
 
@@ -41,6 +42,12 @@ class Clip:
     transition_in: Transition | None = None
     audio: Path | None = None
     audio_volume: float = 1.0
+    start: float = 0.0  # seconds into the take (its `in`)
+    end: float | None = None  # seconds into the take (its `out`); None: to its end
+
+    @property
+    def trimmed(self) -> bool:
+        return self.start > 0 or self.end is not None
 
 
 @dataclass(frozen=True)
@@ -102,7 +109,9 @@ def assemble(
         listing.write_text(
             "".join(f"file {_quote(p)}\n" for p in files or [p.path for p in pieces])
         )
-        args = ["-f", "concat", "-safe", "0", "-i", str(listing)]
+        # -copyts: the concat demuxer already lays the files end to end from 0; without it
+        # the cut is shifted by the first file's AAC priming (video starting 21 ms late).
+        args = ["-copyts", "-f", "concat", "-safe", "0", "-i", str(listing)]
         graph, sound, inputs = [], "0:a", 1
         if transitions:
             # Picture from the parts; sound rebuilt from the whole clips (see transition.py).
@@ -131,17 +140,21 @@ def _prepare(
 ) -> Piece:
     """The clip as a file in the target format: itself, a cached or a fresh conformed copy."""
     reasons = conform_reasons(info, fmt)
-    if not reasons:
+    if not reasons and not clip.trimmed:
         result.reused.append(clip.label)
         return Piece(
             clip.label, clip.path, clip.sha256, info.duration, rendered(clip.transition_in)
         )
-    result.conform_reasons[clip.label] = reasons
-    key = cache_key(clip.sha256, fmt)
+    # A trimmed clip is re-encoded alone (cached like a conformed take): its in/out points
+    # rarely fall on keyframes, and only that clip pays for it.
+    result.conform_reasons[clip.label] = reasons or [f"trimmed to {clip.start:g}-{clip.end} s"]
+    key = cache_key(clip.sha256, fmt, start=clip.start, end=clip.end)
     sha = store.index_get("conformed", key)
     if sha is None:
         with store.temp_path(".mp4") as tmp:
-            _run(result, conform_argv(clip.path, info, fmt, tmp), what=f"conforming {clip.label}")
+            argv = conform_argv(clip.path, info, fmt, tmp, start=clip.start, end=clip.end)
+            _run(result, argv, what=f"conforming {clip.label}")
+            check_encoded(tmp, what=f"conforming {clip.label}", frames=frame_count(argv))
             sha = store.put_file(tmp, move=True).sha256
         store.index_set("conformed", key, sha)
         result.encoded.append(clip.label)
@@ -183,6 +196,7 @@ def _video_parts(
             labels = [p.label for p in part.pieces]
             with store.temp_path(".mp4") as tmp:
                 _run(result, join_argv(part.pieces, fmt, tmp), what=f"transitions {labels}")
+                check_encoded(tmp, what=f"the transitions of {labels}")
                 sha = store.put_file(tmp, move=True).sha256
             store.index_set("joins", key, sha)
             for piece in part.pieces:

@@ -14,9 +14,10 @@ from fractions import Fraction
 from pathlib import Path
 
 from filmfs.film.model import Format
+from filmfs.film.rate import timescale
 from filmfs.media.probe import VideoInfo
 
-CONFORM_VERSION = 2
+CONFORM_VERSION = 3
 AUDIO_RATE = 48000
 AUDIO_CHANNELS = 2
 
@@ -26,8 +27,12 @@ def conform_reasons(info: VideoInfo, fmt: Format) -> list[str]:
     reasons = []
     if (info.width, info.height) != (fmt.width, fmt.height):
         reasons.append(f"size {info.width}x{info.height} != {fmt.width}x{fmt.height}")
-    if abs(info.fps_exact - fmt.rate) > Fraction(1, 1000):
-        reasons.append(f"fps {info.fps:g} != {float(fmt.rate):g}")
+    if info.fps != fmt.fps:
+        reasons.append(f"fps {info.fps} != {fmt.fps}")
+    elif info.timescale != timescale(fmt.fps):
+        # Same rate, other time base: the concat demuxer keeps the first file's, so a clip
+        # written in another would play at the wrong speed.
+        reasons.append(f"time base 1/{info.timescale} != 1/{timescale(fmt.fps)}")
     if info.codec != "h264":
         reasons.append(f"codec {info.codec} != h264")
     if info.pix_fmt != "yuv420p":
@@ -59,12 +64,16 @@ def encode_args(fmt: Format) -> list[str]:
     # intact, but probes then read 24.3 fps); takes made by filmfs at least never add to it.
     return [
         "-c:v", "libx264", "-preset", "veryfast", "-crf", "18", "-profile:v", "high", "-bf", "0",
-        "-pix_fmt", "yuv420p", "-r", str(fmt.rate),
-        # A keyframe every second keeps later partial re-encodes and seeking cheap.
-        "-g", str(round(fmt.rate)),
+        "-pix_fmt", "yuv420p", "-r", str(fmt.fps), *video_timing(fmt),
         "-c:a", "aac", "-b:a", "192k", "-ar", str(AUDIO_RATE), "-ac", str(AUDIO_CHANNELS),
         "-movflags", "+faststart",
     ]  # fmt: skip
+
+
+def video_timing(fmt: Format) -> list[str]:
+    """The exact rate's timing: one track time scale, and a keyframe every second."""
+    # A keyframe every second keeps later partial re-encodes and seeking cheap.
+    return ["-video_track_timescale", str(timescale(fmt.fps)), "-g", str(round(fmt.fps))]
 
 
 def picture_filter(fmt: Format) -> str:
@@ -72,20 +81,34 @@ def picture_filter(fmt: Format) -> str:
     w, h = fmt.width, fmt.height
     return (
         f"scale={w}:{h}:force_original_aspect_ratio=decrease,"
-        f"pad={w}:{h}:(ow-iw)/2:(oh-ih)/2,setsar=1,fps={fmt.rate},format=yuv420p"
+        f"pad={w}:{h}:(ow-iw)/2:(oh-ih)/2,setsar=1,fps={fmt.fps},format=yuv420p"
     )
 
 
-def cache_key(source_sha256: str, fmt: Format) -> str:
-    blob = json.dumps([source_sha256, fmt.key(), CONFORM_VERSION]).encode()
+def cache_key(
+    source_sha256: str, fmt: Format, *, start: float = 0.0, end: float | None = None
+) -> str:
+    trim = [round(start, 6), None if end is None else round(end, 6)]
+    blob = json.dumps([source_sha256, fmt.key(), CONFORM_VERSION, trim]).encode()
     return hashlib.sha256(blob).hexdigest()
 
 
-def conform_argv(src: Path, info: VideoInfo, fmt: Format, out: Path) -> list[str]:
+def conform_argv(
+    src: Path,
+    info: VideoInfo,
+    fmt: Format,
+    out: Path,
+    *,
+    start: float = 0.0,
+    end: float | None = None,
+) -> list[str]:
+    """Arguments re-encoding ``src`` (its [start, end) seconds) to ``fmt``."""
     # Frames the picture will have at the target rate; audio is cut/padded to exactly that,
     # so audio and video stay aligned once many clips are concatenated.
-    duration = round(info.duration * fmt.rate) / fmt.rate
-    args = ["-i", str(src)]
+    stop = info.duration if end is None else min(end, info.duration)
+    frames = max(round((Fraction(stop) - Fraction(start)) * fmt.fps), 1)
+    seek = ["-ss", f"{start:.6f}"] if start > 0 else []
+    args = [*seek, "-i", str(src)]
     if info.has_audio:
         audio = f"[0:a]aresample={AUDIO_RATE},apad[a]"
     else:
@@ -96,6 +119,13 @@ def conform_argv(src: Path, info: VideoInfo, fmt: Format, out: Path) -> list[str
     return [
         *args,
         "-filter_complex", graph, "-map", "[v]", "-map", "[a]",
-        "-t", f"{float(duration):.6f}",
+        "-frames:v", str(frames), "-t", f"{float(frames / fmt.fps):.6f}",
         *encode_args(fmt), str(out),
     ]  # fmt: skip
+
+
+def frame_count(argv: list[str]) -> int | None:
+    """The ``-frames:v`` an encode was asked for, to check what it made."""
+    if "-frames:v" in argv:
+        return int(argv[argv.index("-frames:v") + 1])
+    return None

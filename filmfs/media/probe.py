@@ -23,8 +23,7 @@ class ProbeError(FilmfsError):
 class VideoInfo:
     width: int
     height: int
-    fps: float
-    fps_exact: Fraction
+    fps: Fraction
     codec: str
     format: str
     duration: float
@@ -35,6 +34,7 @@ class VideoInfo:
     audio_channels: int | None
     pix_fmt: str | None
     streams: tuple[str, ...] = ()  # stream kinds in file order, e.g. ("video", "audio")
+    timescale: int = 0  # ticks per second of the video track (1 / its time base)
 
 
 # PyAV reports the demuxer's comma list ("mov,mp4,m4a,3gp,3g2,mj2"); users know the suffix.
@@ -64,14 +64,13 @@ def probe(path: Path) -> VideoInfo:
             raise ProbeError(f"{path}: has no video stream")
         video = container.streams.video[0]
         audio = container.streams.audio[0] if container.streams.audio else None
-        fps_exact = _rate(video)
+        fps = _rate(video)
         duration = _duration(container, video)
         ctx = video.codec_context
         return VideoInfo(
             width=ctx.width,
             height=ctx.height,
-            fps=float(fps_exact),
-            fps_exact=fps_exact,
+            fps=fps,
             codec=ctx.name,
             format=_format_name(path, container.format.name),
             duration=duration,
@@ -82,6 +81,7 @@ def probe(path: Path) -> VideoInfo:
             audio_channels=audio.codec_context.channels if audio else None,
             pix_fmt=ctx.pix_fmt,
             streams=tuple(str(s.type) for s in container.streams),
+            timescale=_timescale(video),
         )
 
 
@@ -95,6 +95,11 @@ def _rate(video: av.video.stream.VideoStream) -> Fraction:
         return nominal
     rate = average or nominal or video.guessed_rate
     return Fraction(rate) if rate else Fraction(0)
+
+
+def _timescale(video: av.video.stream.VideoStream) -> int:
+    tb = video.time_base
+    return tb.denominator if tb and tb.numerator == 1 else 0
 
 
 def _duration(container: av.container.InputContainer, video: av.video.stream.VideoStream) -> float:

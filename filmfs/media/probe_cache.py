@@ -16,7 +16,7 @@ from pathlib import Path
 from filmfs.media.probe import VideoInfo, probe
 from filmfs.store.objects import MediaStore, check_sha256
 
-PROBE_CACHE_VERSION = 3  # bump when VideoInfo or how it is read changes
+PROBE_CACHE_VERSION = 4  # bump when VideoInfo or how it is read changes
 
 
 def _entry(store: MediaStore, sha256: str) -> Path:
@@ -28,14 +28,14 @@ def probe_known(store: MediaStore, path: Path, sha256: str) -> VideoInfo:
     entry = _entry(store, sha256)
     try:
         data = json.loads(entry.read_text())
-        data["fps_exact"] = Fraction(data["fps_exact"])
+        data["fps"] = Fraction(data["fps"])
         data["streams"] = tuple(data["streams"])
         return VideoInfo(**data)
     except (OSError, ValueError, TypeError, KeyError):
         pass  # absent or unreadable: probe again and rewrite it
     info = probe(path)
     data = dataclasses.asdict(info)
-    data["fps_exact"] = str(info.fps_exact)
+    data["fps"] = str(info.fps)
     entry.parent.mkdir(parents=True, exist_ok=True)
     with store.temp_path(".json") as tmp:
         tmp.write_text(json.dumps(data))

@@ -11,12 +11,14 @@ import hashlib
 import json
 import os
 import tempfile
+from fractions import Fraction
 from pathlib import Path
 
 from filmfs.errors import ToolError
 from filmfs.film.model import Format
 from filmfs.media.conform import AUDIO_RATE, CONFORM_VERSION, encode_args
 from filmfs.media.ffmpeg import run_ffmpeg
+from filmfs.media.verify import check_encoded
 from filmfs.store.objects import MediaStore, StoredObject
 
 BACKGROUND = "0x202020"
@@ -31,7 +33,10 @@ def _graph_path(path: Path) -> str:
 
 
 def slate_argv(textfile: Path | None, duration: float, fmt: Format, out: Path) -> list[str]:
-    picture = f"color=c={BACKGROUND}:s={fmt.width}x{fmt.height}:r={fmt.rate}:d={duration}"
+    # Whole frames at the film's exact rate; the sound is cut to the same length.
+    frames = max(round(Fraction(duration) * fmt.fps), 1)
+    seconds = f"{float(frames / fmt.fps):.6f}"
+    picture = f"color=c={BACKGROUND}:s={fmt.width}x{fmt.height}:r={fmt.fps}:d={seconds}"
     if textfile is not None:
         size = max(12, fmt.height // 12)
         # textfile= rather than text=: a shot name may hold quotes, colons or backslashes,
@@ -43,7 +48,7 @@ def slate_argv(textfile: Path | None, duration: float, fmt: Format, out: Path) -
     return [
         "-f", "lavfi", "-i", picture,
         "-f", "lavfi", "-i", f"anullsrc=r={AUDIO_RATE}:cl=stereo",
-        "-t", f"{duration:.6f}", *encode_args(fmt), str(out),
+        "-frames:v", str(frames), "-t", seconds, *encode_args(fmt), str(out),
     ]  # fmt: skip
 
 
@@ -72,6 +77,7 @@ def stored_slate(store: MediaStore, text: str, duration: float, fmt: Format) -> 
     if sha is None:
         with store.temp_path(".mp4") as tmp:
             make_slate(text, duration, fmt, tmp)
+            check_encoded(tmp, what="a slate", frames=max(round(Fraction(duration) * fmt.fps), 1))
             sha = store.put_file(tmp, move=True).sha256
         store.index_set("slates", key, sha)
     path = store.path_of(sha)

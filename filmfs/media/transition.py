@@ -69,7 +69,7 @@ class Join:
 
 def plan(pieces: list[Piece], points: list[CutPoints], fmt: Format) -> list[Copy | Join]:
     """Split the cut into stream-copied parts and re-encoded joins around transitions."""
-    frame = float(1 / fmt.rate)
+    frame = float(fmt.frame)
     parts: list[Copy | Join] = []
     join: list[Piece] | None = None
     for i, piece in enumerate(pieces):

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
 from typing import Any, Literal, Protocol, runtime_checkable
 
@@ -31,7 +32,8 @@ class GenerationRequest:
     duration: float
     width: int
     height: int
-    fps: float
+    fps: Fraction | int
+    """Exact frames per second (the film's rate, e.g. 24000/1001)."""
     model: str | None = None
     seed: int | None = None
     negative_prompt: str | None = None

@@ -22,6 +22,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from filmfs.errors import ProviderError
+from filmfs.film.rate import timescale
 from filmfs.media.ffmpeg import run_ffmpeg
 from filmfs.providers.base import GenerationRequest, Job, JobStatus
 from filmfs.providers.font import GLYPH_H, GLYPH_W, render_lines
@@ -77,8 +78,11 @@ def render(request: GenerationRequest, dest: Path, *, model: str) -> None:
     if request.duration <= 0 or request.fps <= 0:
         raise ProviderError("duration and fps must be positive", provider="testcard")
     seed = derive_seed(request, model)
-    fps = str(Fraction(request.fps).limit_denominator(1001))
-    dur = f"{request.duration:.3f}"
+    rate = Fraction(request.fps)
+    fps = str(rate)
+    # Whole frames at the exact rate, so the sound can be cut to the picture's length.
+    frames = max(round(request.duration * rate), 1)
+    dur = f"{float(frames / rate):.6f}"
     r, g, b = colorsys.hsv_to_rgb((seed % 360) / 360, 0.55, 0.45)
     colour = f"0x{round(r * 255):02x}{round(g * 255):02x}{round(b * 255):02x}"
     pattern = str(request.params.get("pattern", PATTERNS[(seed >> 9) % len(PATTERNS)]))
@@ -111,9 +115,11 @@ def render(request: GenerationRequest, dest: Path, *, model: str) -> None:
                 "-f", "lavfi", "-i", f"sine=f={tone}:sample_rate=48000:d={dur}",
                 "-filter_complex", graph,
                 "-map", "[v]", "-map", "3:a",
-                "-t", dur,
-                "-c:v", "libx264", "-preset", "veryfast", "-crf", "28",
+                "-frames:v", str(frames), "-t", dur,
+                "-c:v", "libx264", "-preset", "veryfast", "-crf", "28", "-bf", "0",
                 "-pix_fmt", "yuv420p", "-threads:v", str(ENCODER_THREADS),
+                # The film's exact rate and track time base: a take joins the cut by copy.
+                "-r", fps, "-video_track_timescale", str(timescale(rate)), "-g", str(round(rate)),
                 "-c:a", "aac", "-b:a", "96k", "-ac", "2",
                 "-flags:v", "+bitexact", "-flags:a", "+bitexact", "-fflags", "+bitexact",
                 "-map_metadata", "-1", "-map_chapters", "-1",

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from filmfs.film.inputs import stale_parts
 from filmfs.film.model import Shot, Take
+from filmfs.film.rate import rate_text
 from filmfs.project import Project
 
 
@@ -115,7 +116,8 @@ def select_command(shot_id: str, take: Take) -> str:
     return shlex.join(argv)
 
 
-def _take(shot: Shot, take: Take, has_object: Callable[[str], bool]) -> TakeReview:
+def review_take(shot: Shot, take: Take, has_object: Callable[[str], bool]) -> TakeReview:
+    """A take as the page shows it."""
     params = take.generation_params
     video = take.video
     return TakeReview(
@@ -131,7 +133,7 @@ def _take(shot: Shot, take: Take, has_object: Callable[[str], bool]) -> TakeRevi
         created_at=take.created_at or "",
         sha256=video.sha256 if video else None,
         duration=video.duration if video else None,
-        resolution=f"{video.width}x{video.height} @ {video.fps:g} fps" if video else "",
+        resolution=f"{video.width}x{video.height} @ {rate_text(video.fps)} fps" if video else "",
         media_present=bool(video and has_object(video.sha256)),
         select_command=select_command(shot.shot_number, take),
     )
@@ -159,7 +161,7 @@ def build_review(project: Project, *, has_object: Callable[[str], bool]) -> Revi
                 prompt=shot.prompt,
                 duration_target=shot.duration_target,
                 status=shot.status or "draft",
-                takes=tuple(_take(shot, take, has_object) for take in shot.takes),
+                takes=tuple(review_take(shot, take, has_object) for take in shot.takes),
                 stale=tuple(stale_parts(project, shot.shot_number) or ()),
             )
         )

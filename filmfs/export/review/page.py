@@ -166,8 +166,9 @@ def _shot_panel(index: int, shot: ShotReview, src: Source) -> str:
     )
 
 
-def render(review: Review, *, src: Source) -> str:
-    """The whole page as text."""
+def render(review: Review, *, src: Source, changes: str = "") -> str:
+    """The whole page as text; ``changes`` is a rendered "what changed" section (review of a
+    change between two revisions), shown above the shots."""
     items = "".join(_playlist_item(i, shot, src) for i, shot in enumerate(review.shots))
     panels = "".join(_shot_panel(i, shot, src) for i, shot in enumerate(review.shots))
     if not review.shots:
@@ -187,7 +188,7 @@ def render(review: Review, *, src: Source) -> str:
         '<button type="button" class="btn" id="play-cut">&#9654; Play cut</button></header>'
         '<main class="layout"><nav class="playlist" aria-label="Shots in cut order">'
         f'<h2>Shots in cut order</h2><ol id="shot-list">{items}</ol></nav>'
-        f'<section class="stage">{panels}</section></main>'
+        f'<section class="stage">{changes}{panels}</section></main>'
         '<footer class="keys"><kbd>&larr;</kbd> <kbd>&rarr;</kbd> shot &nbsp; '
         "<kbd>1</kbd>&ndash;<kbd>9</kbd> view take &nbsp; <kbd>space</kbd> play/pause &nbsp; "
         "<kbd>p</kbd> play cut &nbsp; <kbd>esc</kbd> stop &nbsp; · select commands run in the "
