@@ -72,23 +72,28 @@ def commit_paths(root: Path, paths: Iterable[Path], message: str) -> str | None:
         rel = [str(Path(p).resolve().relative_to(top.resolve())) for p in paths]
         if not rel:
             return None
-        repo.git.add("--all", "--", *rel)
-        if not repo.git.diff("--cached", "--name-only", "--", *rel).strip():
-            return None
         identity = (
             []
             if _has_identity(repo)
             else ["-c", "user.name=filmfs", "-c", "user.email=filmfs@localhost"]
         )
-        try:
-            repo.git.execute(["git", *identity, "commit", "--no-verify", "-m", message, "--", *rel])
-        except git.GitCommandError:
-            # Another filmfs process may have changed these files back between our `add` and
-            # our commit (a concurrent `select`); then there is nothing left to commit, and
-            # that process commits its own state.
-            if repo.git.status("--porcelain", "--", *rel).strip():
-                raise
-            return None
+        # Another filmfs process may change these files between our `add` and our commit (a
+        # concurrent `select` on the shot); then `git commit -- paths` finds nothing left to
+        # commit and fails. Staging again shows what is there now: nothing new (that process
+        # commits its own state), or something to commit.
+        for attempt in range(5):
+            repo.git.add("--all", "--", *rel)
+            if not repo.git.diff("--cached", "--name-only", "--", *rel).strip():
+                return None
+            try:
+                repo.git.execute(
+                    ["git", *identity, "commit", "--no-verify", "-m", message, "--", *rel]
+                )
+            except git.GitCommandError:
+                if attempt == 4:
+                    raise
+                continue
+            break
         return str(repo.head.commit.hexsha)
 
 

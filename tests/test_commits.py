@@ -128,7 +128,7 @@ def test_full_disk_while_storing_takes(tmp_path: Path) -> None:
     finished are committed, and a rerun after room is made finishes the rest."""
     film = small_film(tmp_path / "film")
     store = film / ".filmfs"
-    _mount_small(store, "100k")  # room for one 320x180 test card take (~65 kB), not two
+    _mount_small(store, "160k")  # room for one 320x180 test card take (~100 kB), not two
     try:
         run = subprocess.run(
             [PYTHON, "-m", "filmfs", "generate", "01A", "01B", "01C", "-j", "1", "-C", str(film)],

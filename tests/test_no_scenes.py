@@ -81,7 +81,7 @@ def test_exports(film: Path, tmp_path: Path) -> None:
     timeline = tmp_path / "cut.otio"
     _run("export", str(timeline), "-C", str(film))
     read = otio.adapters.read_from_file(str(timeline))
-    clips = list(read.find_clips())
+    clips = list(read.video_tracks()[0].find_clips())
     assert [c.metadata["filmfs"]["shot"] for c in clips] == ORDER
     page = tmp_path / "review" / "index.html"
     _run("review", "--out", str(page), "-C", str(film))

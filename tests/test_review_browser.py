@@ -85,6 +85,7 @@ def test_page_shows_the_playlist_takes_and_metrics(
         ".map(li => li.dataset.shot + ': ' + li.querySelector('.flag').textContent)"
     )
     assert flagged == [
+        "01B: \u26a0 stale: prompt changed",  # make_review_film rewrites its prompt
         "02C: \u26a0 selected media missing",
         "02D: \u26a0 no selected take",
         "02E: \u26a0 no takes",

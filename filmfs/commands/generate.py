@@ -342,7 +342,7 @@ def _generate_one(
     except FilmfsError as exc:
         return replace(base, error=str(exc), elapsed=time.monotonic() - started)
     except OSError as exc:  # a full disk while the provider wrote the video, say
-        error = write_error(Path(exc.filename or project.root / layout.STATE_DIR), exc)
+        error = write_error(project.root / layout.STATE_DIR, exc)
         return replace(base, error=str(error), elapsed=time.monotonic() - started)
     return replace(
         base,
