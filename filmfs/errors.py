@@ -6,6 +6,7 @@ how to fix it. The CLI (``filmfs.cli``) is the only place that turns errors into
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Sequence
 
 EXIT_OK = 0
@@ -120,6 +121,13 @@ class GenerationCancelled(ProviderError):
     """A generation was cancelled by the user (Ctrl-C or a cancel event); not retryable."""
 
 
+# OSErrors that come from the machine rather than from a bug: a full or read-only disk, a
+# quota, a file size limit, a failing device. The CLI reports them as errors (exit 1).
+ENVIRONMENT_ERRNOS = frozenset(
+    {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EIO, errno.ENOMEM}
+)
+
+
 def exit_code(outcome: object) -> int:
     """The one map from how a command ended to the process's exit code.
 
@@ -132,6 +140,8 @@ def exit_code(outcome: object) -> int:
         return EXIT_INTERRUPTED
     if isinstance(outcome, BrokenPipeError):
         return EXIT_PIPE
+    if isinstance(outcome, OSError) and outcome.errno in ENVIRONMENT_ERRNOS:
+        return EXIT_ERROR  # the machine (a full disk), not a bug
     if isinstance(outcome, BaseException):
         return EXIT_UNEXPECTED
     return EXIT_ERROR if getattr(outcome, "ok", True) is False else EXIT_OK

@@ -20,8 +20,9 @@ from filmfs.film.integrity import check_integrity
 from filmfs.film.model import Asset, Character, Film, Scene, Shot, Take
 from filmfs.film.rate import parse_rate
 from filmfs.manifests import schema, versions
-from filmfs.manifests.loader import Document, load
+from filmfs.manifests.loader import Document, parse
 from filmfs.manifests.problems import Problem, Severity
+from filmfs.manifests.tree import DiskTree, Tree
 from filmfs.store.objects import MediaStore
 
 T = TypeVar("T")
@@ -95,6 +96,8 @@ class Project:
     unreadable: list[Problem] = field(default_factory=list)
     """Manifests that could not be parsed at all (bad YAML, unsafe tag, too big...)."""
     unreadable_paths: list[Path] = field(default_factory=list)
+    tree: Tree | None = field(default=None, repr=False, compare=False)
+    """Where the manifests are read from; the folder on disk unless given."""
 
     # --- loading -------------------------------------------------------------------------
     @classmethod
@@ -108,6 +111,21 @@ class Project:
         project = cls(root=root.resolve())
         project._load_all()
         return project
+
+    @classmethod
+    def from_tree(cls, tree: Tree) -> Project:
+        """Load the film from ``tree`` (e.g. a Git revision held in memory, see
+        :class:`filmfs.manifests.tree.MemoryTree`); paths are shown under ``tree.root``."""
+        project = cls(root=tree.root, tree=tree)
+        if tree.kind(layout.film_file(tree.root)) is not None:
+            project._load_all()
+        return project
+
+    @property
+    def source(self) -> Tree:
+        if self.tree is None:
+            self.tree = DiskTree(self.root)
+        return self.tree
 
     def _load_all(self) -> None:
         root = self.root
@@ -136,7 +154,7 @@ class Project:
             self.shots.setdefault(shot.shot_number, shot)
 
     def _load_shot(self, shot_dir: Path) -> Shot | None:
-        if not shot_dir.is_dir():
+        if self.source.kind(shot_dir) != "dir":
             self.problem(shot_dir, "unexpected file in shots/ (each shot is a folder)")
             return None
         shot_path = shot_dir / layout.SHOT_FILE
@@ -149,19 +167,20 @@ class Project:
                 takes.append(take)
         takes.sort(key=lambda t: t.attempt_number)
         self.shot_takes[shot_dir.name] = tuple(takes)
-        if not shot_path.exists():
+        if self.source.kind(shot_path) is None:
             self.problem(shot_dir, f"shot folder has no {layout.SHOT_FILE}")
             return None
         return self._read(shot_path, "shot", lambda d: Shot.from_data(d, shot_path, tuple(takes)))
 
     def _files(self, folder: Path, pattern: str) -> Iterator[Path]:
         """Entries of a folder, refusing any that lead outside the film directory."""
-        if folder.exists() and not folder.is_dir():
+        kind = self.source.kind(folder)
+        if kind == "file":
             self.problem(folder, f"{folder.name} is a file; it must be a folder")
             return
-        if not folder.is_dir() or self._escapes(folder):
+        if kind != "dir" or self._escapes(folder):
             return
-        for path in sorted(folder.glob(pattern)):
+        for path in self.source.children(folder, pattern):
             if path.name.startswith(".") or self._escapes(path):
                 continue
             yield path
@@ -172,18 +191,24 @@ class Project:
         Only symlinks need resolving: every folder above ``path`` was checked on the way
         down, which keeps a 10,000-shot film from resolving 30,000 paths.
         """
-        if path.is_symlink() and not self.contains(path):
+        if self.source.is_symlink(path) and not self.contains(path):
             self.problem(path, "symlink points outside the film directory; refusing it")
             return True
         return False
 
+    def listing(self, folder: Path) -> list[Path]:
+        """The entries of ``folder`` in the film as loaded; [] when it is not a folder."""
+        if self.source.kind(folder) != "dir":
+            return []
+        return self.source.children(folder, "*")
+
+    def exists(self, path: Path) -> bool:
+        """Whether ``path`` exists in the film as loaded (on disk, or in the revision read)."""
+        return self.source.kind(path) is not None
+
     def contains(self, path: Path) -> bool:
         """Whether ``path`` (after resolving symlinks) is inside the film directory."""
-        try:
-            path.resolve().relative_to(self.root)
-        except (ValueError, OSError, RuntimeError):
-            return False
-        return True
+        return self.source.contains(path)
 
     def _read(self, path: Path, kind: str, build: Callable[[Any], T]) -> T | None:
         shown = display_path(path)
@@ -193,7 +218,7 @@ class Project:
         if self._escapes(path):
             return None
         try:
-            document = load(path, shown)
+            document = parse(self.source.read(path, shown), shown)
         except ManifestError as exc:
             self.problems.append(Problem(exc.path, exc.line, exc.col, exc.detail))
             self.unreadable.append(self.problems[-1])

@@ -134,6 +134,22 @@ def _has_identity(repo: git.Repo) -> bool:
         return False
 
 
+def tracked_files(root: Path, under: str) -> list[str]:
+    """Paths (relative to ``root``, POSIX) of the files Git tracks below ``root/under``;
+    empty when ``root`` is not in a repository."""
+    import git
+
+    top = find_toplevel(root)
+    if top is None:
+        return []
+    with _translated("listing tracked files"):
+        repo = git.Repo(top)
+        listed = repo.git.ls_files("-z", "--full-name", "--", str(Path(root).resolve() / under))
+    prefix = Path(root).resolve().relative_to(top.resolve()).as_posix()
+    cut = 0 if prefix == "." else len(prefix) + 1
+    return sorted(name[cut:] for name in listed.split("\0") if name)
+
+
 def iter_history_files(root: Path, *, suffix: str) -> Iterator[tuple[str, str]]:
     """(path relative to ``root``, text) of every distinct version of every ``suffix`` file
     below ``root`` in every commit reachable from any ref (branches, tags, stashes) of its
@@ -215,10 +231,13 @@ def merge_base(root: Path, one: str, other: str) -> str:
         raise FilmfsError(f"{one!r} and {other!r} have no common ancestor") from None
 
 
-def write_tree_at(root: Path, sha: str, target: Path) -> bool:
-    """Write the files below ``root`` as they are in commit ``sha`` into the folder ``target``,
-    without touching the working tree. Hidden folders (``.filmfs/``) are skipped. False when
-    ``root`` does not exist in that commit."""
+def revision_entries(root: Path, sha: str) -> Iterator[tuple[str, int, bytes]]:
+    """(path relative to ``root``, mode, bytes) of every file and symlink below ``root`` in
+    commit ``sha``, read from Git's objects in memory: nothing is written anywhere. Hidden
+    folders (``.filmfs/``, ``.git``) are skipped; a blob over MAX_BLOB is cut just past it
+    (the reader reports it as too big). A tree listing a name twice, which Git itself never
+    writes, is refused: it is a crafted commit. Nothing when ``root`` is not in that commit.
+    """
     import git
 
     top = find_toplevel(root)
@@ -231,24 +250,54 @@ def write_tree_at(root: Path, sha: str, target: Path) -> bool:
             try:
                 tree = tree / prefix
             except KeyError:
-                return False
-        if not isinstance(tree, git.Tree):
-            return False
-        _write(tree, target)
-    return True
+                return
+        if isinstance(tree, git.Tree):
+            yield from _entries(tree, "", sha)
 
 
-def _write(tree: git.Tree, target: Path) -> None:
-    target.mkdir(parents=True, exist_ok=True)
-    for sub in tree.trees:
-        if not sub.name.startswith("."):
-            _write(sub, target / sub.name)
-    for blob in tree.blobs:
-        path = target / blob.name
-        data = blob.data_stream.read(MAX_BLOB + 1)
-        if blob.mode == 0o120000:  # a symlink; the loader refuses those leaving the film
-            path.symlink_to(data.decode("utf-8", "replace"))
-        else:
-            # An oversized file is read just past the limit: the loader still reports it as
-            # too big, and a stray 1 GB blob is not copied whole.
-            path.write_bytes(data)
+def revision_files(root: Path, sha: str) -> Iterator[tuple[str, bytes]]:
+    """(path, bytes) of every regular file below ``root`` in commit ``sha`` (see
+    :func:`revision_entries`; symlinks left out)."""
+    for path, mode, data in revision_entries(root, sha):
+        if mode & 0o170000 == 0o100000:
+            yield path, data
+
+
+def revision_file(root: Path, sha: str, rel: str) -> bytes | None:
+    """The bytes of one regular file (``rel``, relative to ``root``, hidden folders allowed)
+    in commit ``sha``; None when it is absent or not a regular file."""
+    import git
+
+    top = find_toplevel(root)
+    if top is None:
+        return None
+    with _translated(f"reading {sha[:12]}"), git.Repo(top) as repo:
+        prefix = Path(root).resolve().relative_to(top.resolve()).as_posix()
+        path = rel if prefix == "." else f"{prefix}/{rel}"
+        try:
+            blob = repo.commit(sha).tree / path
+        except KeyError:
+            return None
+        if not isinstance(blob, git.Blob) or blob.mode & 0o170000 != 0o100000:
+            return None
+        return bytes(blob.data_stream.read(MAX_BLOB + 1))
+
+
+def _entries(tree: git.Tree, at: str, sha: str) -> Iterator[tuple[str, int, bytes]]:
+    import git
+
+    seen: set[str] = set()
+    for item in tree:
+        if item.name in seen:
+            raise FilmfsError(
+                f"commit {sha[:12]}: the folder {at or './'} lists {item.name!r} twice; "
+                "Git never writes such a tree, so the commit was crafted: refused",
+                hint="compare against another revision, or rewrite the branch with plain git",
+            )
+        seen.add(item.name)
+        if item.name.startswith("."):
+            continue
+        if isinstance(item, git.Tree):
+            yield from _entries(item, f"{at}{item.name}/", sha)
+        elif isinstance(item, git.Blob):
+            yield f"{at}{item.name}", item.mode, bytes(item.data_stream.read(MAX_BLOB + 1))

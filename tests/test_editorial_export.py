@@ -276,3 +276,30 @@ def test_a_corrupt_store_object_is_not_exported(generated: Path, tmp_path: Path)
     result = CliRunner().invoke(cli, ["export", str(tmp_path / "out" / "cut.xml"), "-C", str(film)])
     assert result.exit_code != 0 and "does not match its hash" in result.output
     assert not (tmp_path / "out" / "cut.xml").exists()
+
+
+def test_long_shot_ids_keep_their_take_through_the_reel_comment() -> None:
+    from filmfs.export.edl import write_edl
+    from filmfs.export.read import _from_edl
+
+    def take(n: int, *, selected: bool) -> TakeMedia:
+        return TakeMedia(
+            n, f"media/0012ABCD_take{n}.mp4", f"{n:02d}" * 32, 2, 24, selected=selected
+        )
+
+    cuts = [
+        CutClip("0012ABCD", "12", [take(1, selected=False), take(2, selected=True)]),
+        CutClip("0012ABCE", "12", [take(1, selected=True)]),
+        CutClip("0012ABCF", "12", [take(3, selected=True)]),
+    ]
+    text = write_edl(build_timeline("long", cuts, 24))
+    edl = pycmx.parse_cmx3600(__import__("io").StringIO(text))
+    reels = [e.source for ev in edl.events for e in ev.edits if e.channels.video]
+    assert len(set(reels)) == 3 and all(len(r) <= 8 for r in reels)
+    back = _from_edl(text, Fraction(24))
+    assert [back.reels[c.reel or ""]["shot"] for c in back.clips] == [
+        "0012ABCD",
+        "0012ABCE",
+        "0012ABCF",
+    ]
+    assert [back.reels[c.reel or ""]["take"] for c in back.clips] == ["2", "1", "3"]

@@ -3,6 +3,7 @@ manifests, and the cut assembled from them checked frame by frame against that t
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 
@@ -226,3 +227,44 @@ def test_import_edit_in_a_real_process(film: Path, tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert _shot(film, "01B")["status"] == "omitted"
+
+
+def _as_an_nle_writes_it(edl: str) -> str:
+    """The EDL with what an NLE keeps of it: reels AX, the media file's name as the clip name,
+    no filmfs comments."""
+    blocks: list[str] = [""]
+    for line in edl.strip().splitlines():
+        number = line[:3] if line[:3].isdigit() else None
+        if number and not blocks[-1].startswith(number):
+            blocks.append("")
+        blocks[-1] += line + "\n"
+    blocks = [b.rstrip("\n") for b in blocks]
+    files: dict[str, str] = {}
+    for block in blocks[1:]:
+        events = [line for line in block.splitlines() if line[:3].isdigit()]
+        source = re.search(r"^\* SOURCE FILE: media/(\S+)$", block, re.M)
+        assert source is not None
+        files[events[-1][5:13].strip()] = source[1]
+    out = [blocks[0]]
+    for block in blocks[1:]:
+        lines = block.splitlines()
+        reels = [line[5:13].strip() for line in lines if line[:3].isdigit()]
+        names = iter(files[r] for r in reels)
+        kept = []
+        for line in lines:
+            if line[:3].isdigit():
+                kept.append(line[:5] + "AX      " + line[13:])
+            elif line.startswith(("* FROM CLIP NAME:", "* TO CLIP NAME:")):
+                kept.append(line.split(":")[0] + ":  " + next(names))
+            elif not line.startswith(("* FILMFS", "* SOURCE FILE")):
+                kept.append(line)
+        out.append("\n".join(kept))
+    return "\n".join(out) + "\n"
+
+
+def test_an_edl_as_an_nle_writes_it_maps_by_file_names(film: Path, tmp_path: Path) -> None:
+    run("export", str(tmp_path / "cut.edl"), "-C", str(film))
+    text = _as_an_nle_writes_it((tmp_path / "cut.edl").read_text())
+    assert "FILMFS" not in text and "01A_take1_" in text
+    (tmp_path / "nle.edl").write_text(text)
+    assert "nothing to change" in run("import-edit", str(tmp_path / "nle.edl"), "-C", str(film))

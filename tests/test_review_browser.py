@@ -85,7 +85,8 @@ def test_page_shows_the_playlist_takes_and_metrics(
         ".map(li => li.dataset.shot + ': ' + li.querySelector('.flag').textContent)"
     )
     assert flagged == [
-        "01B: \u26a0 stale: prompt changed",  # make_review_film rewrites its prompt
+        # The fixture rewrites 01B's prompt after its take was made: the take is stale.
+        "01B: \u26a0 stale: prompt changed",
         "02C: \u26a0 selected media missing",
         "02D: \u26a0 no selected take",
         "02E: \u26a0 no takes",

@@ -117,7 +117,7 @@ class FilmRepo:
             return layout.scene_file(root, number), {"heading": name, **meta}
         if kind == "shot":
             shot_id = meta.get("shot_number")
-            if not isinstance(shot_id, str) or not layout.SHOT_ID.match(shot_id):
+            if not isinstance(shot_id, str) or not layout.SHOT_ID.fullmatch(shot_id):
                 raise FilmfsError("a shot needs metadata['shot_number'] like '01A'")
             scene = meta.pop("scene", None) or self._scene_for(shot_id)
             placed = {"scene": scene} if scene is not None else {}

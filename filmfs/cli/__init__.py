@@ -16,7 +16,8 @@ from typing import Any
 
 import click
 
-from filmfs.errors import FilmfsError, exit_code
+from filmfs import escape
+from filmfs.errors import ENVIRONMENT_ERRNOS, FilmfsError, exit_code
 
 
 def _silence_stdout() -> None:
@@ -39,16 +40,33 @@ class FilmfsGroup(click.Group):
             _silence_stdout()
             ctx.exit(exit_code(exc))
         except FilmfsError as exc:
-            click.secho(f"error: {exc}", err=True, fg="red")
+            # Messages quote the film (file names, values, URLs): controls shown escaped,
+            # URL passwords masked.
+            click.secho(
+                f"error: {escape.terminal(escape.mask_userinfo(str(exc)))}", err=True, fg="red"
+            )
             ctx.exit(exit_code(exc))
         except KeyboardInterrupt as exc:
             click.echo("interrupted", err=True)
             ctx.exit(exit_code(exc))
         except Exception as exc:
+            if isinstance(exc, OSError) and exc.errno in ENVIRONMENT_ERRNOS:
+                # The machine, not filmfs: say so, and what a failed write leaves behind.
+                where = f": {escape.terminal(str(exc.filename))}" if exc.filename else ""
+                click.secho(
+                    f"error: {exc.strerror}{where}\n  nothing half-written was kept: filmfs "
+                    "writes files whole (temp file, then rename); takes and objects already "
+                    "stored and committed stay so\n  hint: free disk space (or fix the "
+                    "device), then run the command again",
+                    err=True,
+                    fg="red",
+                )
+                ctx.exit(exit_code(exc))
             if os.environ.get("FILMFS_DEBUG"):
                 traceback.print_exc()
             click.secho(
-                f"internal error: {type(exc).__name__}: {exc}\n"
+                f"internal error: {type(exc).__name__}: "
+                f"{escape.terminal(escape.mask_userinfo(str(exc)))}\n"
                 "This is a bug in filmfs; rerun with FILMFS_DEBUG=1 for a traceback and report it.",
                 err=True,
                 fg="red",
@@ -82,6 +100,7 @@ COMMANDS = {
     "generate": ["command"],
     "import_edit": ["command"],
     "graph": ["command"],
+    "import_script": ["command"],
     "init": ["command"],
     "media": ["command"],
     "providers": ["command"],
@@ -89,6 +108,7 @@ COMMANDS = {
     "queries": ["tree_command", "show_command", "query_group"],
     "remote": ["command"],
     "review": ["command"],
+    "screenplay": ["command"],
     "select": ["command"],
     "status": ["command"],
     "upgrade": ["command"],

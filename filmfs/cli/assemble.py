@@ -25,11 +25,22 @@ from filmfs.project import Project
 @click.option(
     "--force", is_flag=True, help="Render the cut even if nothing changed since the last."
 )
+@click.option(
+    "--subtitle-track",
+    is_flag=True,
+    help="Also put the dialogue into the MP4 as a soft subtitle track (mov_text).",
+)
 @no_commit_option
 @format_option()
 @film_option
 def command(
-    output: Path | None, allow_gaps: bool, force: bool, no_commit: bool, fmt: str, root: Path
+    output: Path | None,
+    allow_gaps: bool,
+    force: bool,
+    subtitle_track: bool,
+    no_commit: bool,
+    fmt: str,
+    root: Path,
 ) -> AssembleResult:
     """Cut the selected takes together, in film order and format, into one MP4.
 
@@ -43,6 +54,7 @@ def command(
         allow_gaps=allow_gaps,
         commit=not no_commit,
         force=force,
+        subtitle_track=subtitle_track,
     )
     return emit(result, fmt, render)
 
@@ -63,6 +75,9 @@ def render(result: AssembleResult) -> str:
     )
     if result.slates:
         lines.append(f"slates for shots with no selected take: {', '.join(result.slates)}")
+    if result.subtitles:
+        shown = ", ".join(str(p) for p in result.subtitles)
+        lines.append(f"subtitles: {result.cues} line(s) in {shown}")
     if result.commit:
         lines.append(f"committed {result.commit[:10]}")
     return "\n".join(lines)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from filmfs import escape
 from filmfs.cli.diff_render import markdown, text
 from filmfs.cli.options import film_option
 from filmfs.cli.output import Verdict, echo_json, format_option
@@ -31,5 +32,5 @@ def command(base: str | None, head: str | None, root: Path, fmt: str, exit_code:
     elif fmt == "markdown":
         click.echo(markdown(result), nl=False)
     else:
-        click.echo(text(result))
-    return Verdict(ok=not (exit_code and not result.changes.empty))
+        click.echo(escape.terminal(text(result)))
+    return Verdict(ok=not (exit_code and not result.empty))

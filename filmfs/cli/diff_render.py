@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from filmfs import escape
 from filmfs.commands.diff import FilmDiff
 from filmfs.diff.changes import Kind, ShotChange, TakeSummary
 from filmfs.diff.fields import FieldChange, WordOp
+from filmfs.diff.remotes import DEFAULT
 
 MARKER = "<!-- filmfs-diff -->"
 SIGN: dict[Kind, str] = {
@@ -85,7 +87,7 @@ def change(f: FieldChange, *, markdown: bool = False, new_only: bool = False) ->
     if f.words and f.old and f.new:
         return words(f.words, markdown=markdown)
     if f.added or f.removed:
-        return " ".join([*(f"+{x}" for x in f.added), *(f"-{x}" for x in f.removed)])
+        return " ".join([*(f"+{esc(x)}" for x in f.added), *(f"-{esc(x)}" for x in f.removed)])
     return f"{esc(value(f.old))} → {esc(value(f.new))}"
 
 
@@ -123,9 +125,9 @@ def selection_line(shot: ShotChange) -> str:
 
 def summary(d: FilmDiff) -> str:
     c = d.changes
-    if c.empty:
+    if d.empty:
         return "no changes to the film"
-    parts = []
+    parts = ["remotes changed"] if d.remotes else []
     counts = [f"{len(c.shots_of(k))} {k}" for k in SIGN if c.shots_of(k)]
     if counts:
         parts.append("shots: " + ", ".join(counts))
@@ -180,7 +182,27 @@ def shot_details(s: ShotChange, *, markdown: bool) -> list[str]:
 
 
 def problems_lines(d: FilmDiff) -> list[str]:
-    return [str(p) for p in d.problems]
+    """One line per problem: a newline in a file name is shown as ``\\n``, not obeyed."""
+    return [escape.terminal(str(p), newlines=False) for p in d.problems]
+
+
+def remote_lines(d: FilmDiff, *, markdown: bool = False) -> list[str]:
+    """One line per remote whose URL (or the default remote) changed: where CI will fetch
+    media from and send it to. URLs shown with any password masked."""
+
+    def shown(value: str | None) -> str:
+        if value is None:
+            return "(none)"
+        text = escape.mask_userinfo(value)
+        return escape.markdown_code(text) if markdown else escape.terminal(text, newlines=False)
+
+    lines = []
+    for r in d.remotes:
+        name = md(r.name) if markdown else escape.terminal(r.name, newlines=False)
+        what = "default remote" if r.name == DEFAULT else f"remote {name}"
+        verb = "added" if r.old is None else ("removed" if r.new is None else "changed")
+        lines.append(f"{what} {verb}: {shown(r.old)} → {shown(r.new)}")
+    return lines
 
 
 # --- text --------------------------------------------------------------------------------
@@ -191,6 +213,7 @@ def text(d: FilmDiff) -> str:
         + (d.head.short if d.head.sha is None else f"{d.head.label} ({d.head.short})"),
         summary(d),
     ]
+    lines += remote_lines(d)
     if c.film_fields:
         lines.append("film:")
         lines += [f"  {f.field}: {change(f)}" for f in c.film_fields]
@@ -229,10 +252,8 @@ def validity(d: FilmDiff) -> str:
 
 # --- markdown ----------------------------------------------------------------------------
 def md(text: str) -> str:
-    """Escape what would break a table cell or turn into markup."""
-    for ch in "\\|*_~`<>[]":
-        text = text.replace(ch, "\\" + ch)
-    return text.replace("\n", " ")
+    """Untrusted text in the comment: no markup, no HTML, no @ pings (see filmfs.escape)."""
+    return escape.markdown_text(text)
 
 
 def markdown(d: FilmDiff, *, max_rows: int = 150, max_details: int = 40) -> str:
@@ -248,11 +269,13 @@ def markdown(d: FilmDiff, *, max_rows: int = 150, max_details: int = 40) -> str:
         f"**{md(summary(d))}** · head {ok}",
         "",
     ]
+    if d.remotes:
+        out += [f"- ⚠️ {line}" for line in remote_lines(d, markdown=True)] + [""]
     if c.shots:
         out += ["| shot | scene | change | what |", "|---|---|---|---|"]
         for s in c.shots[:max_rows]:
             out.append(
-                f"| {s.shot} | {s.scene if s.scene is not None else ''} | {s.kind} | "
+                f"| {md(s.shot)} | {s.scene if s.scene is not None else ''} | {s.kind} | "
                 f"{md(_what(s))} |"
             )
         out += _more(len(c.shots) - max_rows, "shot change(s)")
@@ -285,8 +308,8 @@ def markdown(d: FilmDiff, *, max_rows: int = 150, max_details: int = 40) -> str:
         out += _details("scenes, characters, assets", item_lines)
     if d.problems:
         shown = problems_lines(d)
-        body = ["```", *shown[:max_rows], "```", *_more(len(shown) - max_rows, "problem(s)")]
-        title = f"validation of {d.head.label}: {len(d.errors)} error(s)"
+        body = [*escape.fence(shown[:max_rows]), *_more(len(shown) - max_rows, "problem(s)")]
+        title = f"validation of {md(d.head.label)}: {len(d.errors)} error(s)"
         out += [
             "<details open>" if d.errors else "<details>",
             f"<summary>{title}</summary>",

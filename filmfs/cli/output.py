@@ -23,6 +23,8 @@ from typing import Any, TypeVar
 
 import click
 
+from filmfs import escape
+
 F = TypeVar("F", bound=Callable[..., Any])
 T = TypeVar("T")
 
@@ -107,7 +109,8 @@ def to_json(data: Any) -> str:
     person at a terminal, compact when piped (json's C encoder runs only without indent, which
     keeps --format json on a 10,000-shot film well under 100 ms)."""
     indent = 2 if sys.stdout.isatty() else None
-    return json.dumps(plain(data), indent=indent, ensure_ascii=False)
+    # C1 and bidi controls as \u escapes: the same data, safe to land on a terminal.
+    return escape.json_text(json.dumps(plain(data), indent=indent, ensure_ascii=False))
 
 
 def echo_json(data: Any) -> None:
@@ -121,8 +124,14 @@ def emit(result: T, fmt: str, render: Callable[[T], str] | None = None) -> T:
     elif render is not None:
         text = render(result)
         if text:
-            click.echo(text)
+            echo_text(text)
     return result
+
+
+def echo_text(text: str, *, err: bool = False) -> None:
+    """Print text made from the film for a person: control characters shown escaped, URL
+    passwords masked (:mod:`filmfs.escape`)."""
+    click.echo(escape.terminal(escape.mask_userinfo(text)), err=err)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from filmfs import escape
 from filmfs.cli.options import film_option
 from filmfs.cli.output import echo_json, format_option
 from filmfs.cli.sizes import human_size
@@ -40,7 +41,8 @@ def report(result: Transfer, *, verb: str, fmt: str) -> Transfer:
         for sha in result.unavailable:
             click.secho(f"  {sha[:12]}: not available anywhere", fg="yellow", err=True)
         for sha, why in result.failed.items():
-            click.secho(f"  {sha[:12]}: FAILED: {why}", fg="red", err=True)
+            shown = escape.terminal(escape.mask_userinfo(why))
+            click.secho(f"  {sha[:12]}: FAILED: {shown}", fg="red", err=True)
         if result.failed:
             click.secho(
                 f"error: {len(result.failed)} object(s) failed to transfer", fg="red", err=True
@@ -81,17 +83,30 @@ def push_command(
     return report(result, verb="pushed", fmt=fmt)
 
 
-def _pull(remote: str | None, jobs: int, fmt: str, root: Path) -> Transfer:
-    return report(pull(Project.load(root), remote=remote, jobs=jobs), verb="fetched", fmt=fmt)
+def _pull(
+    remote: str | None, jobs: int, fmt: str, root: Path, allow_private_host: tuple[str, ...]
+) -> Transfer:
+    result = pull(Project.load(root), remote=remote, jobs=jobs, allow_hosts=allow_private_host)
+    return report(result, verb="fetched", fmt=fmt)
+
+
+allow_host_option = click.option(
+    "--allow-private-host",
+    multiple=True,
+    metavar="HOST",
+    help="Let an asset's url reach this loopback/private host or network (e.g. 10.0.0.0/8); "
+    "as allow_private_hosts in .filmfs/config.local.yaml. Repeatable.",
+)
 
 
 _pull_help = (
     "Download the media the manifests reference and the local store lacks.\n\n"
-    "From the remote, or from an asset's url; every object's sha256 is checked on the way in."
+    "From the remote, or from an asset's url; every object's sha256 is checked on the way in. "
+    "An asset's url may only reach public hosts (see --allow-private-host)."
 )
 pull_command = click.command("pull", help=_pull_help)(
-    remote_option(jobs_option(format_option()(film_option(_pull))))
+    remote_option(jobs_option(format_option()(film_option(allow_host_option(_pull)))))
 )
 fetch_command = click.command("fetch", help="The same as `filmfs pull`.")(
-    remote_option(jobs_option(format_option()(film_option(_pull))))
+    remote_option(jobs_option(format_option()(film_option(allow_host_option(_pull)))))
 )

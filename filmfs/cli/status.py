@@ -47,6 +47,14 @@ def render(data: Status) -> str:
     lines.append(f"takes but none selected: {unselected}")
     stale = _names(data.stale) or "none"
     lines.append(f"stale (made from other inputs; `filmfs generate --stale`): {stale}")
+    if data.dialogue_too_long:
+        lines.append(
+            f"dialogue too long to read at {data.reading_rate_cps} characters/s: "
+            + ", ".join(
+                f"{d.shot_number} needs {d.needed:.1f}s of {d.seconds:.1f}s"
+                for d in data.dialogue_too_long
+            )
+        )
     return "\n".join(lines)
 
 

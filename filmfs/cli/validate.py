@@ -6,30 +6,29 @@ from pathlib import Path
 
 import click
 
+from filmfs import escape
 from filmfs.cli.options import film_option, find_film
 from filmfs.cli.output import Verdict, echo_json, format_option
 from filmfs.commands.validate import validate
 from filmfs.manifests.problems import Report
 
 
-def _escape(text: str) -> str:
-    # GitHub workflow commands: https://docs.github.com/actions/reference/workflow-commands
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
 def render(report: Report, fmt: str) -> str:
     lines = [f"repointed the modeline of {name}" for name in report.fixed] if fmt == "text" else []
     for problem in report.sorted():
         if fmt == "github":
-            prop = f"file={problem.path},line={problem.line},col={problem.col}"
-            lines.append(f"::{problem.severity} {prop}::{_escape(problem.message)}")
+            # Workflow commands, escaped as the runner reads them: a file name with `,` `:`
+            # or a newline can neither add properties nor start a command of its own.
+            where = escape.github_property(problem.path)
+            prop = f"file={where},line={problem.line},col={problem.col}"
+            lines.append(f"::{problem.severity} {prop}::{escape.github_data(problem.message)}")
         else:
-            lines.append(str(problem))
+            lines.append(escape.terminal(str(problem), newlines=False))
     errors, warnings = len(report.errors), len(report.warnings)
     verdict = "ok" if report.ok else "FAILED"
     lines.append(
-        f"{report.root}: {report.files} files checked, {errors} error(s), "
-        f"{warnings} warning(s): {verdict}"
+        f"{escape.terminal(report.root, newlines=False)}: {report.files} files checked, "
+        f"{errors} error(s), {warnings} warning(s): {verdict}"
     )
     return "\n".join(lines)
 

@@ -24,8 +24,10 @@ from filmfs.media.assembly import Clip, Soundtrack, assemble
 from filmfs.media.conform import CONFORM_VERSION
 from filmfs.media.ingest import store_video
 from filmfs.media.slate import stored_slate
+from filmfs.media.subtitles import mux_subtitles, to_srt
 from filmfs.media.verify import check_cut
 from filmfs.project import Project
+from filmfs.script.subtitles import plan_cues, write_subtitles
 from filmfs.store.objects import MediaStore
 
 DEFAULT_OUTPUT = "cut.mp4"
@@ -46,6 +48,9 @@ class AssembleResult:
     commit: str | None = None
     up_to_date: bool = False
     """Nothing changed since film.yaml's final_edit: that cut was published again."""
+    subtitles: list[Path] = field(default_factory=list)
+    """The cut's SRT and WebVTT files (none when no shot has dialogue)."""
+    cues: int = 0
 
 
 def _audio_path(project: Project, store: MediaStore, asset_id: str) -> tuple[Path, float] | None:
@@ -136,6 +141,7 @@ def assemble_film(
     allow_gaps: bool = False,
     commit: bool = True,
     force: bool = False,
+    subtitle_track: bool = False,
 ) -> AssembleResult:
     """Assemble the cut; when nothing it is made of changed since film.yaml's final_edit,
     only publish that cut again (``force`` renders it anyway)."""
@@ -155,6 +161,11 @@ def assemble_film(
         bed = _audio_path(project, store, film.soundtrack)
         soundtrack = Soundtrack(bed[0], bed[1]) if bed else None
     key = cut_key(clips, soundtrack, fmt, store)
+    cues = plan_cues(project, plan)
+    srt = to_srt(cues) if subtitle_track and cues else None
+    if srt is not None:  # the track is part of the cut's bytes
+        key = hashlib.sha256(f"{key}\n{srt}".encode()).hexdigest()
+    subtitles = write_subtitles(cues, out)
     final = film.final_edit
     if not force and final is not None and store.index_get("cuts", key) == final.sha256:
         _publish_link(store.path_of(final.sha256), out)
@@ -166,11 +177,17 @@ def assemble_film(
             reused=[c.label for c in clips],
             expected_duration=expected,
             up_to_date=True,
+            subtitles=subtitles,
+            cues=len(cues),
         )
     with store.temp_path(".mp4") as tmp:
         made = assemble(clips, fmt, tmp, store=store, soundtrack=soundtrack)
         # Nothing is published or recorded unless the cut is the one planned.
         check_cut(tmp, fmt=fmt, frames=plan.frames)
+        if srt is not None:
+            with store.temp_path(".mp4") as muxed:
+                mux_subtitles(tmp, srt, muxed)
+                os.replace(muxed, tmp)
         stored_cut = store_video(store, tmp, move=True)
     store.index_set("cuts", key, stored_cut.sha256)
     # The cut is made from the conformed copies where a take had to be re-encoded.
@@ -202,6 +219,8 @@ def assemble_film(
         reused=list(made.reused),
         expected_duration=expected,
         commit=sha,
+        subtitles=subtitles,
+        cues=len(cues),
     )
 
 

@@ -1,7 +1,8 @@
 """`filmfs diff`: the change between the film at two revisions, in film terms.
 
-Each side is a commit, read through Git into a temporary folder (nothing is checked out), or
-the working tree as it is on disk. Both are loaded with :meth:`Project.load`, so the head side
+Each side is a commit, read from Git's objects in memory (nothing is checked out or written:
+a crafted commit has nowhere to write through), or the working tree as it is on disk. Both
+are loaded by :class:`Project`, so the head side
 gets the same checks as ``filmfs validate`` (media presence aside: a revision has no store).
 
 Revisions, as ``git diff``: no revision compares HEAD with the working tree; one compares it
@@ -11,17 +12,21 @@ a pull request from B into A changes); ``A..B`` is the same as ``A B``.
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from filmfs import layout, vcs
 from filmfs.diff.changes import FilmChanges, as_data, compare
-from filmfs.errors import NotAFilmError
+from filmfs.diff.remotes import RemoteChange, compare_remotes, remote_settings
+from filmfs.errors import ManifestError, NotAFilmError
+from filmfs.escape import mask_userinfo
+from filmfs.manifests.config import SHARED_FILE
+from filmfs.manifests.loader import decode, read_text
 from filmfs.manifests.problems import Problem
+from filmfs.manifests.tree import MemoryTree, split_entries
 from filmfs.project import Project, display_path
 
 WORKTREE = "working tree"
@@ -47,6 +52,12 @@ class FilmDiff:
     changes: FilmChanges
     problems: tuple[Problem, ...]
     """Errors and warnings of the head side, as `filmfs validate` would show them."""
+    remotes: tuple[RemoteChange, ...] = ()
+    """Remote URLs (and the default remote) changed in .filmfs/config.yaml."""
+
+    @property
+    def empty(self) -> bool:
+        return self.changes.empty and not self.remotes
 
     @property
     def errors(self) -> list[Problem]:
@@ -57,8 +68,9 @@ class FilmDiff:
             "root": self.root,
             "base": {"rev": self.base.label, "sha": self.base.sha},
             "head": {"rev": self.head.label, "sha": self.head.sha},
-            "changed": not self.changes.empty,
+            "changed": not self.empty,
             **as_data(self.changes),
+            "remotes": [asdict(r) for r in self.remotes],
             "valid": not self.errors,
             "problems": [asdict(p) for p in self.problems],
         }
@@ -94,8 +106,24 @@ def diff(root: Path, *, base: str | None = None, head: str | None = None) -> Fil
                 hint="pass the film's directory with -C",
             )
         changes = compare(before, after)
-        problems = tuple(_shown(p, after.root, root) for p in after.all_problems())
-    return FilmDiff(display_path(root), base_side, head_side, changes, problems)
+        problems = tuple(replace(p, message=mask_userinfo(p.message)) for p in after.all_problems())
+    remotes = compare_remotes(_remotes(root, base_side), _remotes(root, head_side))
+    return FilmDiff(display_path(root), base_side, head_side, changes, problems, remotes)
+
+
+def _remotes(root: Path, side: Side) -> dict[str, str]:
+    """The committed config's remotes at ``side`` (the local file is nobody's change)."""
+    rel = f"{layout.STATE_DIR}/{SHARED_FILE}"
+    try:
+        if side.sha is None:
+            path = root / rel
+            text = read_text(path, rel) if path.is_file() else None
+        else:
+            raw = vcs.revision_file(root, side.sha, rel)
+            text = None if raw is None else decode(raw, rel)
+    except ManifestError as exc:
+        return {"(config)": f"unreadable: {exc.detail}"}
+    return remote_settings(text, rel)
 
 
 @contextmanager
@@ -103,11 +131,8 @@ def _at(root: Path, side: Side) -> Iterator[Project]:
     if side.sha is None:
         yield _load(root)
         return
-    with tempfile.TemporaryDirectory(prefix="filmfs-diff-") as tmp:
-        folder = Path(tmp) / "film"
-        if not vcs.write_tree_at(root, side.sha, folder):
-            folder.mkdir()
-        yield _load(folder)
+    files, links = split_entries(vcs.revision_entries(root, side.sha))
+    yield Project.from_tree(MemoryTree(root.resolve(), files, links))
 
 
 def _load(folder: Path) -> Project:
@@ -115,13 +140,3 @@ def _load(folder: Path) -> Project:
     if not layout.film_file(folder).exists():
         return Project(root=folder.resolve())
     return Project.load(folder)
-
-
-def _shown(problem: Problem, loaded: Path, root: Path) -> Problem:
-    """A problem of a film read into a temporary folder, with the path the user knows."""
-    prefix = display_path(loaded)
-    if problem.path == prefix or problem.path.startswith(prefix + "/"):
-        rest = problem.path[len(prefix) :].lstrip("/")
-        shown = display_path(root / rest) if rest else display_path(root)
-        return Problem(shown, problem.line, problem.col, problem.message, problem.severity)
-    return problem

@@ -22,10 +22,12 @@ from filmfs.export.media import (
     take_file_name,
 )
 from filmfs.export.otio import BUNDLES, MULTI_REFERENCE, check_writable, file_url, write_timeline
-from filmfs.export.timeline import AudioMedia, CutClip, TakeMedia, build_timeline
-from filmfs.film.cut import plan_cut
+from filmfs.export.timeline import AudioMedia, CutClip, Subtitle, TakeMedia, build_timeline
+from filmfs.film.cut import CutPlan, plan_cut
 from filmfs.manifests.writer import check_output, make_folder
+from filmfs.media.subtitles import clip_cues
 from filmfs.project import Project
+from filmfs.script.subtitles import placed
 from filmfs.store.objects import MediaStore
 
 
@@ -126,6 +128,7 @@ def _cuts(project: Project, media: _Media, *, every_take: bool) -> tuple[list[Cu
     plan = plan_cut(project.shots.values(), film.format)
     skipped = [s.shot_number for s in project.shots.values() if s.shot_number not in plan.shots]
     cuts: list[CutClip] = []
+    lines = _subtitles(project, plan)
     for item in plan.clips:
         shot = project.shots[item.shot]
         entries = []
@@ -162,9 +165,24 @@ def _cuts(project: Project, media: _Media, *, every_take: bool) -> tuple[list[Cu
                 tr.rendered() if tr else None,
                 audio,
                 trim,
+                lines[item.shot],
             )
         )
     return cuts, skipped
+
+
+def _subtitles(project: Project, plan: CutPlan) -> dict[str, tuple[Subtitle, ...]]:
+    """Each clip's dialogue as subtitles, timed as in the assembled cut's SRT; a marker's time
+    is in the clip's media (the take), so a trimmed clip's `in` is added."""
+    found = {}
+    for item, clip in zip(plan.clips, placed(project, plan), strict=True):
+        found[item.shot] = tuple(
+            Subtitle(
+                item.start + cue.start - clip.start, cue.end - cue.start, cue.speaker, cue.text
+            )
+            for cue in clip_cues(clip)
+        )
+    return found
 
 
 def _audio(project: Project, media: _Media, asset_id: str) -> AudioMedia | None:

@@ -17,6 +17,8 @@ GITIGNORE = """\
 # filmfs: media lives in the content-addressed store, never in Git (.filmfs/.gitignore,
 # written by filmfs, keeps the store out; these lines are the outputs beside the film).
 /cut.mp4
+/cut.srt
+/cut.vtt
 /review/
 # A write killed before its rename leaves a hidden temp file beside the manifest.
 .*.tmp

@@ -10,8 +10,9 @@ from __future__ import annotations
 import time
 
 from filmfs.errors import FilmfsError
-from filmfs.manifests.config import load_config
+from filmfs.manifests.config import load_config, private_hosts
 from filmfs.project import Project
+from filmfs.store.download import parse_allowed
 from filmfs.store.refs import Reference, transferable, workspace_references
 from filmfs.store.remotes import Remote, RemoteError
 from filmfs.store.transfer import Transfer, fetch_url
@@ -25,9 +26,19 @@ def source_remote(project: Project, name: str | None) -> Remote | None:
     return Remote(config.remote(name), project.root)
 
 
-def pull(project: Project, *, remote: str | None = None, jobs: int = 4) -> Transfer:
-    """Fetch every referenced object missing locally. Idempotent."""
+def pull(
+    project: Project,
+    *,
+    remote: str | None = None,
+    jobs: int = 4,
+    allow_hosts: tuple[str, ...] = (),
+) -> Transfer:
+    """Fetch every referenced object missing locally. Idempotent.
+
+    An asset's http(s) url reaches only public hosts, plus those in ``allow_hosts`` and the
+    local config's ``allow_private_hosts`` (see :mod:`filmfs.store.download`)."""
     started = time.monotonic()
+    allowed = parse_allowed((*private_hosts(project.root), *allow_hosts))
     source = source_remote(project, remote)
     store = project.store
     references = transferable(workspace_references(project))
@@ -49,9 +60,12 @@ def pull(project: Project, *, remote: str | None = None, jobs: int = 4) -> Trans
                 return source.download(sha, store).size
             except FilmfsError as exc:
                 errors.append(str(exc))
-        for url in dict.fromkeys(ref.url for ref in todo[sha] if ref.url):
+        sizes = {ref.url: ref.size for ref in reversed(todo[sha]) if ref.url}
+        for url, size in sizes.items():
             try:
-                return fetch_url(url, sha, store, root=project.root).size
+                return fetch_url(
+                    url, sha, store, root=project.root, size=size, allowed=allowed
+                ).size
             except FilmfsError as exc:
                 errors.append(str(exc))
         raise RemoteError("; ".join(errors))

@@ -9,7 +9,14 @@ from pathlib import Path
 
 from filmfs import layout
 from filmfs.errors import NotAFilmError
-from filmfs.manifests.config import ConfigError, load_config, read_raw, write_raw
+from filmfs.manifests.config import (
+    ConfigError,
+    allowed_protocols,
+    check_protocols,
+    load_config,
+    read_raw,
+    write_raw,
+)
 from filmfs.store.remotes import check_url
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
@@ -66,6 +73,7 @@ def add_remote(
     if not _NAME.fullmatch(name):
         raise ConfigError(f"bad remote name {name!r}: use letters, digits, '.', '_' and '-'")
     check_url(url)
+    check_protocols(url, allowed_protocols(root))
     data = read_raw(root, local=local)
     remotes = data.setdefault("remotes", {})
     exists = any(name in read_raw(root, local=flag).get("remotes", {}) for flag in (False, True))
@@ -98,7 +106,14 @@ def modify_remote(
         if not isinstance(value, str):
             raise ConfigError(f"the url must be text, not {value!r}")
         check_url(value)
+        check_protocols(value, allowed_protocols(root))
         value = stored_url(value, root)
+    elif not local:
+        raise ConfigError(
+            f"option {option!r} goes in .filmfs/config.local.yaml, not the committed config "
+            "(a pull request could change what it does)",
+            hint=f"pass --local: `filmfs remote modify {name} {option} VALUE --local`",
+        )
     data = read_raw(root, local=local)
     settings = data.setdefault("remotes", {}).setdefault(name, {})
     if value is None:

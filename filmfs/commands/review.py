@@ -8,15 +8,18 @@ takes into ``media/`` next to the page, for a page that is shared as a folder.
 from __future__ import annotations
 
 import os
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
 from filmfs.export.review.data import Review, ShotReview, TakeReview, build_review
 from filmfs.export.review.page import render
-from filmfs.manifests.writer import atomic_write_text, check_output, make_folder, write_error
+from filmfs.export.review.screenplay import render_screenplay
+from filmfs.film.cut import plan_cut
+from filmfs.manifests.writer import atomic_write_text, check_output, make_folder
 from filmfs.project import Project
+from filmfs.script.subtitles import plan_cues
+from filmfs.script.view import screenplay, speaker_names
 from filmfs.store.objects import MediaStore
 
 REVIEW_DIR = "review"
@@ -42,22 +45,18 @@ def relative_url(target: Path, page: Path) -> str:
 
 
 def copy_selected(review: Review, store: MediaStore, folder: Path) -> dict[str, Path]:
-    """Copy each selected take present in the store to ``folder``; sha256 -> copy."""
+    """Copy each selected take present in the store to ``folder``; sha256 -> copy.
+
+    Every copy hashes the bytes it copies (:meth:`MediaStore.copy_out`): a symlink planted in
+    the store, or corrupt bytes, never reach the shared folder."""
     copies: dict[str, Path] = {}
     for shot in review.shots:
         take = shot.selected
         if take is None or take.sha256 is None or not take.media_present:
             continue
         dest = folder / f"{shot.shot_id}-take{take.attempt:03d}.mp4"
-        if not dest.is_file() or dest.stat().st_size != store.path_of(take.sha256).stat().st_size:
-            make_folder(folder)
-            tmp = dest.with_name(f".{dest.name}.tmp")
-            try:
-                shutil.copyfile(store.path_of(take.sha256), tmp)
-                os.replace(tmp, dest)
-            except OSError as exc:
-                tmp.unlink(missing_ok=True)
-                raise write_error(dest, exc) from exc
+        make_folder(folder)
+        store.copy_out(take.sha256, dest, what=f"shot {shot.shot_id} take {take.attempt}")
         copies[take.sha256] = dest
     return copies
 
@@ -81,6 +80,20 @@ def review(project: Project, *, out: Path | None = None, copy_media: bool = Fals
             return None
         return relative_url(store.path_of(take.sha256), page)
 
-    atomic_write_text(page, render(data, src=src))
+    atomic_write_text(page, render(data, src=src, extra=_screenplay(project, store, page)))
     page.chmod(0o644)  # a temp file is private; a page is for sharing
     return ReviewResult(page=page, review=data, copied=sorted(set(copies.values())))
+
+
+def _screenplay(project: Project, store: MediaStore, page: Path) -> str:
+    """The script section; with the last assembled cut and its subtitles when it is here."""
+    final = project.film.final_edit if project.film else None
+    cut_url = None
+    if final is not None and store.has(final.sha256):
+        cut_url = relative_url(store.path_of(final.sha256), page)
+    found = []
+    if cut_url and project.film is not None:
+        found = plan_cues(project, plan_cut(project.shots.values(), project.film.format))
+    return render_screenplay(
+        screenplay(project), speaker_names(project), cut_url=cut_url, cues=found
+    )

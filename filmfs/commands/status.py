@@ -7,9 +7,11 @@ selected take's duration compares with the shot's duration_target.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any
 
 from filmfs.commands.loaded import Loaded
+from filmfs.film.dialogue import READING_CPS, reading_time
 from filmfs.film.inputs import stale_parts
 from filmfs.graph.model import Node
 
@@ -48,6 +50,15 @@ class ShotStatus:
 
 
 @dataclass(frozen=True)
+class DialogueTooLong:
+    """A shot whose lines need ``needed`` seconds to read but are on screen ``seconds``."""
+
+    shot_number: str
+    needed: float
+    seconds: float
+
+
+@dataclass(frozen=True)
 class Status:
     title: str
     film: Totals
@@ -55,6 +66,9 @@ class Status:
     shots: list[ShotStatus]
     stale: list[str]
     """Shots whose selected take was made from inputs that changed since."""
+    dialogue_too_long: list[DialogueTooLong] = field(default_factory=list)
+    reading_rate_cps: int = int(READING_CPS)
+    """The reading rate dialogue is checked at (filmfs/film/dialogue.py says why)."""
 
 
 @dataclass
@@ -149,4 +163,20 @@ def status(loaded: Loaded) -> Status:
         scenes=[SceneStatus(**sums.totals(), scene_number=n) for n, sums in scenes.items()],
         shots=rows,
         stale=[row.shot_number for row in rows if row.stale],
+        dialogue_too_long=_overlong(loaded, rows),
     )
+
+
+def _overlong(loaded: Loaded, rows: list[ShotStatus]) -> list[DialogueTooLong]:
+    """Shots whose dialogue cannot be read in the time they are on screen (the selected
+    take's length, else the target) at :data:`READING_CPS`."""
+    found = []
+    for row in rows:
+        shot = loaded.project.shots[row.shot_number]
+        if not shot.dialogue or shot.status == "omitted":
+            continue
+        needed = reading_time(shot.dialogue)
+        seen = row.selected_duration or row.duration_target
+        if needed > Fraction(str(seen)):
+            found.append(DialogueTooLong(shot.shot_number, round(float(needed), 2), seen))
+    return found

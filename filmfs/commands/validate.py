@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
 from pathlib import Path
 
-from filmfs import layout
+from filmfs import layout, vcs
+from filmfs.errors import StoreError
+from filmfs.escape import mask_userinfo
 from filmfs.manifests import modelines
+from filmfs.manifests.config import SHARED_FILE, ConfigError, load_config
 from filmfs.manifests.problems import Problem, Report
 from filmfs.project import Project, display_path
+from filmfs.store.objects import STORE_FOLDERS, MediaStore, check_inside
 
 
 def validate(root: Path, *, check_media: bool = True, fix_modelines: bool = False) -> Report:
@@ -22,9 +28,11 @@ def validate(root: Path, *, check_media: bool = True, fix_modelines: bool = Fals
         if stale:
             fixed = [display_path(p) for p in modelines.repoint(project.root, stale)]
             project = Project.load(root)
-    problems = project.all_problems() + broken_modelines(project)
+    problems = project.all_problems() + store_problems(project) + broken_modelines(project)
     if check_media:
         problems += missing_media(project)
+    # A URL's user:password@ never reaches a report (schema errors quote the value).
+    problems = [replace(p, message=mask_userinfo(p.message)) for p in problems]
     return Report(
         root=str(root), files=len(project.documents), problems=sorted(set(problems)), fixed=fixed
     )
@@ -45,13 +53,57 @@ def broken_modelines(project: Project) -> list[Problem]:
     ]
 
 
+def store_problems(project: Project) -> list[Problem]:
+    """Errors for a store a clone must never receive from Git: files tracked under
+    ``.filmfs/{objects,tmp,locks,cache}`` (a symlink committed there is how a pull request
+    would smuggle a file from outside the film into a copy), or store folders resolving
+    outside the film."""
+    found = []
+    state = layout.state_dir(project.root)
+    try:
+        check_inside(state)
+    except StoreError as exc:
+        found.append(Problem(display_path(state), 1, 1, exc.message))
+    try:
+        load_config(project.root)  # the committed config is data: no options, safe URLs
+    except ConfigError as exc:
+        found.append(_config_problem(project, exc))
+    for rel in vcs.tracked_files(project.root, layout.STATE_DIR):
+        folder = rel.split("/")[1] if rel.count("/") >= 2 else ""
+        if folder in STORE_FOLDERS:
+            found.append(
+                Problem(
+                    display_path(project.root / rel),
+                    1,
+                    1,
+                    f"tracked by Git, but {layout.STATE_DIR}/{folder}/ belongs to this machine "
+                    f"and is never committed (remove it: git rm --cached '{rel}')",
+                )
+            )
+    return found
+
+
+def _config_problem(project: Project, exc: ConfigError) -> Problem:
+    where = re.match(r"^(\S+?):(\d+):(\d+): (.*)$", exc.message, re.DOTALL)
+    if where:
+        path, line, col, message = where.groups()
+        return Problem(display_path(project.root / path), int(line), int(col), message)
+    shown = display_path(layout.state_dir(project.root) / SHARED_FILE)
+    return Problem(shown, 1, 1, exc.message)
+
+
 def missing_media(project: Project) -> list[Problem]:
     """Warnings for media referenced by the manifests but absent from the local store."""
-    found = []
+    found: list[Problem] = []
     hint = "fetch it with `filmfs pull` or generate the take again"
+    try:
+        store = MediaStore(layout.state_dir(project.root))
+    except StoreError:
+        return found  # reported by store_problems
+
     for shot in project.shots.values():
         for take in shot.takes:
-            if take.video and not layout.object_path(project.root, take.video.sha256).exists():
+            if take.video and not store.has(take.video.sha256):
                 found.append(
                     project.make_problem(
                         take.path,
@@ -61,7 +113,7 @@ def missing_media(project: Project) -> list[Problem]:
                     )
                 )
     for asset in project.assets.values():
-        if asset.sha256 and not layout.object_path(project.root, asset.sha256).exists():
+        if asset.sha256 and not store.has(asset.sha256):
             found.append(
                 project.make_problem(
                     asset.path,

@@ -183,11 +183,11 @@ def _shots(before: Project, after: Project) -> list[ShotChange]:
     for shot_id in ids:
         old, new = before.shots.get(shot_id), after.shots.get(shot_id)
         if new is None and old is not None:
-            unreadable = layout.shot_file(after.root, shot_id).exists()
+            unreadable = after.exists(layout.shot_file(after.root, shot_id))
             kind: Kind = "unreadable" if unreadable else "removed"
             changes.append(ShotChange(shot_id, kind, old.scene))
         elif old is None and new is not None:
-            fixed = layout.shot_file(before.root, shot_id).exists()
+            fixed = before.exists(layout.shot_file(before.root, shot_id))
             changes.append(
                 ShotChange(
                     shot_id,

@@ -81,9 +81,12 @@ def map_clip(clip: EditedClip, takes: _Takes, reels: dict[str, dict[str, str]]) 
         raise LookupError(f"its media (sha256 {sha[:12]}) is no take of this film")
     url = clip.urls[0] if clip.urls else ""
     name = PurePosixPath(url.split("?")[0]).name
-    match = TAKE_NAME.match(name)
-    if match:
-        return takes.named(match["shot"], int(match["take"]), match["sha"], f"its file {name}")
+    # The media file's name; an NLE's EDL may carry it only as the clip name.
+    for candidate in (name, clip.name.strip()):
+        match = TAKE_NAME.match(candidate)
+        if match:
+            what = f"its file {candidate}"
+            return takes.named(match["shot"], int(match["take"]), match["sha"], what)
     stored = PurePosixPath(url).parent.name + name
     if _HEX.fullmatch(stored):
         if stored in takes.by_sha:

@@ -60,6 +60,17 @@ class AudioMedia:
 
 
 @dataclass(frozen=True)
+class Subtitle:
+    """A line of dialogue: seconds into the clip's media (the take) where it shows, and for how
+    long, as the assembled cut's subtitles time it."""
+
+    offset: Seconds
+    duration: Seconds
+    speaker: str
+    text: str
+
+
+@dataclass(frozen=True)
 class CutClip:
     shot_id: str
     scene: str
@@ -68,6 +79,7 @@ class CutClip:
     audio: AudioMedia | None = None
     trim: tuple[Seconds, Seconds] | None = None
     """The part of the selected take in the cut, (in, out) seconds; None: all of it."""
+    subtitles: tuple[Subtitle, ...] = ()
 
     def selected(self) -> TakeMedia:
         chosen = [t for t in self.takes if t.selected]
@@ -254,10 +266,20 @@ def build_timeline(
         clip.metadata["filmfs"] = _provenance(cut, take)
         if cut.trim:
             clip.metadata["filmfs"]["trim"] = [_otio_value(Fraction(t)) for t in cut.trim]
+        for line in cut.subtitles:
+            # A marker's range is in the clip's media time, like its source_range.
+            marker = otio.schema.Marker(
+                name=f"{line.speaker}: {line.text}",
+                marked_range=_range(frames(line.offset, rate), frames(line.duration, rate), rate),
+                color=otio.schema.MarkerColor.YELLOW,
+            )
+            marker.metadata["filmfs"] = {"subtitle": {"speaker": line.speaker, "text": line.text}}
+            clip.markers.append(marker)
         video.append(clip)
         if take.has_audio:
             heard = clip.deepcopy()
             heard.metadata["filmfs"]["role"] = "takes"
+            heard.markers.clear()  # the subtitles show once, on the picture
             sound.append(heard)
         else:
             sound.append(otio.schema.Gap(source_range=source))

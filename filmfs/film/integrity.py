@@ -138,6 +138,16 @@ def _check_shot(project: Project, shot_id: str, found: list[Problem]) -> None:
                     at=("characters", index),
                 )
             )
+    for index, line in enumerate(shot.dialogue):
+        if line.character not in project.characters:
+            found.append(
+                project.make_problem(
+                    path,
+                    f"dialogue speaker {line.character!r} does not exist "
+                    f"(no characters/{line.character}.yaml)",
+                    at=("dialogue", index, "character"),
+                )
+            )
     for index, asset_id in enumerate(shot.audio):
         _reference(project, found, path, ("audio", index), asset_id, kinds={"audio"})
     for index, asset_id in enumerate(shot.assets):

@@ -5,6 +5,7 @@ A shot's lock guards its take numbering and selection; the film's Git lock seria
 
 from __future__ import annotations
 
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -31,15 +32,9 @@ def commit_manifests(root: Path, paths: list[Path], message: str) -> str | None:
     runs finishing together made one of them fail with "Unable to create index.lock" after
     its takes were written. Waiting for a film-wide lock first serialises the commits.
     """
-    lock = FileLock(str(locks_dir(root) / "git.lock"))
-    try:
-        with lock.acquire(timeout=LOCK_TIMEOUT):
-            return vcs.commit_paths(root, paths, message)
-    except Timeout:
-        raise LockedError(
-            "another filmfs process is committing to this film's Git repository",
-            hint=f"wait for it, or remove {lock.lock_file} if no filmfs is running",
-        ) from None
+    busy = "another filmfs process is committing to this film's Git repository"
+    with _held(locks_dir(root) / "git.lock", busy=busy):
+        return vcs.commit_paths(root, paths, message)
 
 
 def commit_made_from(
@@ -64,12 +59,36 @@ def commit_made_from(
 
 @contextmanager
 def shot_lock(root: Path, shot_id: str) -> Iterator[None]:
-    lock = FileLock(str(locks_dir(root) / f"{shot_id}.lock"))
+    with _held(
+        locks_dir(root) / f"{shot_id}.lock",
+        busy=f"shot {shot_id} is locked by another filmfs process",
+    ):
+        yield
+
+
+@contextmanager
+def _held(path: Path, *, busy: str) -> Iterator[None]:
+    """Hold the lock file ``path``. filelock opens it with O_TRUNC, so a symlink planted
+    there (say by a commit that tracks .filmfs/locks/) would truncate whatever it points at:
+    anything but a regular file is refused, and a lock that cannot be taken is a clear error."""
+    fix = f"remove it if no filmfs is running: rm {path}"
     try:
-        with lock.acquire(timeout=LOCK_TIMEOUT):
-            yield
+        mode = path.lstat().st_mode
+    except FileNotFoundError:
+        mode = stat.S_IFREG
+    except OSError as exc:
+        raise LockedError(f"cannot use the lock file {path}: {exc.strerror}", hint=fix) from None
+    if not stat.S_ISREG(mode):
+        kind = "a symlink" if stat.S_ISLNK(mode) else "not a regular file"
+        raise LockedError(f"the lock file {path} is {kind}; refused", hint=fix)
+    lock = FileLock(str(path))
+    try:
+        lock.acquire(timeout=LOCK_TIMEOUT)
     except Timeout:
-        raise LockedError(
-            f"shot {shot_id} is locked by another filmfs process",
-            hint=f"wait for it, or remove {lock.lock_file} if no filmfs is running",
-        ) from None
+        raise LockedError(busy, hint=f"wait for it, or {fix}") from None
+    except OSError as exc:  # ELOOP, EACCES, EROFS...
+        raise LockedError(f"cannot take the lock {path}: {exc.strerror}", hint=fix) from None
+    try:
+        yield
+    finally:
+        lock.release()

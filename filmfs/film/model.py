@@ -202,6 +202,9 @@ class Scene:
     path: Path
     heading: str = ""
     description: str = ""
+    script_number: str | None = None
+    source: Mapping[str, Any] | None = None
+    """What `filmfs import-script` wrote (key, field hashes); None for a hand-made scene."""
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any], path: Path) -> Scene:
@@ -211,6 +214,8 @@ class Scene:
             path=path,
             heading=data.get("heading", ""),
             description=data.get("description", ""),
+            script_number=data.get("script_number"),
+            source=data.get("source"),
         )
 
 
@@ -250,6 +255,33 @@ class Take:
 
 
 @dataclass(frozen=True)
+class Dialogue:
+    """One spoken line of a shot: who says it, the words, and how."""
+
+    character: str
+    line: str
+    parenthetical: str = ""
+    extension: str = ""
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> Dialogue:
+        return cls(
+            character=data["character"],
+            line=data["line"],
+            parenthetical=data.get("parenthetical", ""),
+            extension=data.get("extension", ""),
+        )
+
+    def as_data(self) -> dict[str, str]:
+        data = {"character": self.character, "line": self.line}
+        if self.parenthetical:
+            data["parenthetical"] = self.parenthetical
+        if self.extension:
+            data["extension"] = self.extension
+        return data
+
+
+@dataclass(frozen=True)
 class Shot:
     shot_number: str
     scene: int | None
@@ -271,6 +303,8 @@ class Shot:
     """`out`: seconds into the selected take where the shot's clip ends."""
     generation: Mapping[str, Any] = field(default_factory=dict)
     notes: str = ""
+    dialogue: tuple[Dialogue, ...] = ()
+    source: Mapping[str, Any] | None = None
     takes: tuple[Take, ...] = ()
     first_frame: str | Mapping[str, str] | None = None
     """An image asset ID, or ``{previous_shot: last_frame}`` to start where the shot before ends."""
@@ -310,6 +344,8 @@ class Shot:
             cut_out=data.get("out"),
             generation=dict(data.get("generation", {})),
             notes=data.get("notes", ""),
+            dialogue=tuple(Dialogue.from_data(d) for d in data.get("dialogue", ())),
+            source=data.get("source"),
             takes=takes,
             first_frame=data.get("first_frame"),
             last_frame=data.get("last_frame"),
@@ -325,6 +361,7 @@ class Character:
     appearance: str = ""
     references: tuple[str, ...] = ()
     variant_of: str | None = None
+    source: Mapping[str, Any] | None = None
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any], path: Path) -> Character:
@@ -336,6 +373,7 @@ class Character:
             appearance=data.get("appearance", ""),
             references=tuple(data.get("references", ())),
             variant_of=data.get("variant_of"),
+            source=data.get("source"),
         )
 
 

@@ -21,6 +21,8 @@ class Checked(Protocol):
     shot_takes: dict[str, tuple[Take, ...]]
     assets: dict[str, Asset]
 
+    def listing(self, folder: Path) -> list[Path]: ...
+
     def make_problem(
         self,
         path: Path,
@@ -37,19 +39,21 @@ def check_takes(
 ) -> None:
     """The take files of one shot folder (whether or not its shot.yaml is valid)."""
     folder = layout.takes_dir(project.root, shot_id)
-    if folder.is_dir():
-        for entry in sorted(folder.iterdir()):
-            if entry.name.startswith(".") or entry.suffix == ".tmp":
-                continue
-            if entry.suffix != ".yaml" or not layout.TAKE_STEM.match(entry.stem):
-                found.append(
-                    project.make_problem(
-                        entry, "take files are named NNN.yaml after their attempt number"
-                    )
+    for entry in project.listing(folder):
+        if entry.name.startswith(".") or entry.suffix == ".tmp":
+            continue
+        if entry.suffix != ".yaml" or not layout.TAKE_STEM.fullmatch(entry.stem):
+            found.append(
+                project.make_problem(
+                    entry, "take files are named NNN.yaml after their attempt number"
                 )
+            )
     selected = [take for take in takes if take.selected]
     for take in takes:
-        if layout.TAKE_STEM.match(take.path.stem) and int(take.path.stem) != take.attempt_number:
+        if (
+            layout.TAKE_STEM.fullmatch(take.path.stem)
+            and int(take.path.stem) != take.attempt_number
+        ):
             found.append(
                 project.make_problem(
                     take.path,

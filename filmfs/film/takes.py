@@ -37,7 +37,7 @@ def _existing_attempts(root: Path, shot_id: str) -> set[int]:
     found = set()
     if folder.is_dir():
         for entry in folder.glob("*.yaml"):
-            if layout.TAKE_STEM.match(entry.stem):
+            if layout.TAKE_STEM.fullmatch(entry.stem):
                 found.add(int(entry.stem))
     for entry in locks_dir(root).glob(f"{shot_id}-*.reserved"):
         number = entry.stem.rsplit("-", 1)[-1]

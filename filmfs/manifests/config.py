@@ -9,7 +9,13 @@ merged over the shared one, key by key::
     remotes:
       storage:
         url: s3://my-bucket/films/harbour
-        # any other key is passed to the fsspec filesystem (profile, endpoint_url, ...)
+
+A committed config comes with every pull request, so it is data, never capability: there a
+remote has a ``url`` and nothing else. Filesystem options (``profile``, ``endpoint_url``,
+and ``proxy_command``, which sshfs would run) come only from ``config.local.yaml`` or the
+environment. URLs are allow-listed by protocol (a local path, ``file``, ``s3``, ``gs``,
+``az``/``abfs``, ``ssh``/``sftp``); chained (``zip://…::file://…``), archive, memory, http
+and the rest of fsspec's protocols need ``allow_protocols: [zip, …]`` in the local file.
 """
 
 from __future__ import annotations
@@ -19,12 +25,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 
 from filmfs import layout
 from filmfs.errors import FilmfsError
-from filmfs.manifests.loader import parse, read_text
+from filmfs.manifests.loader import Document, parse, read_text
 from filmfs.manifests.writer import atomic_write_text
 
 SHARED_FILE = "config.yaml"
@@ -37,6 +44,53 @@ _HEADER = {
 
 class ConfigError(FilmfsError):
     """A config file is unreadable or names something that does not exist."""
+
+
+# What a committed remote URL may use. Chaining, archives (zip, tar), memory, http, ftp,
+# data: and the rest need the local file's opt-in: a `zip://…::file:///x` with `mode: w`
+# truncated /x, and `memory://` made a push report success while keeping nothing.
+SAFE_PROTOCOLS = frozenset(
+    {"file", "local", "s3", "s3a", "gs", "gcs", "az", "abfs", "abfss", "ssh", "sftp"}
+)
+OPT_IN_KEY = "allow_protocols"
+PRIVATE_HOSTS_KEY = "allow_private_hosts"  # hosts an asset's url may reach besides public ones
+
+
+def url_protocols(url: str) -> list[str]:
+    """Every protocol fsspec would open ``url`` with, chained ones (``a::b``) included; a
+    plain path is ``file``."""
+    found = []
+    for part in url.split("::"):
+        head, sep, _ = part.partition("://")
+        if sep and len(head) > 1:
+            found.append(head)
+        elif part.startswith("data:"):
+            found.append("data")
+        else:
+            found.append("file")
+    return found
+
+
+def check_protocols(url: str, allowed: frozenset[str] = frozenset()) -> None:
+    """ConfigError unless every protocol of ``url`` is safe or opted in by the local file."""
+    if "://" in url:
+        try:
+            urlsplit(url)
+        except ValueError as exc:  # "Invalid IPv6 URL": say that, not "chained" for its ::
+            raise ConfigError(f"{url}: not a valid URL ({exc})") from None
+    protocols = url_protocols(url)
+    refused = [p for p in protocols if p not in SAFE_PROTOCOLS | allowed]
+    if "::" in url and "chained" not in allowed:
+        refused.insert(0, "chained (::) URLs")
+    if refused:
+        raise ConfigError(
+            f"{url}: {', '.join(dict.fromkeys(refused))} refused for a remote "
+            "(allowed: a directory, file://, s3://, gs://, az://, abfs://, ssh://, sftp://)",
+            hint=f"to use it on this machine, list it under `{OPT_IN_KEY}:` in "
+            f".filmfs/{LOCAL_FILE} (e.g. {OPT_IN_KEY}: [{protocols[0]}"
+            + (", chained" if "::" in url else "")
+            + "])",
+        )
 
 
 def config_path(root: Path, *, local: bool = False) -> Path:
@@ -103,7 +157,47 @@ def read_raw(root: Path, *, local: bool = False) -> dict[str, Any]:
     if default is not None and not isinstance(default, str):
         line, col = document.where(("default_remote",))
         raise ConfigError(f"{shown}:{line}:{col}: default_remote must be a remote's name")
+    if not local:
+        _committed_is_data(document, shown)
+    else:
+        for key in (OPT_IN_KEY, PRIVATE_HOSTS_KEY):
+            opted = data.get(key, [])
+            if not isinstance(opted, list) or not all(isinstance(p, str) for p in opted):
+                line, col = document.where((key,))
+                raise ConfigError(f"{shown}:{line}:{col}: {key} must be a list of names")
     return data
+
+
+def allowed_protocols(root: Path) -> frozenset[str]:
+    """The protocols this machine's local config opts in to, beyond :data:`SAFE_PROTOCOLS`."""
+    return frozenset(read_raw(root, local=True).get(OPT_IN_KEY, []))
+
+
+def private_hosts(root: Path) -> list[str]:
+    """Loopback/private hosts or networks this machine lets a manifest's url reach."""
+    return list(read_raw(root, local=True).get(PRIVATE_HOSTS_KEY, []))
+
+
+def _committed_is_data(document: Document, shown: str) -> None:
+    """The committed file names remotes and URLs, and grants nothing (module docstring)."""
+    data = document.data
+    for key in (OPT_IN_KEY, PRIVATE_HOSTS_KEY):
+        if key in data:
+            line, col = document.where((key,), key=True)
+            raise ConfigError(
+                f"{shown}:{line}:{col}: {key} is only read from .filmfs/{LOCAL_FILE}",
+                hint="a committed file cannot widen what this machine allows; move the key",
+            )
+    for name, settings in data.get("remotes", {}).items():
+        for key in settings:
+            if key != "url":
+                line, col = document.where(("remotes", name, key), key=True)
+                raise ConfigError(
+                    f"{shown}:{line}:{col}: remote {name!r}: option {key!r} is not allowed in "
+                    "the committed config (only url is; a pull request could set the rest)",
+                    hint=f"move it to .filmfs/{LOCAL_FILE} (`filmfs remote modify {name} "
+                    f"{key} VALUE --local`) or set it in the environment",
+                )
 
 
 def write_raw(root: Path, data: Mapping[str, Any], *, local: bool = False) -> Path:
@@ -120,6 +214,7 @@ def load_config(root: Path) -> Config:
     for source in (shared, local):
         for name, settings in source.get("remotes", {}).items():
             merged.setdefault(str(name), {}).update(settings)
+    allowed: frozenset[str] = frozenset(local.get(OPT_IN_KEY, []))
     remotes = {}
     for name, settings in merged.items():
         url = settings.pop("url", None)
@@ -128,6 +223,10 @@ def load_config(root: Path) -> Config:
                 f"remote {name!r} has no url",
                 hint=f"set one with `filmfs remote add {name} URL`",
             )
+        try:
+            check_protocols(url, allowed)
+        except ConfigError as exc:
+            raise ConfigError(f"remote {name!r}: {exc.message}", hint=exc.hint) from None
         remotes[name] = RemoteSpec(name, url, settings)
     default = local.get("default_remote", shared.get("default_remote"))
     return Config(remotes, str(default) if default else None)

@@ -195,6 +195,7 @@ class _Builder:
 
 def parse(text: str, display: str) -> Document:
     """Parse one YAML document from text; raise ManifestError with file:line:col on any problem."""
+    _check_depth(text, display)
     try:
         node = yaml.compose(text, Loader=COMPOSER)
     except yaml.YAMLError:
@@ -215,6 +216,37 @@ def modeline_ref(text: str) -> str | None:
         return None
     match = _MODELINE.match(text, 0, text.find("\n") if "\n" in text else len(text))
     return match.group(1) if match else None
+
+
+_LEAD = re.compile(r"^[ \t?:-]*", re.MULTILINE)
+
+
+def _check_depth(text: str, display: str) -> None:
+    """Refuse nesting deeper than MAX_DEPTH *before* composing: PyYAML's composers recurse
+    once per level, so 1,000 levels raised RecursionError (exit 3) before any check of ours.
+
+    Each block level starts at least one column right of its parent's every second level, and
+    each flow level takes a bracket, so most files are bounded without reading them as YAML;
+    the rest are scanned as an event stream, which PyYAML produces without recursing.
+    """
+    lead = max((len(m) for m in _LEAD.findall(text)), default=0)
+    if 2 * (lead + 1) + text.count("[") + text.count("{") + 2 <= MAX_DEPTH:
+        return
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=COMPOSER):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    mark = event.start_mark
+                    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+                    raise ManifestError(
+                        display, line, col, f"nesting deeper than {MAX_DEPTH} levels"
+                    )
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        return  # not YAML: composing reports where, with a better message
 
 
 def _compose_slowly(text: str, display: str) -> yaml.Node | None:
@@ -240,6 +272,11 @@ def read_text(path: Path, display: str, *, limit: int = MAX_FILE_BYTES) -> str:
             raw = handle.read(limit + 1)
     except OSError as exc:
         raise ManifestError(display, 1, 1, f"cannot read file: {exc.strerror}") from None
+    return decode(raw, display, limit=limit)
+
+
+def decode(raw: bytes, display: str, *, limit: int = MAX_FILE_BYTES) -> str:
+    """A manifest's bytes as text: bounded in size, UTF-8 only (a BOM is dropped)."""
     if len(raw) > limit:
         raise ManifestError(display, 1, 1, f"file is larger than {limit} bytes; not a manifest")
     try:

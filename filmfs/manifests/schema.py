@@ -81,7 +81,21 @@ def validator(kind: str) -> jsonschema.protocols.Validator:
     flat = _inline({k: v for k, v in schemas[kind].items() if k != "$defs"}, schemas, kind)
     cls = jsonschema.validators.validator_for(schemas[kind])
     cls.check_schema(schemas[kind])
-    return cls(flat)
+    return jsonschema.validators.extend(cls, {"pattern": _full_pattern})(flat)
+
+
+def _full_pattern(
+    validator: Any, pattern: str, instance: Any, schema: dict[str, Any]
+) -> Iterator[jsonschema.ValidationError]:
+    """``pattern`` as a full match. JSON Schema's own is ``re.search``, where ``$`` also
+    matches before a final newline: a sha256 of 64 hex digits and a newline passed."""
+    if validator.is_type(instance, "string") and not _compiled(pattern).fullmatch(instance):
+        yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+@functools.cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
 
 
 def field_name(path: JsonPath) -> str:

@@ -277,8 +277,16 @@ def update(
     A value of None removes the field; so does naming it in ``remove``. With ``first``, a
     field the manifest lacks goes before the others (film.yaml's ``filmfs`` version).
     """
+    text = updated_text(path.read_text("utf-8"), changes, remove=remove, first=first)
+    atomic_write_text(path, text)
+
+
+def updated_text(
+    text: str, changes: Mapping[str, Any], *, remove: tuple[str, ...] = (), first: bool = False
+) -> str:
+    """``text`` (a manifest) with top-level fields set or removed, comments and layout kept."""
     rt = _round_trip()
-    document = rt.load(path.read_text("utf-8"))
+    document = rt.load(text)
     for key, value in changes.items():
         if value is None:
             document.pop(key, None)
@@ -290,4 +298,4 @@ def update(
         document.pop(key, None)
     out = io.StringIO()
     rt.dump(document, out)
-    atomic_write_text(path, out.getvalue())
+    return out.getvalue()

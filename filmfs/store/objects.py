@@ -4,11 +4,17 @@ Objects live at ``objects/<2 hex>/<62 hex>`` of their sha256, the layout DVC and
 know. Every write goes to ``tmp/`` (same filesystem) first and is published with
 ``os.replace``, which is atomic: a kill at any moment leaves either no object or a whole one
 at an object path, never half of one. Stray temp files are harmless and can be swept.
+
+A film repository is untrusted input, and so is whatever sits in its store: objects are opened
+without following symlinks (``O_NOFOLLOW`` on every component below ``objects/``), the store's
+folders must resolve inside the film, and every read that leaves the store
+(:meth:`MediaStore.copy_out`, :meth:`MediaStore.verified_path`) hashes the bytes it hands on.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
 import re
@@ -18,6 +24,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from filmfs.errors import StoreError
 from filmfs.manifests.writer import make_folder
@@ -48,6 +55,16 @@ def hash_file(path: Path) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
+class CorruptObject(StoreError):
+    """Bytes whose sha256 is not the one they are stored or fetched under."""
+
+
+# Read-only, never through a symlink, never a FIFO that blocks the open.
+_NOFOLLOW_READ = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+_DIR_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_DIRECTORY", 0)
+STORE_FOLDERS = ("objects", "tmp", "cache", "locks")
+
+
 @dataclass(frozen=True)
 class StoredObject:
     sha256: str
@@ -63,41 +80,120 @@ class MediaStore:
         self.objects = self.root / "objects"
         self.tmp = self.root / "tmp"
         self.cache = self.root / "cache"
+        check_inside(self.root)
 
     def path_of(self, sha256: str) -> Path:
         check_sha256(sha256)
         return self.objects / sha256[:2] / sha256[2:]
 
     def has(self, sha256: str) -> bool:
-        return self.path_of(sha256).is_file()
+        """Whether the object is present as a regular file (a symlink does not count)."""
+        try:
+            with self.open(sha256):
+                return True
+        except StoreError:
+            return False
 
     def require(self, sha256: str, *, what: str = "media") -> Path:
         """Path of an object that must be present; StoreError with the fix if it is not."""
         path = self.path_of(sha256)
-        if not path.is_file():
+        if not self.has(sha256):
             raise StoreError(
                 f"{what}: object {sha256} is missing from the media store ({path})",
                 hint="run `filmfs pull` to fetch it from the remote, or regenerate the take",
             )
         return path
 
+    @contextlib.contextmanager
+    def open(self, sha256: str) -> Iterator[BinaryIO]:
+        """The object opened for reading, never through a symlink (nor a symlinked folder
+        below ``objects/``), and only when it is a regular file; StoreError otherwise."""
+        path = self.path_of(sha256)
+        fd = -1
+        try:
+            parent = os.open(self.objects, _DIR_FLAGS)
+            try:
+                sub = os.open(sha256[:2], _DIR_FLAGS, dir_fd=parent)
+                try:
+                    fd = os.open(sha256[2:], _NOFOLLOW_READ, dir_fd=sub)
+                finally:
+                    os.close(sub)
+            finally:
+                os.close(parent)
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise StoreError(f"object {sha256[:12]} is not a regular file ({path}); refused")
+            os.set_blocking(fd, True)
+        except OSError as exc:
+            if fd >= 0:
+                os.close(fd)
+            reason = "a symlink; refused" if exc.errno == errno.ELOOP else exc.strerror
+            raise StoreError(
+                f"object {sha256[:12]} cannot be read from the media store ({path}): {reason}",
+                hint="run `filmfs pull` to fetch it again, or regenerate the take",
+            ) from None
+        except StoreError:
+            os.close(fd)
+            raise
+        with os.fdopen(fd, "rb") as handle:
+            yield handle
+
     def verify(self, sha256: str) -> bool:
         """Re-hash the object; False if it is missing or its bytes do not match its name."""
-        path = self.path_of(sha256)
-        if not path.is_file():
+        try:
+            self.verified_path(sha256)
+        except StoreError:
             return False
-        return hash_file(path)[0] == sha256
+        return True
+
+    def verified_path(self, sha256: str, *, what: str = "media") -> Path:
+        """The path of an object whose bytes were just read (without following symlinks) and
+        hash to its name: what a reader that needs a path (ffmpeg, an OTIO bundle) is given.
+        CorruptObject when they do not, StoreError when it is missing or not a regular file."""
+        path = self.require(sha256, what=what)
+        digest = hashlib.sha256()
+        with self.open(sha256) as source:
+            while chunk := source.read(CHUNK):
+                digest.update(chunk)
+        _check_digest(sha256, digest.hexdigest(), path, what=what)
+        return path
+
+    def copy_out(self, sha256: str, dest: Path, *, what: str = "media") -> Path:
+        """Copy an object to ``dest`` (atomically), hashing while copying: ``dest`` is
+        replaced only by bytes that hash to ``sha256``; CorruptObject otherwise."""
+        path = self.require(sha256, what=what)
+        dest = Path(dest)
+        digest = hashlib.sha256()
+        tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
+        try:
+            with self.open(sha256) as source, open(tmp, "wb") as out:
+                while chunk := source.read(CHUNK):
+                    digest.update(chunk)
+                    out.write(chunk)
+                out.flush()
+                os.fsync(out.fileno())
+            _check_digest(sha256, digest.hexdigest(), path, what=what)
+            os.replace(tmp, dest)
+        except OSError as exc:
+            raise StoreError(
+                f"cannot copy {what} {sha256[:12]} to {dest}: {exc.strerror or exc}",
+                hint="check the folder is writable and the disk is not full",
+            ) from None
+        finally:
+            tmp.unlink(missing_ok=True)
+        return dest
 
     def iter_objects(self) -> Iterator[StoredObject]:
-        if not self.objects.is_dir():
+        """Every object stored as a regular file (symlinks and stray files are skipped)."""
+        if not _is_real_dir(self.objects):
             return
         for sub in sorted(self.objects.iterdir()):
-            if not sub.is_dir() or len(sub.name) != 2:
+            if not _is_real_dir(sub) or len(sub.name) != 2:
                 continue
             for obj in sorted(sub.iterdir()):
                 sha = sub.name + obj.name
-                if is_sha256(sha) and obj.is_file():
-                    yield StoredObject(sha, obj.stat().st_size, obj)
+                info = obj.lstat()
+                if is_sha256(sha) and stat.S_ISREG(info.st_mode):
+                    yield StoredObject(sha, info.st_size, obj)
 
     def clean_tmp(self, *, older_than: float = 3600.0) -> int:
         """Remove temp files a killed process left behind; returns how many.
@@ -142,11 +238,13 @@ class MediaStore:
             raise StoreError(f"cannot store {src}: no such file")
         sha, size = hash_file(src)
         dest = self.path_of(sha)
-        if dest.is_file():
+        if self.has(sha) and _size_of(dest) == size:
             if move:
                 src.unlink()
             return StoredObject(sha, size, dest)
         make_folder(dest.parent)
+        if not _is_real_dir(dest.parent):
+            raise StoreError(f"{dest.parent} is not a folder of the store (a symlink?); refused")
         try:
             return self._publish(src, sha, size, dest, move=move)
         except OSError as exc:  # disk full, read-only store...
@@ -180,9 +278,11 @@ class MediaStore:
         """The sha256 recorded under ``cache/<name>/<key>`` if its object is still present."""
         entry = self.cache / name / key
         try:
-            sha = entry.read_text().strip()
-        except FileNotFoundError:
+            fd = os.open(entry, _NOFOLLOW_READ)  # a planted symlink or FIFO is no entry
+        except OSError:
             return None
+        with os.fdopen(fd, "rb") as handle:
+            sha = handle.read(80).decode("ascii", "replace").strip()
         return sha if is_sha256(sha) and self.has(sha) else None
 
     def index_set(self, name: str, key: str, sha256: str) -> None:
@@ -192,6 +292,52 @@ class MediaStore:
         with self.temp_path(".idx") as tmp:
             tmp.write_text(sha256 + "\n")
             os.replace(tmp, folder / key)
+
+
+def check_inside(state: Path) -> None:
+    """Refuse a store whose folders (``.filmfs`` and the ones below it) resolve outside the
+    film: a committed ``.filmfs/objects -> /home/me`` would make every write land there."""
+    film = state.parent.resolve()
+    for folder in (state, *(state / name for name in STORE_FOLDERS)):
+        if not os.path.lexists(folder):
+            continue
+        try:
+            real = folder.resolve()
+        except (OSError, RuntimeError):
+            real = None
+        if real is None or not real.is_relative_to(film):
+            raise StoreError(
+                f"{folder} resolves outside the film; refused",
+                hint=f"remove it (the store is rebuilt by `filmfs pull`): rm {folder}",
+            )
+        if not real.is_dir():
+            raise StoreError(
+                f"{folder} is a file; the media store needs a folder there",
+                hint=f"move that file away: mv {folder} {folder}.bak",
+            )
+
+
+def _check_digest(sha256: str, got: str, path: Path, *, what: str) -> None:
+    if got != sha256:
+        raise CorruptObject(
+            f"{what}: object {sha256[:12]} in the media store is corrupt (its bytes hash to "
+            f"{got[:12]}): {path}",
+            hint=f"delete it and fetch a good copy: rm {path} && filmfs pull",
+        )
+
+
+def _is_real_dir(path: Path) -> bool:
+    try:
+        return stat.S_ISDIR(path.lstat().st_mode)
+    except OSError:
+        return False
+
+
+def _size_of(path: Path) -> int:
+    try:
+        return path.lstat().st_size
+    except OSError:
+        return -1
 
 
 def _copy(src: Path, dest: Path) -> None:

@@ -27,7 +27,7 @@ from fsspec.registry import registry as registered_implementations
 
 from filmfs.errors import FilmfsError, StoreError
 from filmfs.manifests.config import RemoteSpec
-from filmfs.store.objects import CHUNK, MediaStore, StoredObject, is_sha256
+from filmfs.store.objects import CHUNK, CorruptObject, MediaStore, StoredObject, is_sha256
 
 # Object stores: a key appears whole when its upload completes, and a "rename" is a copy.
 _OBJECT_STORES = frozenset({"s3", "s3a", "gs", "gcs", "az", "abfs", "abfss", "adl", "oss", "r2"})
@@ -47,10 +47,6 @@ EXTRAS = {
 
 class RemoteError(FilmfsError):
     """A remote cannot be opened, read or written."""
-
-
-class CorruptObject(StoreError):
-    """Bytes whose sha256 is not the one they were fetched under."""
 
 
 def resolve_url(url: str, root: Path) -> str:
@@ -190,12 +186,19 @@ def receive(
     """Write ``chunks`` to a temp file while hashing; publish into ``store`` only if they match."""
     digest = hashlib.sha256()
     with store.temp_path(".part") as tmp:
-        with open(tmp, "wb") as out:
-            for chunk in chunks:
-                digest.update(chunk)
-                out.write(chunk)
-            out.flush()
-            os.fsync(out.fileno())
+        try:
+            with open(tmp, "wb") as out:
+                for chunk in chunks:
+                    digest.update(chunk)
+                    out.write(chunk)
+                out.flush()
+                os.fsync(out.fileno())
+        except OSError as exc:  # disk full (ENOSPC), quota, file size limit, I/O error
+            raise StoreError(
+                f"{origin}: cannot write object {sha256[:12]} into the store: "
+                f"{exc.strerror or exc}; it was not stored (objects already stored are kept)",
+                hint="free some disk space, then run the command again",
+            ) from None
         got = digest.hexdigest()
         if got != sha256:
             raise CorruptObject(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import stat
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -10,9 +11,8 @@ from pathlib import Path
 from typing import TypeVar
 from urllib.parse import unquote, urlparse
 
-import httpx
-
 from filmfs.errors import FilmfsError
+from filmfs.store.download import Network, shown, stream
 from filmfs.store.objects import CHUNK, MediaStore, StoredObject
 from filmfs.store.remotes import RemoteError, receive
 
@@ -74,13 +74,22 @@ def run_all(
 
 
 def fetch_url(
-    url: str, sha256: str, store: MediaStore, *, root: Path, timeout: float = 60.0
+    url: str,
+    sha256: str,
+    store: MediaStore,
+    *,
+    root: Path,
+    size: int | None = None,
+    allowed: tuple[Network | str, ...] = (),
+    timeout: float = 60.0,
 ) -> StoredObject:
-    """Fetch an object from an http(s) URL or a ``file:`` URL inside the film; verify its hash."""
+    """Fetch an object from an http(s) URL (through :mod:`filmfs.store.download`: public
+    hosts only unless ``allowed``, redirects re-checked, at most ``size`` bytes) or a
+    ``file:`` URL inside the film; verify its hash."""
     try:
         parts = urlparse(url)
     except ValueError as exc:  # e.g. "Invalid IPv6 URL" for http://[::1/x
-        raise RemoteError(f"{url}: not a valid URL ({exc})") from None
+        raise RemoteError(f"{shown(url)}: not a valid URL ({exc})") from None
     scheme = parts.scheme
     if scheme == "file":
         local = Path(unquote(parts.path))
@@ -88,17 +97,13 @@ def fetch_url(
         if not local.is_relative_to(root.resolve()):
             raise RemoteError(f"{url}: points outside the film directory; refused")
         try:
+            if not stat.S_ISREG(local.stat().st_mode):
+                raise RemoteError(f"{url}: not a regular file; refused")
             with local.open("rb") as source:
                 return receive(iter(lambda: source.read(CHUNK), b""), sha256, store, origin=url)
         except OSError as exc:
             raise RemoteError(f"{url}: {exc.strerror}") from None
     if scheme not in ("http", "https"):
-        raise RemoteError(f"{url}: cannot fetch {scheme or 'a schemeless'} URL")
-    shown = url.split("?", 1)[0]
-    try:
-        with httpx.stream("GET", url, timeout=timeout, follow_redirects=True) as resp:
-            if not resp.is_success:
-                raise RemoteError(f"{shown}: HTTP {resp.status_code}")
-            return receive(resp.iter_bytes(CHUNK), sha256, store, origin=shown)
-    except (httpx.HTTPError, httpx.InvalidURL) as exc:
-        raise RemoteError(f"{shown}: {type(exc).__name__}: {exc}") from None
+        raise RemoteError(f"{shown(url)}: cannot fetch {scheme or 'a schemeless'} URL")
+    chunks = stream(url, size=size, allowed=allowed, timeout=timeout)
+    return receive(chunks, sha256, store, origin=shown(url))

@@ -189,7 +189,10 @@ def test_asset_pulled_from_its_http_url(tmp_path: Path, httpserver: HTTPServer) 
     root = make_film(tmp_path)
     httpserver.expect_request("/song.mp3").respond_with_data(b"do re mi")
     digest = write_asset(root, "song", b"do re mi", url=httpserver.url_for("/song.mp3"), keep=False)
-    result = run("fetch", "-C", str(root))
+    refused = run("fetch", "-C", str(root))  # the test server is on loopback: refused
+    assert refused.exit_code == 1 and "is a loopback address" in refused.output
+    assert httpserver.log == []
+    result = run("fetch", "--allow-private-host", "localhost", "-C", str(root))
     assert result.exit_code == 0, result.output
     assert "1 object(s) fetched, 8 B" in result.output
     assert store(root).path_of(digest).read_bytes() == b"do re mi"
@@ -254,6 +257,8 @@ def test_other_fsspec_filesystem(tmp_path: Path, monkeypatch, renames: bool) -> 
 
     root = make_film(tmp_path)
     url = f"memory://filmfs-test-{tmp_path.name}-{renames}"
+    opt_in = "allow_protocols: [memory]\n"  # memory:// is refused unless this machine opts in
+    (root / ".filmfs" / "config.local.yaml").write_text(opt_in)
     assert run("remote", "add", "mem", url, "-d", "-C", str(root)).exit_code == 0
     commit_all(root, "remote")
     real_init = remote_module.Remote.__init__
@@ -269,6 +274,7 @@ def test_other_fsspec_filesystem(tmp_path: Path, monkeypatch, renames: bool) -> 
     names = sorted(p.rsplit("/", 2)[-2] + p.rsplit("/", 1)[-1] for p in fs.find(base))
     assert names == sorted(o.sha256 for o in store(root).iter_objects())
     other = clone(root, tmp_path)
+    (other / ".filmfs" / "config.local.yaml").write_text(opt_in)
     assert status(other)["counts"]["missing locally"] == 2
     assert len(pull(Project.load(other)).transferred) == 2
     assert status(other)["counts"]["ok"] == 2

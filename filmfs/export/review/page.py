@@ -4,18 +4,23 @@ Every value from the manifests goes through :func:`html.escape` (text and attrib
 so a prompt or note holding markup shows as text. The stylesheet (page.css: a dark UI in the
 manner of review tools such as Kitsu and RV) and the script (page.js: shot navigation, take
 compare, keyboard, "Play cut") are package files, inlined so nothing is fetched from the
-network; videos are referenced by relative URLs the caller supplies. The script only moves
+network; videos are referenced by relative URLs the caller supplies. A Content-Security-
+Policy (:func:`policy`) lets only those two blocks run, by their sha256: if markup ever got
+past the escaping, it would not execute. The script only moves
 between what is already in the page, reads ``data-*`` attributes and sets ``textContent``,
 never ``innerHTML``.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from collections.abc import Callable
 from functools import cache
 from html import escape
 from importlib.resources import files
 
+from filmfs.export.review import screenplay
 from filmfs.export.review.data import Metrics, Review, ShotReview, TakeReview
 
 # (shot, take) -> URL of the take's video relative to the page, or None when it cannot play.
@@ -28,6 +33,31 @@ PULL_HINT = "filmfs pull"
 def asset(name: str) -> str:
     """A file shipped next to this module (page.css, page.js)."""
     return files(__package__).joinpath(name).read_text(encoding="utf-8")
+
+
+def source_hash(text: str) -> str:
+    """A CSP source for one inline ``<script>`` or ``<style>`` body: its base64 sha256."""
+    return (
+        "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode() + "'"
+    )
+
+
+@cache
+def policy() -> str:
+    """The page's Content-Security-Policy. Only the exact script and stylesheet shipped with
+    filmfs run (hash sources, no 'unsafe-inline'): markup that slipped past the escaping —
+    a ``<script>``, an ``onerror=`` attribute, a ``style=`` — is inert. No network at all:
+    media come from the store by relative file URLs."""
+    return "; ".join(
+        [
+            "default-src 'none'",
+            f"script-src {source_hash(asset('page.js'))} {source_hash(screenplay.CUES_JS)}",
+            f"style-src {source_hash(asset('page.css'))} {source_hash(screenplay.CSS)}",
+            "media-src file: 'self'",
+            "base-uri 'none'",
+            "form-action 'none'",
+        ]
+    )
 
 
 def e(value: object) -> str:
@@ -166,9 +196,9 @@ def _shot_panel(index: int, shot: ShotReview, src: Source) -> str:
     )
 
 
-def render(review: Review, *, src: Source, changes: str = "") -> str:
+def render(review: Review, *, src: Source, changes: str = "", extra: str = "") -> str:
     """The whole page as text; ``changes`` is a rendered "what changed" section (review of a
-    change between two revisions), shown above the shots."""
+    change between two revisions), shown above the shots; ``extra`` follows the shots."""
     items = "".join(_playlist_item(i, shot, src) for i, shot in enumerate(review.shots))
     panels = "".join(_shot_panel(i, shot, src) for i, shot in enumerate(review.shots))
     if not review.shots:
@@ -177,9 +207,7 @@ def render(review: Review, *, src: Source, changes: str = "") -> str:
         "<!doctype html>\n"
         '<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        # No network: the page may only load its own inline code and local media.
-        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
-        "media-src file: 'self'; style-src 'unsafe-inline'; script-src 'unsafe-inline'\">"
+        f'<meta http-equiv="Content-Security-Policy" content="{e(policy())}">'
         f"<title>Review · {e(review.title)}</title><style>{asset('page.css')}</style></head>"
         "<body>"
         f'<header class="top"><div class="brand"><div class="kicker">filmfs review</div>'
@@ -188,7 +216,7 @@ def render(review: Review, *, src: Source, changes: str = "") -> str:
         '<button type="button" class="btn" id="play-cut">&#9654; Play cut</button></header>'
         '<main class="layout"><nav class="playlist" aria-label="Shots in cut order">'
         f'<h2>Shots in cut order</h2><ol id="shot-list">{items}</ol></nav>'
-        f'<section class="stage">{changes}{panels}</section></main>'
+        f'<section class="stage">{changes}{panels}</section></main>{extra}'
         '<footer class="keys"><kbd>&larr;</kbd> <kbd>&rarr;</kbd> shot &nbsp; '
         "<kbd>1</kbd>&ndash;<kbd>9</kbd> view take &nbsp; <kbd>space</kbd> play/pause &nbsp; "
         "<kbd>p</kbd> play cut &nbsp; <kbd>esc</kbd> stop &nbsp; · select commands run in the "

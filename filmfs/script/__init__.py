@@ -1,0 +1,1 @@
+"""Screenplays: a Fountain script read into scenes, characters and dialogue, and kept in sync."""
