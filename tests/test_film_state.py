@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from filmfs.cli import cli
-from tests.conftest import EXAMPLE_FILM, REPO, copy_example, write_take
+from tests.conftest import CASES, EXAMPLE_FILM, REPO, copy_example, write_take
 
 
 @pytest.fixture
@@ -169,3 +169,25 @@ def test_tests_copy_only_what_git_tracks(tmp_path: Path) -> None:
     assert (copy / "film.yaml").read_bytes() == staged
     assert "final_edit" not in (copy / "film.yaml").read_text()
     shutil.rmtree(copy)
+
+
+def test_final_edit_cut_from_a_deleted_take_is_reported(tmp_path: Path) -> None:
+    film = tmp_path / "film"
+    shutil.copytree(CASES / "valid" / "takes-selected", film)
+    cut = "c" * 64
+    source = "b" * 64  # take 2's video
+    (film / "film.yaml").write_text(
+        (film / "film.yaml").read_text()
+        + "final_edit:\n"
+        + f"  sha256: '{cut}'\n  size: 10\n  duration: 3\n  width: 640\n  height: 360\n"
+        + f"  fps: 24\n  codec: h264\n  format: mp4\n  derived_from: ['{source}']\n"
+    )
+    ok = _ok("validate", str(film), "--no-media", "--strict")
+    assert "0 warning(s)" in ok
+    (film / "shots" / "01A" / "takes" / "002.yaml").unlink()
+    stale = CliRunner().invoke(cli, ["validate", str(film), "--no-media", "--strict"])
+    assert stale.exit_code == 1
+    assert "final_edit was cut from video bbbbbbbbbbbb, which no take of the film has" in (
+        stale.output
+    )
+    assert "cut again with `filmfs assemble`" in stale.output
