@@ -9,7 +9,7 @@ from pathlib import Path
 
 from filmfs import layout
 from filmfs.manifests.loader import Document, read_text
-from filmfs.manifests.writer import atomic_write_text, modeline
+from filmfs.manifests.writer import atomic_write_text, ensure_schemas, modeline
 
 FIX = "filmfs validate --fix-modelines"
 
@@ -51,6 +51,7 @@ def repoint(root: Path, paths: list[Path]) -> list[Path]:
         kind = kind_of(root, path)
         if kind is None:
             continue
+        ensure_schemas(root, kind)
         text = read_text(path, str(path))
         _, newline, rest = text.partition("\n")
         atomic_write_text(path, modeline(path, root, kind) + (rest if newline else ""))

@@ -212,11 +212,14 @@ def install_schemas(root: Path) -> list[Path]:
 
 def modeline(path: Path, root: Path, kind: str) -> str:
     """The yaml-language-server line that points editors at the schema of ``kind``."""
-    folder = schema_folder(root)
-    schema_file = folder / f"{kind}.schema.json"
-    if not schema_file.is_file():
-        install_schemas(root)
+    schema_file = schema_folder(root) / f"{kind}.schema.json"
     return MODELINE.format(os.path.relpath(schema_file, path.parent))
+
+
+def ensure_schemas(root: Path, kind: str) -> None:
+    """Before writing a file whose modeline points at .filmfs/schemas/, put the schemas there."""
+    if not (schema_folder(root) / f"{kind}.schema.json").is_file():
+        install_schemas(root)
 
 
 class _Dumper(yaml.SafeDumper):
@@ -245,6 +248,7 @@ def write_new(
     ``exclusive`` refuses to replace an existing file (FileExistsError): a take file, once
     written, is never overwritten by another writer that picked the same name.
     """
+    ensure_schemas(root, kind)
     text = modeline(path, root, kind) + dump(data)
     if not exclusive:
         atomic_write_text(path, text)
