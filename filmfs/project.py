@@ -7,8 +7,12 @@ need a sound film call :meth:`Project.require_valid`.
 
 from __future__ import annotations
 
+import fnmatch
+import gc
 import os
-from collections.abc import Callable, Iterator
+import stat
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property, partial
 from pathlib import Path
@@ -20,6 +24,8 @@ from filmfs.film.integrity import check_integrity
 from filmfs.film.model import Asset, Character, Film, Scene, Shot, Take
 from filmfs.film.rate import parse_rate
 from filmfs.manifests import schema, versions
+from filmfs.manifests.batch import Checked
+from filmfs.manifests.cache import check_manifests
 from filmfs.manifests.loader import Document, parse
 from filmfs.manifests.problems import Problem, Severity
 from filmfs.manifests.tree import DiskTree, Tree
@@ -50,11 +56,37 @@ def _bad_rate(data: Any, at: tuple[str, ...]) -> bool:
 
 def display_path(path: Path) -> str:
     """How a path is shown: relative to the working directory when below it."""
-    absolute = Path(os.path.abspath(path))
+    # String work, not Path.relative_to: a 40,000-file film shows every path it loads.
+    absolute = os.path.abspath(path)
+    cwd = os.getcwd()
+    if absolute == cwd:
+        return "."
+    prefix = cwd if cwd.endswith(os.sep) else cwd + os.sep
+    return absolute[len(prefix) :] if absolute.startswith(prefix) else absolute
+
+
+def _stat(path: Path) -> os.stat_result | None:
     try:
-        return str(absolute.relative_to(Path.cwd())) if absolute != Path.cwd() else "."
-    except ValueError:
-        return str(absolute)
+        return path.stat()
+    except OSError:
+        return None
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while loading (many objects and no garbage).
+
+    What was made is then frozen (moved out of the collector's generations): the first
+    collection after a 40,000-file load would otherwise walk every object, for nothing.
+    """
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if paused:
+            gc.enable()
 
 
 def film_order(shot: Shot) -> tuple[int, tuple[int, str]]:
@@ -96,20 +128,36 @@ class Project:
     unreadable: list[Problem] = field(default_factory=list)
     """Manifests that could not be parsed at all (bad YAML, unsafe tag, too big...)."""
     unreadable_paths: list[Path] = field(default_factory=list)
+    fresh: list[Path] = field(default_factory=list)
+    """Manifests read and parsed by this load; the others were answered by the cache."""
     tree: Tree | None = field(default=None, repr=False, compare=False)
     """Where the manifests are read from; the folder on disk unless given."""
+    _checked: dict[Path, Checked] = field(default_factory=dict, repr=False)
+    _show: Callable[[Path], str] = field(default=display_path, repr=False)
 
     # --- loading -------------------------------------------------------------------------
     @classmethod
-    def load(cls, root: Path | str) -> Project:
-        """Load every manifest under ``root``; problems are collected, not raised."""
+    def load(cls, root: Path | str, *, jobs: int | None = None) -> Project:
+        """Load every manifest under ``root``; problems are collected, not raised.
+
+        Each file's own check comes from the persistent cache when the file is unchanged;
+        the others are parsed and checked, in parallel when there are many (``jobs``
+        processes, default one per core). The cross-file checks always run on the whole film.
+        """
         root = Path(root)
         if not root.is_dir():
             raise NotAFilmError(f"{display_path(root)}: no such directory")
         if not layout.film_file(root).exists():
             raise not_a_film(root)
         project = cls(root=root.resolve())
-        project._load_all()
+        cwd = os.getcwd()
+        prefix = cwd if cwd.endswith(os.sep) else cwd + os.sep
+        # display_path for the many paths of one load: they are absolute and normalised.
+        project._show = lambda p: (
+            str(p)[len(prefix) :] if str(p).startswith(prefix) else display_path(p)
+        )
+        with collector_paused():
+            project._load_all(jobs)
         return project
 
     @classmethod
@@ -118,7 +166,7 @@ class Project:
         :class:`filmfs.manifests.tree.MemoryTree`); paths are shown under ``tree.root``."""
         project = cls(root=tree.root, tree=tree)
         if tree.kind(layout.film_file(tree.root)) is not None:
-            project._load_all()
+            project._load_tree()
         return project
 
     @property
@@ -127,40 +175,158 @@ class Project:
             self.tree = DiskTree(self.root)
         return self.tree
 
-    def _load_all(self) -> None:
+    def _load_all(self, jobs: int | None) -> None:
         root = self.root
+        wanted: list[tuple[Path, str, os.stat_result | None]] = []
+
+        def admit(found: Iterable[tuple[Path, os.stat_result | None]], kind: str) -> list[Path]:
+            kept = []
+            for path, info in found:
+                if path.name.endswith(".yml"):
+                    self.problem(path, "manifests use the .yaml extension; rename this file")
+                    continue
+                wanted.append((path, kind, info))
+                kept.append(path)
+            return kept
+
         film_path = layout.film_file(root)
+        admit(self._named(film_path) or [], "film")
+        scene_paths = admit(self._files(root / layout.SCENES_DIR, "*.y*ml"), "scene")
+        char_paths = admit(self._files(root / layout.CHARACTERS_DIR, "*.y*ml"), "character")
+        asset_paths = admit(self._files(root / layout.ASSETS_DIR, "*.y*ml"), "asset")
+        shot_dirs: list[tuple[Path, list[Path], bool]] = []
+        for shot_dir, _ in self._files(root / layout.SHOTS_DIR, "*", dirs=True):
+            take_paths = admit(self._files(shot_dir / layout.TAKES_DIR, "*.y*ml"), "take")
+            shot_path = shot_dir / layout.SHOT_FILE
+            named = self._named(shot_path)
+            if named is None:
+                self.problem(shot_dir, f"shot folder has no {layout.SHOT_FILE}")
+            shot_dirs.append((shot_dir, take_paths, bool(named and admit(named, "shot"))))
+        self._checked, self.fresh = check_manifests(root, wanted, jobs=jobs)
+
         self.film = self._read(film_path, "film", lambda d: Film.from_data(d, film_path))
-        for path in self._files(root / layout.SCENES_DIR, "*.y*ml"):
+        for path in scene_paths:
             scene = self._read(path, "scene", partial(Scene.from_data, path=path))
             if scene is not None and scene.scene_number not in self.scenes:
                 self.scenes[scene.scene_number] = scene
         self.scenes = dict(sorted(self.scenes.items()))
-        for path in self._files(root / layout.CHARACTERS_DIR, "*.y*ml"):
+        for path in char_paths:
             char = self._read(path, "character", partial(Character.from_data, path=path))
             if char is not None:
                 self.characters.setdefault(char.id, char)
-        for path in self._files(root / layout.ASSETS_DIR, "*.y*ml"):
+        for path in asset_paths:
             asset = self._read(path, "asset", partial(Asset.from_data, path=path))
             if asset is not None:
                 self.assets.setdefault(asset.id, asset)
         shots = []
-        for shot_dir in self._files(root / layout.SHOTS_DIR, "*"):
-            shot = self._load_shot(shot_dir)
+        for shot_dir, take_paths, has_shot in shot_dirs:
+            takes: list[Take] = []
+            for path in take_paths:
+                build = partial(Take.from_data, path=path, shot_id=shot_dir.name)
+                take = self._read(path, "take", build)
+                if take is not None:
+                    takes.append(take)
+            takes.sort(key=lambda t: t.attempt_number)
+            if has_shot:
+                shot_path = shot_dir / layout.SHOT_FILE
+                build_shot = partial(Shot.from_data, path=shot_path, takes=tuple(takes))
+                shot = self._read(shot_path, "shot", build_shot)
+                if shot is not None:
+                    shots.append(shot)
+        shots.sort(key=lambda s: (s.scene, layout.natural_key(s.shot_number)))
+        for shot in shots:
+            self.shots.setdefault(shot.shot_number, shot)
+        del self._checked
+
+    def _files(
+        self, folder: Path, pattern: str, *, dirs: bool = False
+    ) -> list[tuple[Path, os.stat_result | None]]:
+        """Entries of a folder named like ``pattern`` and their stat, refusing any that lead
+        outside the film. With ``dirs``, only folders (others are reported), without stat."""
+        try:
+            info = folder.lstat()
+        except OSError:
+            return []
+        if stat.S_ISLNK(info.st_mode):
+            if self._escapes(folder):
+                return []
+            info = _stat(folder) or info
+        if not stat.S_ISDIR(info.st_mode):
+            self.problem(folder, f"{folder.name} is a file; it must be a folder")
+            return []
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda e: e.name)
+        except OSError:
+            return []
+        found: list[tuple[Path, os.stat_result | None]] = []
+        for entry in entries:
+            name = entry.name
+            if name.startswith(".") or not fnmatch.fnmatchcase(name, pattern):
+                continue
+            path = folder / name
+            # The listing says which entries are symlinks: only those need resolving.
+            if entry.is_symlink() and self._escapes(path):
+                continue
+            if dirs:
+                if not entry.is_dir():
+                    self.problem(path, "unexpected file in shots/ (each shot is a folder)")
+                    continue
+                found.append((path, None))
+                continue
+            try:
+                found.append((path, entry.stat()))
+            except OSError:
+                found.append((path, None))  # reading it will say what is wrong
+        return found
+
+    def _named(self, path: Path) -> list[tuple[Path, os.stat_result | None]] | None:
+        """A manifest at a fixed name and its stat; None when absent; [] when it escapes."""
+        try:
+            info = path.lstat()
+        except OSError:
+            return None
+        if stat.S_ISLNK(info.st_mode):
+            if self._escapes(path):
+                return []
+            return [(path, _stat(path))]
+        return [(path, info)]
+
+    # --- loading from a Tree (a Git revision in memory), file by file ----------------------
+    def _load_tree(self) -> None:
+        root = self.root
+        film_path = layout.film_file(root)
+        self.film = self._tree_read(film_path, "film", lambda d: Film.from_data(d, film_path))
+        for path in self._tree_files(root / layout.SCENES_DIR, "*.y*ml"):
+            scene = self._tree_read(path, "scene", partial(Scene.from_data, path=path))
+            if scene is not None and scene.scene_number not in self.scenes:
+                self.scenes[scene.scene_number] = scene
+        self.scenes = dict(sorted(self.scenes.items()))
+        for path in self._tree_files(root / layout.CHARACTERS_DIR, "*.y*ml"):
+            char = self._tree_read(path, "character", partial(Character.from_data, path=path))
+            if char is not None:
+                self.characters.setdefault(char.id, char)
+        for path in self._tree_files(root / layout.ASSETS_DIR, "*.y*ml"):
+            asset = self._tree_read(path, "asset", partial(Asset.from_data, path=path))
+            if asset is not None:
+                self.assets.setdefault(asset.id, asset)
+        shots = []
+        for shot_dir in self._tree_files(root / layout.SHOTS_DIR, "*"):
+            shot = self._tree_shot(shot_dir)
             if shot is not None:
                 shots.append(shot)
         shots.sort(key=film_order)
         for shot in shots:
             self.shots.setdefault(shot.shot_number, shot)
 
-    def _load_shot(self, shot_dir: Path) -> Shot | None:
+    def _tree_shot(self, shot_dir: Path) -> Shot | None:
         if self.source.kind(shot_dir) != "dir":
             self.problem(shot_dir, "unexpected file in shots/ (each shot is a folder)")
             return None
         shot_path = shot_dir / layout.SHOT_FILE
         takes: list[Take] = []
-        for path in self._files(shot_dir / layout.TAKES_DIR, "*.y*ml"):
-            take = self._read(
+        for path in self._tree_files(shot_dir / layout.TAKES_DIR, "*.y*ml"):
+            take = self._tree_read(
                 path, "take", partial(Take.from_data, path=path, shot_id=shot_dir.name)
             )
             if take is not None:
@@ -170,10 +336,10 @@ class Project:
         if self.source.kind(shot_path) is None:
             self.problem(shot_dir, f"shot folder has no {layout.SHOT_FILE}")
             return None
-        return self._read(shot_path, "shot", lambda d: Shot.from_data(d, shot_path, tuple(takes)))
+        build = partial(Shot.from_data, path=shot_path, takes=tuple(takes))
+        return self._tree_read(shot_path, "shot", build)
 
-    def _files(self, folder: Path, pattern: str) -> Iterator[Path]:
-        """Entries of a folder, refusing any that lead outside the film directory."""
+    def _tree_files(self, folder: Path, pattern: str) -> Iterator[Path]:
         kind = self.source.kind(folder)
         if kind == "file":
             self.problem(folder, f"{folder.name} is a file; it must be a folder")
@@ -185,32 +351,7 @@ class Project:
                 continue
             yield path
 
-    def _escapes(self, path: Path) -> bool:
-        """Record and report a symlink that leaves the film directory.
-
-        Only symlinks need resolving: every folder above ``path`` was checked on the way
-        down, which keeps a 10,000-shot film from resolving 30,000 paths.
-        """
-        if self.source.is_symlink(path) and not self.contains(path):
-            self.problem(path, "symlink points outside the film directory; refusing it")
-            return True
-        return False
-
-    def listing(self, folder: Path) -> list[Path]:
-        """The entries of ``folder`` in the film as loaded; [] when it is not a folder."""
-        if self.source.kind(folder) != "dir":
-            return []
-        return self.source.children(folder, "*")
-
-    def exists(self, path: Path) -> bool:
-        """Whether ``path`` exists in the film as loaded (on disk, or in the revision read)."""
-        return self.source.kind(path) is not None
-
-    def contains(self, path: Path) -> bool:
-        """Whether ``path`` (after resolving symlinks) is inside the film directory."""
-        return self.source.contains(path)
-
-    def _read(self, path: Path, kind: str, build: Callable[[Any], T]) -> T | None:
+    def _tree_read(self, path: Path, kind: str, build: Callable[[Any], T]) -> T | None:
         shown = display_path(path)
         if path.suffix == ".yml":
             self.problem(path, "manifests use the .yaml extension; rename this file")
@@ -234,11 +375,61 @@ class Project:
         self.problems.extend(found)
         if found:
             return None
+        return self._build(path, document.data, build)
+
+    def listing(self, folder: Path) -> list[Path]:
+        """The entries of ``folder`` in the film as loaded; [] when it is not a folder."""
+        if self.source.kind(folder) != "dir":
+            return []
+        return self.source.children(folder, "*")
+
+    def exists(self, path: Path) -> bool:
+        """Whether ``path`` exists in the film as loaded (on disk, or in the revision read)."""
+        return self.source.kind(path) is not None
+
+    def _escapes(self, path: Path) -> bool:
+        """Record and report a symlink that leaves the film directory.
+
+        Only symlinks need resolving: every folder above ``path`` was checked on the way
+        down, which keeps a 10,000-shot film from resolving 30,000 paths.
+        """
+        if self.source.is_symlink(path) and not self.contains(path):
+            self.problem(path, "symlink points outside the film directory; refusing it")
+            return True
+        return False
+
+    def contains(self, path: Path) -> bool:
+        """Whether ``path`` (after resolving symlinks) is inside the film directory."""
+        return self.source.contains(path)
+
+    def _read(self, path: Path, kind: str, build: Callable[[Any], T]) -> T | None:
+        checked = self._checked.get(path)
+        if checked is None:
+            return None
+        parsed, data, own = checked
+        shown = self._show(path)
+        problems = [
+            Problem(shown, line, col, message, severity) for line, col, message, severity in own
+        ]
+        if not parsed:
+            self.problems.extend(problems)
+            self.unreadable.extend(problems)
+            return None
+        document = Document(shown, data, source=path)
+        self.documents[path] = document
+        if kind == "film":
+            versions.check_readable(document, shown)
+        self.problems.extend(problems)
+        if problems:
+            return None
+        return self._build(path, data, build)
+
+    def _build(self, path: Path, data: Any, build: Callable[[Any], T]) -> T | None:
         try:
-            return build(document.data)
+            return build(data)
         except FilmfsError as exc:
             # A value the schema's shape allows but that means nothing (a rate of 0/5).
-            at = next((at for at in _VALUE_PATHS if _bad_rate(document.data, at)), ())
+            at = next((at for at in _VALUE_PATHS if _bad_rate(data, at)), ())
             self.problems.append(self.make_problem(path, exc.message, at=at))
             return None
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -137,17 +138,20 @@ def _has_identity(repo: git.Repo) -> bool:
 def tracked_files(root: Path, under: str) -> list[str]:
     """Paths (relative to ``root``, POSIX) of the files Git tracks below ``root/under``;
     empty when ``root`` is not in a repository."""
-    import git
-
-    top = find_toplevel(root)
-    if top is None:
+    # A plain `git ls-files` (paths come out relative to -C): validate runs this on every
+    # call, and importing GitPython would cost more than the whole check of a small film.
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(root), "ls-files", "-z", "--", under],
+            capture_output=True,
+            check=False,
+        )
+    except OSError:
         return []
-    with _translated("listing tracked files"):
-        repo = git.Repo(top)
-        listed = repo.git.ls_files("-z", "--full-name", "--", str(Path(root).resolve() / under))
-    prefix = Path(root).resolve().relative_to(top.resolve()).as_posix()
-    cut = 0 if prefix == "." else len(prefix) + 1
-    return sorted(name[cut:] for name in listed.split("\0") if name)
+    if done.returncode != 0:  # not in a repository
+        return []
+    names = done.stdout.decode("utf-8", errors="surrogateescape").split("\0")
+    return sorted(name for name in names if name)
 
 
 def iter_history_files(root: Path, *, suffix: str) -> Iterator[tuple[str, str]]:

@@ -9,6 +9,7 @@ command line (click), 130 for Ctrl-C, 141 (quietly) when the reader of stdout we
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 import traceback
@@ -31,6 +32,35 @@ def _silence_stdout() -> None:
 
 
 class FilmfsGroup(click.Group):
+    """The root group: error mapping, and subcommands imported only when used (see COMMANDS)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*COMMANDS, *self.commands})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            module_name, attribute, _ = COMMANDS[cmd_name]
+            module = importlib.import_module(f"filmfs.cli.{module_name}")
+            self.add_command(getattr(module, attribute), cmd_name)
+        return self.commands.get(cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        # From the static table: listing the commands must not import them all.
+        names = self.list_commands(ctx)
+        limit = formatter.width - 6 - max(len(name) for name in names)
+        rows = []
+        for name in names:
+            loaded = self.commands.get(name)
+            if loaded is not None:
+                if not loaded.hidden:
+                    rows.append((name, loaded.get_short_help_str(limit)))
+            else:
+                # Shortened exactly as click shortens a loaded command's help.
+                placeholder = click.Command(name, help=COMMANDS[name][2])
+                rows.append((name, placeholder.get_short_help_str(limit)))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             result = super().invoke(ctx)
@@ -88,44 +118,140 @@ def cli() -> None:
     """
 
 
-# Each module's click commands, in the order `filmfs --help` lists them (alphabetical).
-COMMANDS = {
-    "add_asset": ["command"],
-    "add_take": ["command"],
-    "assemble": ["command"],
-    "diff": ["command"],
-    "export": ["command"],
-    "export_sql": ["command"],
-    "frame": ["command"],
-    "generate": ["command"],
-    "import_edit": ["command"],
-    "graph": ["command"],
-    "import_script": ["command"],
-    "init": ["command"],
-    "media": ["command"],
-    "providers": ["command"],
-    "push": ["push_command", "pull_command", "fetch_command"],
-    "queries": ["tree_command", "show_command", "query_group"],
-    "remote": ["command"],
-    "review": ["command"],
-    "screenplay": ["command"],
-    "select": ["command"],
-    "status": ["command"],
-    "upgrade": ["command"],
-    "validate": ["command"],
+# Every subcommand: name -> (module under filmfs.cli, attribute, its one-line help). A module is
+# imported only when its command runs (or its own --help is asked for), so `filmfs --help` and a
+# quick `filmfs validate` never import av, opentimelineio, httpx or fsspec. The help text is the
+# first paragraph of the command's docstring; tests/test_cli_lazy.py keeps this table true.
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "add-asset": (
+        "add_asset",
+        "command",
+        "Store FILE (a reference image, a storyboard frame, music...) as asset ASSET_ID.",
+    ),
+    "add-take": (
+        "add_take",
+        "command",
+        "Add the video SOURCE, made elsewhere, as the next take of shot SHOT_ID.",
+    ),
+    "assemble": (
+        "assemble",
+        "command",
+        "Cut the selected takes together, in film order and format, into one MP4.",
+    ),
+    "diff": (
+        "diff",
+        "command",
+        "What changed in the film between two Git revisions, in film terms.",
+    ),
+    "export": (
+        "export",
+        "command",
+        "Write the cut as an editorial timeline; the format follows DEST's suffix.",
+    ),
+    "export-sql": (
+        "export_sql",
+        "command",
+        "Export the film's assets and relationships to SQLite or PostgreSQL.",
+    ),
+    "fetch": ("push", "fetch_command", "The same as `filmfs pull`."),
+    "frame": ("frame", "command", "Store one frame of a take of SHOT_ID as an image asset."),
+    "generate": (
+        "generate",
+        "command",
+        "Generate a new take for each named shot (or --all, --missing or --stale).",
+    ),
+    "import-edit": (
+        "import_edit",
+        "command",
+        "Write an edited timeline's decisions into the manifests.",
+    ),
+    "graph": (
+        "graph",
+        "command",
+        "The film's assets and relationships: a picture of its structure.",
+    ),
+    "import-script": (
+        "import_script",
+        "command",
+        "Import a Fountain screenplay: scenes, speaking characters, a first shot per scene.",
+    ),
+    "init": (
+        "init",
+        "command",
+        "Make DIR a new film: film.yaml, folders, .gitignore, schemas, and a Git repository.",
+    ),
+    "media": (
+        "media",
+        "command",
+        "The media store: status against a remote, garbage collection, integrity check.",
+    ),
+    "providers": (
+        "providers",
+        "command",
+        "List the generation providers: built-in and plugins, and what each one still needs.",
+    ),
+    "pull": (
+        "push",
+        "pull_command",
+        "Download the media the manifests reference and the local store lacks.",
+    ),
+    "push": (
+        "push",
+        "push_command",
+        "Upload the media the manifests reference to a remote that lacks it.",
+    ),
+    "query": (
+        "queries",
+        "query_group",
+        "The shot-film model's query patterns, answered from the manifests.",
+    ),
+    "remote": (
+        "remote",
+        "command",
+        "Media remotes: where `filmfs push` sends objects and `filmfs pull` fetches them.",
+    ),
+    "review": (
+        "review",
+        "command",
+        'Write the review page: shots in cut order, every take to compare, and "Play cut".',
+    ),
+    "script": (
+        "screenplay",
+        "command",
+        "The film as a screenplay: scene by scene, each shot's text beside its selected take.",
+    ),
+    "select": (
+        "select",
+        "command",
+        "Use take ATTEMPT of shot SHOT_ID in the cut (and no other take of that shot).",
+    ),
+    "show": (
+        "queries",
+        "show_command",
+        "One shot: its takes (cost, score, notes, which is selected) and what it uses.",
+    ),
+    "status": (
+        "status",
+        "command",
+        "Production metrics per shot, scene and film: attempts, cost, scores, what is missing.",
+    ),
+    "tree": (
+        "queries",
+        "tree_command",
+        "Film -> scenes -> shots, with each shot's selected take and durations.",
+    ),
+    "upgrade": (
+        "upgrade",
+        "command",
+        "Bring the film's manifests to the format this filmfs writes (film.yaml's `filmfs:`).",
+    ),
+    "validate": (
+        "validate",
+        "command",
+        "Check every manifest of the film in DIR (default: here) against the schemas and each"
+        " other.",
+    ),
 }
-
-
-def _register() -> None:
-    import importlib
-
-    for module_name, attributes in COMMANDS.items():
-        module = importlib.import_module(f"filmfs.cli.{module_name}")
-        for attribute in attributes:
-            cli.add_command(getattr(module, attribute))
-
-
-_register()
 
 
 def main() -> None:

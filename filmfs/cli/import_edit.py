@@ -9,8 +9,9 @@ import click
 from filmfs.cli.diff_render import text
 from filmfs.cli.options import film_option, no_commit_option
 from filmfs.cli.output import emit, format_option
-from filmfs.commands.diff import FilmDiff, Side
+from filmfs.commands.diff import FilmDiff
 from filmfs.commands.import_edit import ImportResult, import_edit
+from filmfs.diff.revisions import Side
 from filmfs.project import Project, display_path
 
 

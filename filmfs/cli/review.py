@@ -13,6 +13,8 @@ from filmfs.project import Project, display_path
 
 
 @click.command("review")
+@click.argument("base", required=False)
+@click.argument("head", required=False)
 @click.option(
     "-o",
     "--out",
@@ -28,14 +30,24 @@ from filmfs.project import Project, display_path
 @format_option()
 @film_option
 def command(
-    out: Path | None, copy_media: bool, open_page: bool, fmt: str, root: Path
+    base: str | None,
+    head: str | None,
+    out: Path | None,
+    copy_media: bool,
+    open_page: bool,
+    fmt: str,
+    root: Path,
 ) -> ReviewResult:
     """Write the review page: shots in cut order, every take to compare, and "Play cut".
+
+    With BASE (and HEAD), revisions as `filmfs diff` takes them (main...feature for a pull
+    request), the page reviews that change: each changed or stale shot first, its old and new
+    selected take side by side, the rest of the film as context.
 
     Videos play from the media store, so nothing is copied (unless --copy-media). Keys:
     left/right move between shots, 1-9 view take N, p plays the cut.
     """
-    result = review(Project.load(root), out=out, copy_media=copy_media)
+    result = review(Project.load(root), out=out, copy_media=copy_media, base=base, head=head)
     if fmt == "json":
         echo_json(result)
     else:
@@ -60,3 +72,10 @@ def _print(result: ReviewResult) -> None:
         )
     if result.copied:
         click.echo(f"  copied {len(result.copied)} selected take(s) next to the page")
+    if result.comparison is not None:
+        changed = result.comparison
+        stale = sum(1 for shot in changed.shots if shot.stale)
+        click.echo(
+            f"  {len(changed.shots)} changed shot(s) from {changed.base} to {changed.head}"
+            + (f", {stale} stale" if stale else "")
+        )

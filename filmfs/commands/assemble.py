@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -28,7 +29,7 @@ from filmfs.media.subtitles import mux_subtitles, to_srt
 from filmfs.media.verify import check_cut
 from filmfs.project import Project
 from filmfs.script.subtitles import plan_cues, write_subtitles
-from filmfs.store.objects import MediaStore
+from filmfs.store.objects import MediaStore, hash_file
 
 DEFAULT_OUTPUT = "cut.mp4"
 
@@ -183,12 +184,19 @@ def assemble_film(
     with store.temp_path(".mp4") as tmp:
         made = assemble(clips, fmt, tmp, store=store, soundtrack=soundtrack)
         # Nothing is published or recorded unless the cut is the one planned.
-        check_cut(tmp, fmt=fmt, frames=plan.frames)
-        if srt is not None:
+        if srt is None:
+            # The store's sha256 is computed meanwhile: both read the file just written.
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                digest = pool.submit(hash_file, tmp)
+                check_cut(tmp, fmt=fmt, frames=plan.frames)
+                hashed: tuple[str, int] | None = digest.result()
+        else:
+            check_cut(tmp, fmt=fmt, frames=plan.frames)
             with store.temp_path(".mp4") as muxed:
                 mux_subtitles(tmp, srt, muxed)
                 os.replace(muxed, tmp)
-        stored_cut = store_video(store, tmp, move=True)
+            hashed = None
+        stored_cut = store_video(store, tmp, move=True, hashed=hashed)
     store.index_set("cuts", key, stored_cut.sha256)
     # The cut is made from the conformed copies where a take had to be re-encoded.
     conformed_for = {source: conformed for conformed, source in made.conformed.items()}

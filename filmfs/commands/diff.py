@@ -5,15 +5,11 @@ a crafted commit has nowhere to write through), or the working tree as it is on 
 are loaded by :class:`Project`, so the head side
 gets the same checks as ``filmfs validate`` (media presence aside: a revision has no store).
 
-Revisions, as ``git diff``: no revision compares HEAD with the working tree; one compares it
-with the working tree; two compare them; ``A...B`` compares B with its merge-base with A (what
-a pull request from B into A changes); ``A..B`` is the same as ``A B``.
+Revisions are read as ``git diff`` reads them (:mod:`filmfs.diff.revisions`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -21,27 +17,13 @@ from typing import Any
 from filmfs import layout, vcs
 from filmfs.diff.changes import FilmChanges, as_data, compare
 from filmfs.diff.remotes import RemoteChange, compare_remotes, remote_settings
+from filmfs.diff.revisions import Side, film_at, sides
 from filmfs.errors import ManifestError, NotAFilmError
 from filmfs.escape import mask_userinfo
 from filmfs.manifests.config import SHARED_FILE
 from filmfs.manifests.loader import decode, read_text
 from filmfs.manifests.problems import Problem
-from filmfs.manifests.tree import MemoryTree, split_entries
-from filmfs.project import Project, display_path
-
-WORKTREE = "working tree"
-
-
-@dataclass(frozen=True)
-class Side:
-    """One end of the comparison: a revision as given and its commit, or the working tree."""
-
-    label: str
-    sha: str | None = None
-
-    @property
-    def short(self) -> str:
-        return self.sha[:10] if self.sha else WORKTREE
+from filmfs.project import display_path
 
 
 @dataclass(frozen=True)
@@ -76,37 +58,18 @@ class FilmDiff:
         }
 
 
-def revisions(base: str | None, head: str | None) -> tuple[str, str | None, bool]:
-    """(base, head or None for the working tree, whether base is a merge-base of the two)."""
-    if base and head is None:
-        for sep, merge in (("...", True), ("..", False)):
-            if sep in base:
-                left, right = base.split(sep, 1)
-                return left or "HEAD", right or "HEAD", merge
-    return base or "HEAD", head, False
-
-
 def diff(root: Path, *, base: str | None = None, head: str | None = None) -> FilmDiff:
     """Compare the film in ``root`` at revision ``base`` with ``head`` (default: on disk)."""
-    if not root.is_dir():
-        raise NotAFilmError(f"{display_path(root)}: no such directory")
-    base_rev, head_rev, merge = revisions(base, head)
-    base_sha = (
-        vcs.merge_base(root, base_rev, head_rev or "HEAD")
-        if merge
-        else vcs.resolve_revision(root, base_rev)
-    )
-    head_side = Side(head_rev, vcs.resolve_revision(root, head_rev)) if head_rev else Side(WORKTREE)
-    base_side = Side(f"merge-base of {base_rev} and {head_rev}" if merge else base_rev, base_sha)
-    with _at(root, base_side) as before, _at(root, head_side) as after:
-        if before.film is None and after.film is None and not before.problems + after.problems:
-            raise NotAFilmError(
-                f"{display_path(root)}: not a film at {base_side.label} nor {head_side.short} "
-                f"(no {layout.FILM_FILE})",
-                hint="pass the film's directory with -C",
-            )
-        changes = compare(before, after)
-        problems = tuple(replace(p, message=mask_userinfo(p.message)) for p in after.all_problems())
+    base_side, head_side = sides(root, base, head)
+    before, after = film_at(root, base_side), film_at(root, head_side)
+    if before.film is None and after.film is None and not before.problems + after.problems:
+        raise NotAFilmError(
+            f"{display_path(root)}: not a film at {base_side.label} nor {head_side.short} "
+            f"(no {layout.FILM_FILE})",
+            hint="pass the film's directory with -C",
+        )
+    changes = compare(before, after)
+    problems = tuple(replace(p, message=mask_userinfo(p.message)) for p in after.all_problems())
     remotes = compare_remotes(_remotes(root, base_side), _remotes(root, head_side))
     return FilmDiff(display_path(root), base_side, head_side, changes, problems, remotes)
 
@@ -124,19 +87,3 @@ def _remotes(root: Path, side: Side) -> dict[str, str]:
     except ManifestError as exc:
         return {"(config)": f"unreadable: {exc.detail}"}
     return remote_settings(text, rel)
-
-
-@contextmanager
-def _at(root: Path, side: Side) -> Iterator[Project]:
-    if side.sha is None:
-        yield _load(root)
-        return
-    files, links = split_entries(vcs.revision_entries(root, side.sha))
-    yield Project.from_tree(MemoryTree(root.resolve(), files, links))
-
-
-def _load(folder: Path) -> Project:
-    """The film in ``folder``; an empty project when there is none (a film added or removed)."""
-    if not layout.film_file(folder).exists():
-        return Project(root=folder.resolve())
-    return Project.load(folder)

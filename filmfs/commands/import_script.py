@@ -16,10 +16,11 @@ from filmfs import layout
 from filmfs.commands.init import init
 from filmfs.errors import FilmfsError
 from filmfs.film.locks import commit_manifests
-from filmfs.manifests.writer import atomic_write_text
+from filmfs.manifests.writer import atomic_write_many
 from filmfs.project import Project, display_path
+from filmfs.script import stamp
 from filmfs.script.changes import Change, SyncPlan
-from filmfs.script.parse import read_script
+from filmfs.script.parse import parse_script, read_text
 from filmfs.script.sync import plan_sync
 
 MAX_SCENES = 9999  # scene_number's schema maximum
@@ -60,10 +61,10 @@ class ImportResult:
 
 
 def _apply(plan: SyncPlan) -> None:
-    # Characters come first in the plan, so a shot never names a character not yet written;
-    # each file is replaced atomically. Old files of moved scenes go last.
-    for path, text in plan.writes.items():
-        atomic_write_text(path, text)
+    # Each file is replaced atomically (every one was schema-checked when planned, and the
+    # plan links only characters and scenes it writes or the film has); old files of moved
+    # scenes go last.
+    atomic_write_many(plan.writes)
     for path in plan.deletes:
         path.unlink(missing_ok=True)
 
@@ -72,12 +73,17 @@ def import_script(
     root: Path, *, script: Path, dry_run: bool = False, commit: bool = True
 ) -> ImportResult:
     """Parse ``script`` and sync the film at ``root`` with it (``dry_run``: plan only)."""
-    parsed = read_script(script, display_path(script))
+    text = read_text(script, display_path(script))
+    exists = layout.film_file(root).exists()
+    if exists and (counts := stamp.unchanged(root, text)) is not None:
+        # Neither the script nor a manifest changed since the last sync: nothing to do.
+        scenes, characters = counts
+        return ImportResult(script, Path(os.path.abspath(root)), dry_run, False, scenes, characters)
+    parsed = parse_script(text, display_path(script))
     count = len(parsed.scenes)
     if count > MAX_SCENES:
         shown = display_path(script)
         raise FilmfsError(f"{shown}: {count} scenes; a film holds at most {MAX_SCENES}")
-    exists = layout.film_file(root).exists()
     if exists:
         project = Project.load(root)
         project.require_valid()
@@ -97,16 +103,19 @@ def import_script(
         changes=plan.changes,
     )
     if dry_run or not (plan.writes or plan.deletes):
+        if not dry_run and not plan.conflicts:
+            stamp.record(project.root, text, scenes=plan.scenes, characters=plan.characters)
         return result
     _apply(plan)
-    Project.load(project.root).require_valid()
     sha = None
     if commit:
-        counts = {a: sum(c.action == a for c in plan.changes) for a in ("create", "update")}
+        made = {a: sum(c.action == a for c in plan.changes) for a in ("create", "update")}
         sha = commit_manifests(
             project.root,
             [*created, *plan.writes, *plan.deletes],
             f"import-script {script.name}: {plan.scenes} scene(s), "
-            f"{counts['create']} file(s) created, {counts['update']} updated",
+            f"{made['create']} file(s) created, {made['update']} updated",
         )
+    if not plan.conflicts:
+        stamp.record(project.root, text, scenes=plan.scenes, characters=plan.characters)
     return ImportResult(**{**result.__dict__, "commit": sha})

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from filmfs.errors import FilmfsError
 from filmfs.graph.build import build_graph
 from filmfs.graph.model import Graph, Node
-from filmfs.project import Project
+from filmfs.project import Project, collector_paused
 
 
 @dataclass(frozen=True)
@@ -25,18 +23,6 @@ class Loaded:
             self.project.shot(shot_id)  # raises the error that lists the known shots
             raise FilmfsError(f"no shot {shot_id!r} in this film")
         return node
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector (loading makes many objects and no garbage)."""
-    paused = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if paused:
-            gc.enable()
 
 
 def load_project(root: Path | str) -> Project:

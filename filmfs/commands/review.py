@@ -3,6 +3,10 @@
 The page (``review/index.html`` by default, git-ignored) plays videos straight from the media
 store through relative URLs, so writing it copies no media. ``copy_media`` copies the selected
 takes into ``media/`` next to the page, for a page that is shared as a folder.
+
+With revisions (``base``/``head``, read as ``filmfs diff`` reads them) the page reviews a
+change: the film at the head side, with each shot the change touches (or leaves stale) shown
+first, its old and new selected take side by side.
 """
 
 from __future__ import annotations
@@ -12,6 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
+from filmfs.diff.changes import compare
+from filmfs.diff.revisions import film_at, sides
+from filmfs.export.review.compare import Comparison, build_comparison
+from filmfs.export.review.compare_page import render_changes
 from filmfs.export.review.data import Review, ShotReview, TakeReview, build_review
 from filmfs.export.review.page import render
 from filmfs.export.review.screenplay import render_screenplay
@@ -32,6 +40,8 @@ class ReviewResult:
     page: Path
     review: Review
     copied: list[Path] = field(default_factory=list)
+    comparison: Comparison | None = None
+    """The changed shots, when the page reviews a change between two revisions."""
 
 
 def default_page(root: Path) -> Path:
@@ -61,9 +71,33 @@ def copy_selected(review: Review, store: MediaStore, folder: Path) -> dict[str, 
     return copies
 
 
-def review(project: Project, *, out: Path | None = None, copy_media: bool = False) -> ReviewResult:
-    """Build the review of ``project`` and write it as one HTML page at ``out``."""
+def review(
+    project: Project,
+    *,
+    out: Path | None = None,
+    copy_media: bool = False,
+    base: str | None = None,
+    head: str | None = None,
+) -> ReviewResult:
+    """Build the review of ``project`` and write it as one HTML page at ``out``; with ``base``
+    (and ``head``), the review of the change between those revisions."""
     store = project.store
+    comparison = None
+    if base is not None or head is not None:
+        base_side, head_side = sides(project.root, base, head)
+        before = film_at(project.root, base_side)
+        if head_side.sha is not None:
+            project = film_at(project.root, head_side)
+        comparison = build_comparison(
+            before,
+            project,
+            compare(before, project),
+            base=f"{base_side.label} ({base_side.short})",
+            head=head_side.short
+            if head_side.sha is None
+            else f"{head_side.label} ({head_side.short})",
+            has_object=store.has,
+        )
     data = build_review(project, has_object=store.has)
     page = Path(os.path.abspath(out)) if out else default_page(project.root)
     check_output(project.root, page)
@@ -80,9 +114,17 @@ def review(project: Project, *, out: Path | None = None, copy_media: bool = Fals
             return None
         return relative_url(store.path_of(take.sha256), page)
 
-    atomic_write_text(page, render(data, src=src, extra=_screenplay(project, store, page)))
+    def take_src(take: TakeReview) -> str | None:
+        if take.sha256 is None or not take.media_present:
+            return None
+        return relative_url(store.path_of(take.sha256), page)
+
+    changes = render_changes(comparison, src=take_src) if comparison is not None else ""
+    html = render(data, src=src, changes=changes, extra=_screenplay(project, store, page))
+    atomic_write_text(page, html)
     page.chmod(0o644)  # a temp file is private; a page is for sharing
-    return ReviewResult(page=page, review=data, copied=sorted(set(copies.values())))
+    copied = sorted(set(copies.values()))
+    return ReviewResult(page=page, review=data, copied=copied, comparison=comparison)
 
 
 def _screenplay(project: Project, store: MediaStore, page: Path) -> str:

@@ -2,9 +2,11 @@
 
 PyYAML's safe composer builds a node tree (no object is ever constructed from a tag), then
 :func:`_build` turns it into plain Python data while recording the line and column of every
-value in a :class:`Positions` map. Only the YAML core tags are accepted: a ``!!python/...``
-or any other application tag is an error, never executed. Duplicate keys, oversized files and
-alias bombs ("billion laughs") are errors too.
+value in a :class:`Positions` map. :func:`parse_data` is the fast path used to load a film:
+the same checks and the same data, without positions; a document's positions are worked out
+from its text only when a problem has to point into it. Only the YAML core tags are accepted:
+a ``!!python/...`` or any other application tag is an error, never executed. Duplicate keys,
+oversized files and alias bombs ("billion laughs") are errors too.
 """
 
 from __future__ import annotations
@@ -121,16 +123,46 @@ class Positions:
 
 @dataclass
 class Document:
-    """One manifest: its data, where each value sits, and the path shown to the user."""
+    """One manifest: its data, where each value sits, and the path shown to the user.
+
+    ``positions`` may be left out: they are then composed from ``text`` (or, without it, from
+    the file at ``source``) the first time a problem asks where a value is.
+    """
 
     display: str
     data: Any
-    positions: Positions
-    schema_ref: str | None = None
-    """Where the file's ``# yaml-language-server: $schema=...`` line points, if it has one."""
+    positions: Positions | None = None
+    text: str | None = field(default=None, repr=False)
+    source: Path | None = None
+
+    @property
+    def schema_ref(self) -> str | None:
+        """Where the file's ``# yaml-language-server: $schema=...`` line points, if anywhere."""
+        if self.text is not None:
+            return modeline_ref(self.text)
+        if self.source is None:
+            return None
+        try:
+            with self.source.open(encoding="utf-8", errors="replace") as handle:
+                return modeline_ref(handle.readline(4096))
+        except OSError:
+            return None
 
     def where(self, path: JsonPath, *, key: bool = False) -> tuple[int, int]:
+        if self.positions is None:
+            self.positions = self._positions()
         return self.positions.of(path, key=key)
+
+    def _positions(self) -> Positions:
+        try:
+            text = self.text
+            if text is None:
+                if self.source is None:
+                    return Positions()
+                text = read_text(self.source, self.display)
+            return parse(text, self.display).positions or Positions()
+        except ManifestError:
+            return Positions()  # the file changed under us since it was loaded
 
 
 class _Builder:
@@ -158,19 +190,18 @@ class _Builder:
             return self._mapping(node, path, depth)
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
-        if node.tag == _TIMESTAMP:
-            # Dates stay the text the user wrote: manifests are JSON-shaped data.
-            return str(node.value)
-        if node.tag == _STR or not isinstance(node, yaml.ScalarNode):
-            value = self._scalars.construct_object(node, deep=True)
-        else:
-            kind = node.tag.rsplit(":", 1)[-1]
+        try:
+            return _scalar(node)
+        except _NotPlain:
+            pass
+        kind = node.tag.rsplit(":", 1)[-1]
+        if isinstance(node, yaml.ScalarNode) and kind in _PATTERNS:
             if not _PATTERNS[kind].match(node.value):  # an explicit `!!int 1:30`, say
                 raise self.fail(node, f"{node.value!r} is not a valid {kind} in YAML 1.2")
             value = core_scalar(node.tag, node.value)
+        else:
+            value = self._scalars.construct_object(node, deep=True)
         if isinstance(value, float) and not math.isfinite(value):
-            # JSON has no NaN or infinity, and NaN slips past every schema bound (nan > 0 and
-            # nan <= 0 are both false), so `fps: .nan` would otherwise reach ffmpeg.
             raise self.fail(node, f"{node.value!r} is not a finite number")
         return value
 
@@ -193,6 +224,89 @@ class _Builder:
         return result
 
 
+class _NotPlain(Exception):
+    """The fast path met something only the careful one can judge or word."""
+
+
+_STR = "tag:yaml.org,2002:str"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+_MERGE = "tag:yaml.org,2002:merge"
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+# Scalar constructors that build a value from the node alone (they cache nothing per node).
+_SCALARS = {
+    "tag:yaml.org,2002:" + name: yaml.constructor.SafeConstructor.yaml_constructors[
+        "tag:yaml.org,2002:" + name
+    ]
+    for name in ("int", "float", "bool", "null")
+}
+
+
+def _scalar(node: yaml.Node) -> Any:
+    """A core-schema scalar's value; _NotPlain for anything else (or a non-finite number)."""
+    tag = node.tag
+    if type(node) is not yaml.ScalarNode:
+        raise _NotPlain
+    if tag == _STR:
+        return node.value
+    if tag == _TIMESTAMP:
+        # Dates stay the text the user wrote: manifests are JSON-shaped data.
+        return str(node.value)
+    kind = tag.rsplit(":", 1)[-1]
+    if tag not in _SCALARS or not _PATTERNS[kind].match(node.value):
+        raise _NotPlain
+    value = core_scalar(tag, node.value)  # YAML 1.2 core: 017 is 17, not octal 15
+    if type(value) is float and not math.isfinite(value):
+        # JSON has no NaN or infinity, and NaN slips past every schema bound (nan > 0 and
+        # nan <= 0 are both false), so `fps: .nan` would otherwise reach ffmpeg.
+        raise _NotPlain
+    return value
+
+
+def _plain(root: yaml.Node) -> Any:
+    """The data of a composed document, under the same rules as :class:`_Builder`, no positions."""
+    count = 0
+
+    def build(node: yaml.Node, depth: int) -> Any:
+        nonlocal count
+        count += 1
+        if count > MAX_NODES or depth > MAX_DEPTH:
+            raise _NotPlain
+        tag = node.tag
+        if tag == _STR and type(node) is yaml.ScalarNode:
+            return node.value
+        if tag == _MAP and type(node) is yaml.MappingNode:
+            result: dict[str, Any] = {}
+            for key_node, value_node in node.value:
+                if type(key_node) is not yaml.ScalarNode or key_node.tag == _MERGE:
+                    raise _NotPlain
+                key = str(key_node.value)
+                if key in result:
+                    raise _NotPlain
+                result[key] = build(value_node, depth + 1)
+            return result
+        if tag == _SEQ and type(node) is yaml.SequenceNode:
+            return [build(item, depth + 1) for item in node.value]
+        return _scalar(node)
+
+    return build(root, 0)
+
+
+def parse_data(text: str, display: str) -> Any:
+    """The data of one YAML document, exactly as :func:`parse` gives it, without positions.
+
+    Anything unusual (bad YAML, a tag, a duplicate key, NaN, too deep or too big) goes to
+    :func:`parse`, which raises the ManifestError with file:line:col.
+    """
+    try:
+        node = yaml.compose(text, Loader=COMPOSER)
+        if node is not None:
+            return _plain(node)
+    except (yaml.YAMLError, _NotPlain, RecursionError):
+        pass
+    return parse(text, display).data
+
+
 def parse(text: str, display: str) -> Document:
     """Parse one YAML document from text; raise ManifestError with file:line:col on any problem."""
     _check_depth(text, display)
@@ -204,7 +318,7 @@ def parse(text: str, display: str) -> Document:
         raise ManifestError(display, 1, 1, "file is empty; expected a mapping of fields")
     builder = _Builder(display)
     data = builder.build(node, (), 0)
-    return Document(display, data, builder.positions, modeline_ref(text))
+    return Document(display, data, builder.positions, text=text)
 
 
 _MODELINE = re.compile(r"#\s*yaml-language-server:\s*\$schema=(\S+)")

@@ -164,6 +164,40 @@ def atomic_write_text(path: Path, text: str) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
 
 
+def atomic_write_many(files: Mapping[Path, str]) -> None:
+    """Replace each file atomically, as :func:`atomic_write_bytes` does, for many at once:
+    the temp files are synced in parallel (fsync lets other threads run) and each folder is
+    synced once after its renames, not once per file."""
+    from concurrent.futures import ThreadPoolExecutor  # lazy: only bulk writers need it
+
+    def stage(item: tuple[Path, str]) -> tuple[Path, str]:
+        path, text = item
+        make_folder(path.parent)
+        try:
+            fd, temp = _temp_beside(path)  # created with the umask, like every manifest
+            tmp = str(temp)
+            _write_fd(fd, text.encode("utf-8"))
+        except OSError as exc:
+            raise write_error(path, exc) from exc
+        return path, tmp
+
+    staged: list[tuple[Path, str]] = []
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        try:
+            for done in pool.map(stage, files.items()):
+                staged.append(done)
+            for path, tmp in staged:
+                try:
+                    os.replace(tmp, path)
+                except OSError as exc:
+                    raise write_error(path, exc) from exc
+        finally:
+            for _, tmp in staged:
+                Path(tmp).unlink(missing_ok=True)
+        folders = {path.parent for path in files}
+        list(pool.map(_fsync_dir, folders | {folder.parent for folder in folders}))
+
+
 def _fsync_dir(folder: Path) -> None:
     # The rename is only durable once the directory entry is on disk.
     try:
@@ -222,7 +256,7 @@ def ensure_schemas(root: Path, kind: str) -> None:
         install_schemas(root)
 
 
-class _Dumper(yaml.SafeDumper):
+class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
     """Quotes every string that YAML 1.1 *or* 1.2 would read as something else (`yes`, `1:30`,
     `0o17`, `1e3`), so the file means the same to filmfs and to any other YAML tool."""
 
@@ -231,6 +265,10 @@ for _name, _pattern, _first in CORE_RESOLVERS:
     _Dumper.add_implicit_resolver(
         "tag:yaml.org,2002:" + _name, _pattern, [*_first, ""] if _name == "null" else list(_first)
     )
+
+
+# libyaml's emitter when PyYAML was built with it (about 5x faster; the same text).
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
 def dump(data: Mapping[str, Any]) -> str:

@@ -112,6 +112,11 @@ def cue_name(name: str, extension: str) -> tuple[str, str]:
 
 def read_script(path: Path, display: str) -> Script:
     """Read and parse the Fountain file at ``path``; errors name ``display``."""
+    return parse_script(read_text(path, display), display)
+
+
+def read_text(path: Path, display: str) -> str:
+    """The text of the Fountain file at ``path`` (a regular UTF-8 file of at most 10 MB)."""
     if not path.is_file():
         raise FilmfsError(f"{display}: not a regular file; give a .fountain script")
     try:
@@ -127,7 +132,7 @@ def read_script(path: Path, display: str) -> Script:
             f"{display}: the script is not UTF-8 (byte {exc.start})",
             hint="save it as UTF-8 text",
         ) from None
-    return parse_script(text, display)
+    return text
 
 
 def parse_script(text: str, display: str) -> Script:

@@ -10,11 +10,13 @@ are kept, flagged ``source.removed``, and their shots marked ``omitted``: nothin
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 from typing import Any
 
 from filmfs import layout
 from filmfs.manifests.edit import check
+from filmfs.manifests.schema import valid
 from filmfs.manifests.writer import dump, modeline, updated_text
 from filmfs.project import Project
 from filmfs.script.changes import Change, SyncPlan, merge
@@ -42,6 +44,7 @@ class _Planner:
         self.names = wanted_characters(script.speakers)
         self.wanted = [wanted_scene(s, self.names) for s in script.scenes]
         self.taken = set(project.shots)
+        self.modelines: dict[str, str] = {}
 
     def rel(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix()
@@ -62,11 +65,12 @@ class _Planner:
         """Queue ``changes`` to the manifest at ``source`` (or ``path``), written at ``path``."""
         origin = source or path
         merged = {k: v for k, v in {**data, **changes}.items() if v is not None}
-        check(merged, kind, self.rel(path))
+        if not valid(merged, kind):  # the slow check only to name the problems
+            check(merged, kind, self.rel(path))
         if origin.exists():
             text = updated_text(origin.read_text("utf-8"), changes)
         else:
-            text = modeline(path, self.root, kind) + dump(merged)
+            text = self.modelines.setdefault(kind, modeline(path, self.root, kind)) + dump(merged)
         self.plan.writes[path] = text
 
     # --- characters ----------------------------------------------------------------------
@@ -223,7 +227,7 @@ class _Planner:
 
     def shot_id(self, number: int) -> str:
         digits = f"{number:02d}"
-        for suffix in [*_LETTERS, *(a + b for a in _LETTERS for b in _LETTERS)]:
+        for suffix in itertools.chain(_LETTERS, (a + b for a in _LETTERS for b in _LETTERS)):
             if digits + suffix not in self.taken:
                 self.taken.add(digits + suffix)
                 return digits + suffix

@@ -227,16 +227,19 @@ class MediaStore:
             with contextlib.suppress(FileNotFoundError):
                 path.unlink()
 
-    def put_file(self, src: Path, *, move: bool = False) -> StoredObject:
+    def put_file(
+        self, src: Path, *, move: bool = False, hashed: tuple[str, int] | None = None
+    ) -> StoredObject:
         """Add ``src`` to the store; an object already present is not rewritten.
 
         With ``move=True`` the source is consumed (renamed in when it is on the same
-        filesystem, which is the case for files made in :meth:`temp_path`).
+        filesystem, which is the case for files made in :meth:`temp_path`). ``hashed`` is
+        ``hash_file(src)`` when the caller already has it (a copy is still checked against it).
         """
         src = Path(src)
         if not src.is_file():
             raise StoreError(f"cannot store {src}: no such file")
-        sha, size = hash_file(src)
+        sha, size = hashed or hash_file(src)
         dest = self.path_of(sha)
         if self.has(sha) and _size_of(dest) == size:
             if move:

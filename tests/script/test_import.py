@@ -217,3 +217,18 @@ def test_invalid_script_is_refused_with_its_message(
     assert f"error: {INVALID_CASES[name]}" in result.output
     assert "Traceback" not in result.output
     assert not film.exists()  # nothing written, not even the film
+
+
+def test_a_manifest_edit_after_a_sync_is_seen_by_the_next(tmp_path: Path) -> None:
+    """The no-op shortcut (the sync stamp) never hides a change: removing a script-owned field
+    takes the script's text again on the next import."""
+    film = tmp_path / "film"
+    import_script(film, script=EDITS / "base.fountain", commit=False)
+    assert (film / ".filmfs" / "cache" / "script-sync.json").is_file()
+    update(film / "shots" / "03A" / "shot.yaml", {"dialogue": None})
+    again = import_script(film, script=EDITS / "base.fountain", commit=False)
+    assert [(c.action, c.path, c.fields) for c in again.changes] == [
+        ("update", "shots/03A/shot.yaml", ("dialogue",))
+    ]
+    assert len(_data(film / "shots" / "03A" / "shot.yaml")["dialogue"]) == 2
+    assert import_script(film, script=EDITS / "base.fountain", commit=False).changes == []

@@ -17,13 +17,24 @@ CUES_JS = """
   var video = document.getElementById('cut-video');
   var data = document.getElementById('cut-cues');
   if (!video || !data || !window.VTTCue) return;
-  var track = video.querySelector('track').track;
-  JSON.parse(data.textContent).forEach(function (c) {
-    var cue = new VTTCue(c.start, c.end, c.text);
-    cue.id = c.id;
-    track.addCue(cue);
-  });
+  var element = video.querySelector('track');
+  var track = element.track;
+  var filled = false;
+  // A <track> with no src "fails to load" once shown, and that empties its cues: add them
+  // after it has (readyState 3 is ERROR), so they stay.
+  function fill() {
+    if (filled || element.readyState !== 3) return;
+    filled = true;
+    JSON.parse(data.textContent).forEach(function (c) {
+      var cue = new VTTCue(c.start, c.end, c.text);
+      cue.id = c.id;
+      track.addCue(cue);
+    });
+    video.dataset.cues = String(track.cues.length);
+  }
+  element.addEventListener('error', fill);
   track.mode = 'showing';
+  fill();
 })();
 """
 
