@@ -227,13 +227,14 @@ class Project:
                 if take is not None:
                     takes.append(take)
             takes.sort(key=lambda t: t.attempt_number)
+            self.shot_takes[shot_dir.name] = tuple(takes)
             if has_shot:
                 shot_path = shot_dir / layout.SHOT_FILE
                 build_shot = partial(Shot.from_data, path=shot_path, takes=tuple(takes))
                 shot = self._read(shot_path, "shot", build_shot)
                 if shot is not None:
                     shots.append(shot)
-        shots.sort(key=lambda s: (s.scene, layout.natural_key(s.shot_number)))
+        shots.sort(key=film_order)
         for shot in shots:
             self.shots.setdefault(shot.shot_number, shot)
         del self._checked
@@ -414,6 +415,7 @@ class Project:
         if not parsed:
             self.problems.extend(problems)
             self.unreadable.extend(problems)
+            self.unreadable_paths.append(path)
             return None
         document = Document(shown, data, source=path)
         self.documents[path] = document
