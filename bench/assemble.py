@@ -31,8 +31,10 @@ from filmfs.manifests.writer import write_new
 from filmfs.media.assembly import Clip, assemble
 from filmfs.media.ffmpeg import ffmpeg_exe, run_ffmpeg
 from filmfs.media.ingest import store_video
+from filmfs.media.verify import cut_differences
 from filmfs.project import Project
 from filmfs.store.objects import MediaStore, hash_file
+from filmfs.store.stamps import STAMPS, is_verified
 
 FMT = Format(1920, 1080, 24)
 
@@ -190,6 +192,29 @@ def main() -> int:
     # for the command is the concat plus one hash of its output.
     t_hash = min(_once(lambda: hash_file(work / "bare.mp4")) for _ in range(3))
     t_fresh = min(_once(lambda: assemble_film(Project.load(film), commit=False)) for _ in range(3))
+
+    # What the checks cost inside the command: the packet-level read of the cut (every
+    # assembly), and the sha256 verification of the 50 inputs, cold (no stamps: a fresh
+    # clone or changed files) and warm (stamps match, as on every later run).
+    fstore = MediaStore(layout.state_dir(film))
+    cut_path = film / "cut.mp4"
+    t_check = min(
+        _once(
+            lambda: cut_differences(cut_path, fmt=FMT, frames=round(len(paths) * opts.seconds * 24))
+        )
+        for _ in range(3)
+    )
+    shas = [hash_file(p)[0] for p in paths]
+
+    def verify_all() -> None:
+        assert all(is_verified(fstore, sha) for sha in shas)
+
+    def verify_cold() -> None:
+        shutil.rmtree(fstore.cache / STAMPS, ignore_errors=True)
+        verify_all()
+
+    t_verify_cold = min(_once(verify_cold) for _ in range(3))
+    t_verify_warm = min(_once(verify_all) for _ in range(3))
     result = assemble(clips, FMT, out, store=store)
 
     t_all = None
@@ -236,6 +261,9 @@ def main() -> int:
         ("  sha256 of the cut (store key)", f"{t_hash:.3f} s"),
         ("`filmfs assemble` / (concat + sha256)", f"{t_cmd / (t_bare2 + t_hash):.2f}"),
         ("`filmfs assemble`, nothing changed", f"{t_fresh:.3f} s (re-publishes the stored cut)"),
+        ("  cut check (packet read)", f"{t_check:.3f} s = {t_check / t_bare2:.2f} x concat"),
+        ("  verify inputs, cold", f"{t_verify_cold:.3f} s = {t_verify_cold / t_bare2:.2f} x"),
+        ("  verify inputs, stamped", f"{t_verify_warm:.4f} s"),
         ("  first run / bare concat", f"{t_cold / t_bare:.2f}"),
         ("assemble / cat", f"{t_asm / t_cat:.1f}"),
     ]  # fmt: skip

@@ -56,7 +56,8 @@ def main() -> None:
     parser.add_argument("--shots", type=int, default=64)
     parser.add_argument("--jobs", type=int, default=8)
     parser.add_argument("--latency", type=float, default=1.0, help="seconds per fake task")
-    parser.add_argument("--provider", choices=sorted(KEY_ENV), default="minimax")
+    # Replicate polls from 1 s; MiniMax's documented 10 s cadence would dominate 1 s fake tasks.
+    parser.add_argument("--provider", choices=sorted(KEY_ENV), default="replicate")
     parser.add_argument("--poll-interval", type=float, help="passed to filmfs generate")
     args = parser.parse_args()
 

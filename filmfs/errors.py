@@ -80,7 +80,9 @@ class ToolError(FilmfsError):
 class ProviderError(FilmfsError):
     """A generation provider failed: the task failed, the API refused, or the download was bad.
 
-    ``retryable`` tells the runner whether trying again may help (rate limits, 5xx, timeouts).
+    ``retryable`` tells the runner whether trying again may help (rate limits, 5xx, timeouts);
+    a create request is re-sent only when ``nothing_created`` or its HTTP status says no task
+    was made (see ``create_retry`` in the provider capabilities).
     """
 
     def __init__(
@@ -93,6 +95,7 @@ class ProviderError(FilmfsError):
         retryable: bool = False,
         retry_after: float | None = None,
         hint: str | None = None,
+        nothing_created: bool = False,
     ) -> None:
         where = f" ({url} -> HTTP {status})" if url and status else (f" ({url})" if url else "")
         super().__init__(f"{provider}: {message}{where}", hint=hint)
@@ -103,6 +106,13 @@ class ProviderError(FilmfsError):
         self.status = status
         self.retryable = retryable
         self.retry_after = retry_after
+        self.nothing_created = nothing_created
+        """The service refused a create outright (a rate limit): sending it again is safe."""
+
+
+class TaskEnded(ProviderError):
+    """The provider's task itself failed or was cancelled by the provider: it is over, so there
+    is nothing to resume (unlike a run that gave up polling a task that may still finish)."""
 
 
 class ProviderNotConfigured(FilmfsError):

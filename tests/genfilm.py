@@ -16,10 +16,12 @@ from tests.conftest import REPO, copy_example
 SHOTS = ["01A", "01B", "01C", "02A", "02B", "02C", "02D"]
 
 
-def small_film(target: Path, *, provider: str | None = None) -> Path:
+def small_film(target: Path, *, provider: str | None = None, fit: bool | None = None) -> Path:
     """The example film at 320x180 (so the testcard renders fast), in a fresh Git repo.
 
-    ``provider`` replaces the film's default provider.
+    ``provider`` replaces the film's default provider. ``fit`` (default: when a provider is
+    given) lets filmfs fit shots to the model: lengths snapped to the nearest offered, inputs
+    the model does not take (the film's negative prompt) left out.
     """
     copy_example(target)
     # The copy no longer sits beside schemas/, so the modelines are not followed; that is fine.
@@ -29,8 +31,14 @@ def small_film(target: Path, *, provider: str | None = None) -> Path:
     text = text.replace("fps: 24", "fps: 12")
     if provider is not None:
         text = re.sub(r"(?m)^  provider: \S+$", f"  provider: {provider}", text)
+    if fit if fit is not None else provider is not None:
+        text = text.replace(
+            "defaults:\n", "defaults:\n  fit:\n    duration: nearest\n    inputs: drop\n"
+        )
     film_yaml.write_text(text)
-    (target / ".gitignore").write_text(".filmfs/objects/\n.filmfs/tmp/\n.filmfs/locks/\n")
+    (target / ".gitignore").write_text(
+        ".filmfs/objects/\n.filmfs/tmp/\n.filmfs/locks/\n.filmfs/jobs/\n"
+    )
     # As `filmfs init` leaves it: the store's own ignore file, committed.
     (target / ".filmfs").mkdir(exist_ok=True)
     (target / ".filmfs" / ".gitignore").write_text(STATE_GITIGNORE)

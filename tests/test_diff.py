@@ -92,7 +92,8 @@ def test_json_reports_exactly_the_commits_changes(changed: Path) -> None:
     totals = data["totals"]
     assert totals["takes_added"] == 3
     assert totals["cost_added"] == pytest.approx(2.0)
-    assert (totals["cut_before"], totals["cut_after"], totals["cut_delta"]) == (4.0, 9.5, 5.5)
+    # The cut's real length: 4.5 s + 5 s, less 02E's 0.5 s crossfade (copied from 02D).
+    assert (totals["cut_before"], totals["cut_after"], totals["cut_delta"]) == (4.0, 9.0, 5.0)
     assert totals["shots_without_selected_take"] == ["01B", "01C", "02A", "02B", "02D"]
 
 
@@ -107,7 +108,7 @@ def test_text_reports_the_changes(changed: Path) -> None:
     assert 'added take 3, testcard/bars seed 3, $0.75, score 9, 4.5s, selected: "Perfect!"' in out
     assert "- shot 02C (scene 2) removed" in out
     assert "+ shot 02E (scene 2) added" in out
-    assert "cut 4.0s → 9.5s (+5.5s)" in out
+    assert "cut 4.0s → 9.0s (+5.0s)" in out
     assert out.rstrip().endswith(": valid")
     assert "02D" not in out.split("totals:")[0]  # 02E is a copy of 02D: 02D is unchanged
 
@@ -127,7 +128,7 @@ def test_markdown_is_a_stable_pr_comment(changed: Path) -> None:
     ]
     assert "<summary>shot 01A (changed)</summary>" in md
     assert "slow ~~push~~ **dolly** in" in md
-    assert "| 3 | $2.00 | 4.0s → 9.5s (+5.5s) | 01B, 01C, 02A, 02B, 02D |" in md
+    assert "| 3 | $2.00 | 4.0s → 9.0s (+5.0s) | 01B, 01C, 02A, 02B, 02D |" in md
 
 
 def test_working_tree_against_head_and_exit_code(film: Path) -> None:

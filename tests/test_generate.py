@@ -129,6 +129,9 @@ def test_unconfigured_provider_names_the_variable(
     film: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("MINIMAX_API_KEY", raising=False)
+    film_yaml = film / "film.yaml"
+    fit = "defaults:\n  fit: {duration: nearest, inputs: drop}\n"
+    film_yaml.write_text(film_yaml.read_text().replace("defaults:\n", fit))
     result = run("generate", "01A", "--provider", "minimax", "-C", str(film))
     assert result.exit_code == 1
     assert "provider 'minimax' is not configured: MINIMAX_API_KEY is not set" in result.output

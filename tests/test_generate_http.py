@@ -56,16 +56,34 @@ def test_minimax_take_records_provider_model_task_and_cost(
         minimax, "generate", "01A", "--provider", "minimax", "-C", str(film), **MINIMAX_ENV
     )
     assert result.exit_code == 0, result.output
-    assert "01A: take 1 (selected) via minimax/video-01, $0.43" in result.output
+    assert "01A: take 1 (selected) via minimax/MiniMax-Hailuo-2.3, $0.28 (estimate)" in (
+        result.output
+    )
     [submit] = minimax.calls("/v1/video_generation", "POST")
-    assert submit.body["model"] == "video-01"
+    assert submit.body["model"] == "MiniMax-Hailuo-2.3"
     assert submit.body["prompt"].startswith("high-angle wide shot")
+    # Only what the model takes: no seed, no negative prompt; 4 s snapped to 6 s at 768P.
+    assert "seed" not in submit.body and "negative_prompt" not in submit.body
+    assert (submit.body["duration"], submit.body["resolution"]) == (6, "768P")
     take = takes_of(film, "01A")[1]
     params = take["generation_params"]
     assert isinstance(params, dict)
-    assert params["provider"] == "minimax" and params["model"] == "video-01"
+    assert params["provider"] == "minimax" and params["model"] == "MiniMax-Hailuo-2.3"
     assert params["task_id"] == "task000001" and params["task_id"] in minimax.tasks
-    assert take["generation_cost"] == 0.43
+    assert "seed" not in params, "a seed was recorded although none was sent"
+    assert "negative_prompt" not in params
+    assert params["sent"] == {
+        "model": "MiniMax-Hailuo-2.3",
+        "prompt_optimizer": True,
+        "duration": 6,
+        "resolution": "768P",
+    }
+    assert params["fit"] == [
+        "negative prompt not sent (minimax/MiniMax-Hailuo-2.3 takes none)",
+        "duration 4 s -> 6 s (nearest; minimax/MiniMax-Hailuo-2.3 makes 6/10 s)",
+    ]
+    assert take["generation_cost"] == 0.28 and take["generation_cost_basis"] == "estimate"
+    assert not list((film / ".filmfs" / "jobs").glob("*.json")), "the job record was kept"
     assert take["video"]["size"] == video.stat().st_size  # type: ignore[index]
     assert take["video"]["width"] == 160  # type: ignore[index]
     assert layout.object_path(film, take["video"]["sha256"]).read_bytes() == video.read_bytes()  # type: ignore[index]

@@ -56,7 +56,8 @@ def _kill_when(
     proc: subprocess.Popen[str], film: Path, moment: str, fake: FakeMiniMax, submitted: int
 ) -> None:
     """SIGKILL ``proc`` at ``moment``: "0.3s" after start, "submit1" once it has submitted
-    a task to ``fake`` (which had seen ``submitted`` before), "take3" once 3 take files exist.
+    a task to ``fake`` (which had seen ``submitted`` before), "job2" once it has recorded two
+    submitted tasks under .filmfs/jobs/, "take3" once 3 take files exist.
     """
     deadline = time.monotonic() + 60
     if moment.startswith("submit"):
@@ -65,6 +66,12 @@ def _kill_when(
             assert proc.poll() is None, "finished before the kill"
             assert time.monotonic() < deadline, "nothing was submitted in 60 s"
             time.sleep(0.005)
+    elif moment.startswith("job"):
+        wanted = int(moment.removeprefix("job"))
+        while len(list((film / ".filmfs" / "jobs").glob("*.json"))) < wanted:
+            assert proc.poll() is None, "finished before the kill"
+            assert time.monotonic() < deadline, "no task was recorded in 60 s"
+            time.sleep(0.002)
     elif moment.endswith("s"):
         deadline = time.monotonic() + float(moment[:-1])
         while time.monotonic() < deadline and proc.poll() is None:
@@ -84,18 +91,20 @@ def _kill_when(
 @pytest.fixture(scope="module")
 def slow_minimax(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FakeMiniMax]:
     video = sample_video(tmp_path_factory.mktemp("video") / "sample.mp4")
-    with FakeMiniMax(video, latency=1.0) as fake:
+    # Each status poll takes a second to answer: the run lingers between submit and take
+    # (MiniMax's own cadence, 10 s between polls, never comes into play: one poll suffices).
+    with FakeMiniMax(video, delay={"poll": 1.0}) as fake:
         assert isinstance(fake, FakeMiniMax)
         yield fake
 
 
-@pytest.mark.parametrize("moment", ["0.3s", "submit1", "submit2", "take1", "take3"])
+@pytest.mark.parametrize("moment", ["0.3s", "submit1", "job1", "job2", "take1", "take3"])
 def test_kill_9_leaves_a_valid_film_and_missing_finishes_it(
     tmp_path: Path, slow_minimax: FakeMiniMax, moment: str
 ) -> None:
     film = small_film(tmp_path / "film", provider="minimax")
     env = {"FILMFS_MINIMAX_BASE_URL": slow_minimax.base_url, "MINIMAX_API_KEY": API_KEY}
-    slow_minimax.latency = 1.0
+    slow_minimax.delay["poll"] = 1.0
     submitted = len(slow_minimax.calls("/v1/video_generation", "POST"))
     proc = subprocess.Popen(
         [PYTHON, "-m", "filmfs", "generate", "--all", "-j", "2", "-C", str(film)],
@@ -132,9 +141,23 @@ def test_kill_9_leaves_a_valid_film_and_missing_finishes_it(
 
     # The rerun is not blocked by the dead run's locks or reservations, and finishes the film.
     stale = list((film / ".filmfs" / "locks").glob("*.reserved"))
-    slow_minimax.latency = 0.0
+    recorded = list((film / ".filmfs" / "jobs").glob("*.json"))
+    if moment.startswith("job"):
+        assert len(recorded) >= int(moment.removeprefix("job"))
+    slow_minimax.delay["poll"] = 0.0
     again = CliRunner().invoke(cli, ["generate", "--missing", "-C", str(film)], env=env)
     assert again.exit_code == 0, again.output
+    # The tasks the dead run recorded were resumed, not submitted again: the server's request
+    # log shows one create per shot over both runs (a kill between a create and its record,
+    # possible at "0.3s" and "submit1", is the one case that may cost a second create).
+    creates = len(slow_minimax.calls("/v1/video_generation", "POST")) - submitted
+    if moment == "job2":  # -j 2 and two records: every task in flight was recorded
+        assert creates == len(SHOTS), f"{creates} creates for {len(SHOTS)} shots"
+    else:  # each of the 2 workers may have been between a create and its answer (no id yet)
+        assert creates <= len(SHOTS) + 2, f"{creates} creates for {len(SHOTS)} shots"
+    # Records of takes already written (killed just after the take) are dropped, not resumed.
+    assert again.output.count("(resumed)") <= len(recorded)
+    assert not list((film / ".filmfs" / "jobs").glob("*.json")), "a job record was left"
     before = {(p.parent.parent.name, int(p.stem)) for p in survivors}
     reserved = {(p.name[: -len("-001.reserved")], int(p.stem[-3:])) for p in stale}
     after = {(p.parent.parent.name, int(p.stem)) for p in _take_files(film)}

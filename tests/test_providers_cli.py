@@ -53,7 +53,7 @@ def test_json_and_broken_plugin_is_a_warning(
     assert by_name["replicate"] == {
         "name": "replicate",
         "description": by_name["replicate"]["description"],
-        "default_model": "minimax/video-01",
+        "default_model": "minimax/hailuo-2.3",
         "configured": False,
         "reason": "REPLICATE_API_TOKEN is not set",
         "source": "builtin",

@@ -29,7 +29,8 @@ def run_json(*args: str) -> Any:
 def test_tree(film_with_takes: Path) -> None:
     film = str(film_with_takes)
     text = run("tree", "-C", film)
-    assert "Paper Boats  (target 31.0s, selected 9.2s)" in text
+    # The film's target is film.yaml's total_duration (30 s; the shots' targets sum to 31 s).
+    assert "Paper Boats  (target 30.0s, cut 9.2s, selected takes 9.2s)" in text
     assert "01A      4.0s  3 take(s), take 2 4.2s" in text
     assert "02A      5.0s  1 take(s), none selected" in text
     data = run_json("tree", "-C", film)
@@ -42,8 +43,14 @@ def test_tree(film_with_takes: Path) -> None:
         "takes": 3,
         "selected_take": 2,
         "selected_duration": 4.2,
+        "cut_duration": 4.208,  # whole frames: 4.2 s at 24 fps is 101 frames
         "stale": None,  # the take recorded no inputs, so it cannot be judged
     }
+    assert (data["total_duration"], data["duration_cut"], data["duration_target"]) == (
+        30,
+        9.208,
+        31,
+    )
 
 
 def test_show(film_with_takes: Path) -> None:

@@ -201,3 +201,69 @@ def test_copy_puts_the_select_command_on_the_clipboard_or_selects_it(browser: Br
     assert command.startswith("filmfs select 01A 2 --note ")
     if said == "Ctrl+C":  # clipboard refused (no user gesture under CDP): the text is selected
         assert browser.eval("window.getSelection().toString()") == command
+
+
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"  # git-ignored; CI may upload it
+
+LAYOUT = """(() => {
+  const box = b => ({left: b.left, right: b.right, top: b.top, bottom: b.bottom});
+  const r = s => box(document.querySelector(s).getBoundingClientRect());
+  const viewer = document.querySelector('article.shot:not([hidden]) .viewer');
+  const v = viewer.getBoundingClientRect();
+  return {
+    scroll: document.documentElement.scrollWidth,
+    list: r('.playlist'), viewer: {left: v.left, right: v.right, top: v.top, width: v.width},
+    play: r('#play-cut'), title: r('.brand h1'), metrics: r('.metrics'),
+    rows: new Set([...document.querySelectorAll('.metric')].map(m => m.offsetTop)).size,
+  };
+})()"""
+
+
+def _keep(path: Path) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / path.name).write_bytes(path.read_bytes())
+
+
+@pytest.mark.parametrize("width", [390, 1400])
+def test_layout_fits_a_phone_and_a_desktop(
+    chromium: Browser, page: tuple[Path, Path], tmp_path: Path, width: int
+) -> None:
+    chromium.width, chromium.height = width, 844 if width < 500 else 900
+    try:
+        chromium.open(page[1].as_uri())
+        chromium.wait_for("document.body.dataset.ready === 'true'")
+        box = chromium.eval(LAYOUT)
+        shot = tmp_path / f"review-{width}px.png"
+        chromium.screenshot(shot)
+        _keep(shot)
+        assert shot.stat().st_size > 10_000
+        assert box["scroll"] <= width  # nothing wider than the screen
+        assert box["play"]["right"] <= width and box["title"]["right"] <= width
+        assert box["metrics"]["right"] <= width
+        if width < 500:
+            # One column: the shot list above the player, the player as wide as the page.
+            assert box["list"]["bottom"] <= box["viewer"]["top"]
+            assert box["viewer"]["width"] >= 0.85 * width  # padding and scroll bar aside
+            assert box["rows"] >= 2  # the metrics wrap onto more than one row
+        else:
+            assert box["list"]["right"] <= box["viewer"]["left"]  # sidebar beside the player
+            assert box["rows"] == 1
+        assert chromium.console_errors() == []
+    finally:
+        chromium.close_page()
+        chromium.width, chromium.height = 1440, 900
+
+
+def test_stop_and_escape_pause_playback(browser: Browser) -> None:
+    playing = f"!{VIEWER}.paused"
+    for stop in ("button", "Escape"):
+        browser.eval("document.getElementById('play-cut').click()")
+        browser.wait_for(playing)
+        assert browser.eval("document.body.classList.contains('playing-cut')")
+        if stop == "button":
+            browser.eval("document.getElementById('play-cut').click()")
+        else:
+            browser.key("Escape", "Escape", 27)
+        browser.wait_for(f"{VIEWER}.paused")
+        assert not browser.eval("document.body.classList.contains('playing-cut')")
+        assert browser.eval("[...document.querySelectorAll('video')].every(v => v.paused)")

@@ -14,9 +14,10 @@ from filmfs.commands.loaded import load
 
 
 def render_tree(data: queries.Tree) -> str:
+    target = data.total_duration or data.duration_target
     lines = [
-        f"{data.title}  (target {num(data.duration_target, 's', 1)}, "
-        f"selected {num(data.duration_selected, 's', 1)})"
+        f"{data.title}  (target {num(target, 's', 1)}, cut {num(data.duration_cut, 's', 1)}, "
+        f"selected takes {num(data.duration_selected, 's', 1)})"
     ]
     groups = [("", data.shots)]  # shots with no scene, under the film itself
     groups += [(f"  {scene.name}", scene.shots) for scene in data.scenes]

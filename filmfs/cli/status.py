@@ -28,6 +28,12 @@ def _names(shots: list[str]) -> str:
 def render(data: Status) -> str:
     film = data.film
     lines = [data.title, _line("film", film)]
+    if data.cut_duration is not None:
+        target = data.target_duration
+        lines.append(
+            f"{'cut':<10} {data.cut_duration:.1f}s as cut (transitions overlap)"
+            + (f", target {target:.1f}s ({data.cut_duration - target:+.1f}s)" if target else "")
+        )
     lines += [_line(f"scene {s.scene_number}", s) for s in data.scenes]
     lines.append("")
     lines.append("shot   attempts    cost  score  take  duration vs target")

@@ -8,7 +8,6 @@ for takes that were re-encoded to the film's format (conformed sha256 -> source 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import shutil
 from concurrent.futures import ThreadPoolExecutor
@@ -20,6 +19,7 @@ from filmfs.film.cut import CutPlan, plan_cut
 from filmfs.film.deps import film_manifests_edited
 from filmfs.film.locks import commit_made_from
 from filmfs.film.model import Format, VideoRef
+from filmfs.film.recipe import cut_recipe
 from filmfs.manifests.writer import check_output, make_folder, update, write_error
 from filmfs.media.assembly import Clip, Soundtrack, assemble
 from filmfs.media.conform import CONFORM_VERSION
@@ -30,6 +30,7 @@ from filmfs.media.verify import check_cut
 from filmfs.project import Project
 from filmfs.script.subtitles import plan_cues, write_subtitles
 from filmfs.store.objects import MediaStore, hash_file
+from filmfs.store.stamps import is_verified, require_verified, set_aside
 
 DEFAULT_OUTPUT = "cut.mp4"
 
@@ -58,7 +59,7 @@ def _audio_path(project: Project, store: MediaStore, asset_id: str) -> tuple[Pat
     asset = project.assets[asset_id]
     if asset.sha256 is None:
         return None
-    return store.require(asset.sha256, what=f"audio asset {asset_id}"), asset.volume
+    return require_verified(store, asset.sha256, what=f"audio asset {asset_id}"), asset.volume
 
 
 def plan_clips(
@@ -79,7 +80,9 @@ def plan_clips(
             if not store.has(sha):
                 missing.append(f"{item.shot} take {item.take} ({sha[:12]})")
                 continue
-            path = store.path_of(sha)
+            # The bytes cut into the film must be the ones the take names (stamped, so a
+            # second run reads no media to know it).
+            path = require_verified(store, sha, what=f"shot {item.shot} take {item.take}")
         audio = _audio_path(project, store, shot.audio[0]) if shot.audio else None
         tr = item.transition_in
         clips.append(
@@ -108,33 +111,6 @@ def plan_clips(
     return clips
 
 
-def cut_key(
-    clips: list[Clip], soundtrack: Soundtrack | None, fmt: Format, store: MediaStore
-) -> str:
-    """What determines the cut's bytes: its clips, transitions, sound beds and format."""
-
-    def media(path: Path | None) -> str | None:
-        if path is None:
-            return None
-        return path.parent.name + path.name if path.is_relative_to(store.objects) else str(path)
-
-    recipe = {
-        "version": CONFORM_VERSION,
-        "format": fmt.key(),
-        "clips": [
-            [
-                c.sha256,
-                [c.transition_in.kind, c.transition_in.duration] if c.transition_in else None,
-                media(c.audio),
-                c.audio_volume,
-            ]
-            for c in clips
-        ],
-        "soundtrack": [media(soundtrack.path), soundtrack.volume] if soundtrack else None,
-    }
-    return hashlib.sha256(json.dumps(recipe, sort_keys=True).encode()).hexdigest()
-
-
 def assemble_film(
     project: Project,
     *,
@@ -153,34 +129,44 @@ def assemble_film(
     store = project.store
     fmt = film.format
     plan = plan_cut(project.shots.values(), fmt, allow_gaps=allow_gaps)
-    clips = plan_clips(project, store, plan, fmt=fmt, allow_gaps=allow_gaps)
+    if not plan.clips and not plan.gaps:
+        raise FilmfsError("nothing to assemble: no shot has a selected take")
+    cues = plan_cues(project, plan)
+    srt = to_srt(cues) if subtitle_track and cues else None
+    subtitles = write_subtitles(cues, out)
+    recipe = cut_recipe(
+        plan,
+        fmt,
+        shots=project.shots,
+        assets=project.assets,
+        soundtrack=film.soundtrack,
+        engine=CONFORM_VERSION,
+        # A muxed subtitle track is part of the cut's bytes.
+        subtitles=hashlib.sha256(srt.encode()).hexdigest() if srt is not None else None,
+    )
     gaps, expected = list(plan.gaps), float(plan.duration)
+    final = film.final_edit
+    if not force and is_current(store, final, recipe["hash"]):
+        assert final is not None
+        _publish_link(store.path_of(final.sha256), out)
+        return AssembleResult(
+            output=out,
+            video=final,
+            shots=plan.shots,
+            slates=gaps if allow_gaps else [],
+            reused=plan.shots,
+            expected_duration=expected,
+            up_to_date=True,
+            subtitles=subtitles,
+            cues=len(cues),
+        )
+    clips = plan_clips(project, store, plan, fmt=fmt, allow_gaps=allow_gaps)
     if not clips:
         raise FilmfsError("nothing to assemble: no shot has a selected take")
     soundtrack = None
     if film.soundtrack:
         bed = _audio_path(project, store, film.soundtrack)
         soundtrack = Soundtrack(bed[0], bed[1]) if bed else None
-    key = cut_key(clips, soundtrack, fmt, store)
-    cues = plan_cues(project, plan)
-    srt = to_srt(cues) if subtitle_track and cues else None
-    if srt is not None:  # the track is part of the cut's bytes
-        key = hashlib.sha256(f"{key}\n{srt}".encode()).hexdigest()
-    subtitles = write_subtitles(cues, out)
-    final = film.final_edit
-    if not force and final is not None and store.index_get("cuts", key) == final.sha256:
-        _publish_link(store.path_of(final.sha256), out)
-        return AssembleResult(
-            output=out,
-            video=final,
-            shots=[c.label for c in clips],
-            slates=gaps if allow_gaps else [],
-            reused=[c.label for c in clips],
-            expected_duration=expected,
-            up_to_date=True,
-            subtitles=subtitles,
-            cues=len(cues),
-        )
     with store.temp_path(".mp4") as tmp:
         made = assemble(clips, fmt, tmp, store=store, soundtrack=soundtrack)
         # Nothing is published or recorded unless the cut is the one planned.
@@ -197,7 +183,6 @@ def assemble_film(
                 os.replace(muxed, tmp)
             hashed = None
         stored_cut = store_video(store, tmp, move=True, hashed=hashed)
-    store.index_set("cuts", key, stored_cut.sha256)
     # The cut is made from the conformed copies where a take had to be re-encoded.
     conformed_for = {source: conformed for conformed, source in made.conformed.items()}
     _publish_link(store.path_of(stored_cut.sha256), out)
@@ -205,6 +190,7 @@ def assemble_film(
         stored_cut,
         derived_from=tuple(dict.fromkeys(conformed_for.get(c.sha256, c.sha256) for c in clips)),
         conformed=dict(made.conformed),
+        recipe=recipe,
     )
     update(film.path, {"final_edit": video.as_data()})
     sha = None
@@ -230,6 +216,20 @@ def assemble_film(
         subtitles=subtitles,
         cues=len(cues),
     )
+
+
+def is_current(store: MediaStore, final: VideoRef | None, recipe_hash: str) -> bool:
+    """The recorded cut is this recipe's and its object is in the store, whole.
+
+    Decided from film.yaml (committed) and the object alone: no local cache has a say.
+    """
+    if final is None or final.recipe is None or final.recipe.get("hash") != recipe_hash:
+        return False
+    if is_verified(store, final.sha256):
+        return True
+    # Present but damaged: set it aside so the cut rendered now is stored in its place.
+    set_aside(store, final.sha256)
+    return False
 
 
 def _publish_link(source: Path, dest: Path) -> None:

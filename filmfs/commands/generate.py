@@ -1,58 +1,61 @@
 """`filmfs generate`: shot -> provider -> take file + video in the store, many shots at once.
 
-Each shot's attempt runs on a worker thread: reserve the attempt number, run the provider into a
-temp file inside the store, publish the video as a store object, probe it, then write the take
-file by rename. The take file is the commit point: a run killed before it leaves at most an
-unreferenced object (garbage, harmless), never a half-written take, and ``--missing`` picks up
-the shot again on the next run. Concurrency is ``jobs`` overall and at most
-``provider.max_concurrency`` (when a provider declares it) per provider.
+Before any request: every shot is planned against its model's capabilities (pre-flight: a
+length, ratio, input or prompt the model refuses stops the run, naming the shot's file and
+line), priced, and checked against the film's budget; ``dry_run`` stops there. Then tasks a
+killed run left behind (``.filmfs/jobs/``) are resumed before anything new is submitted.
+
+Each shot's attempt runs on a worker thread: reserve the attempt number, run the provider into
+a temp file inside the store (the task id is recorded under ``.filmfs/jobs/`` before the first
+poll), publish the video as a store object, probe it, then write the take file by rename and
+drop the job record. The take file is the commit point: a run killed before it leaves the job
+record, which the next run resumes (nothing is paid twice), and at most an unreferenced object.
+Concurrency is ``jobs`` overall and at most ``provider.max_concurrency`` (when a provider
+declares it) per provider.
 """
 
 from __future__ import annotations
 
-import hashlib
 import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from filmfs import layout, vcs
+from filmfs.commands.attempts import TakeOutcome, new_attempt, resume
+from filmfs.commands.planning import ShotPlan, plan_problems, provider_choice, shot_plan, spent, usd
 from filmfs.errors import FilmfsError, ProviderNotConfigured
 from filmfs.film.deps import shot_dependencies
-from filmfs.film.inputs import shot_inputs, staleness
+from filmfs.film.inputs import staleness
 from filmfs.film.locks import commit_made_from
-from filmfs.film.model import Film, Shot
-from filmfs.film.takes import check_room, reserve_attempt, take_data, write_take
-from filmfs.manifests.writer import write_error
-from filmfs.media.ingest import store_video
+from filmfs.film.model import Shot, money
+from filmfs.film.takes import check_room
 from filmfs.project import Project
-from filmfs.providers import registry
-from filmfs.providers.base import GenerationRequest, Provider
-from filmfs.providers.runner import DEFAULT_POLL_INTERVAL, Progress, run
-from filmfs.store.objects import MediaStore
+from filmfs.providers import capabilities, registry
+from filmfs.providers import jobs as records
+from filmfs.providers.base import Provider
+from filmfs.providers.redact import scrub
+from filmfs.providers.runner import DEFAULT_POLL_INTERVAL, Progress
 
-DEFAULT_PROVIDER = "testcard"
+__all__ = ["GenerateResult", "ShotEstimate", "TakeOutcome", "generate"]
 
 
 @dataclass(frozen=True)
-class TakeOutcome:
-    """What happened to one shot in a run."""
+class ShotEstimate:
+    """One shot's planned request and price, for ``--dry-run`` and the budget."""
 
     shot_id: str
     provider: str
     model: str
-    attempt: int | None = None
-    path: Path | None = None
-    selected: bool = False
-    cost: float | None = None
-    elapsed: float = 0.0
-    error: str | None = None
-
-    @property
-    def ok(self) -> bool:
-        return self.error is None
+    seconds: int | None
+    resolution: str | None
+    ratio: str | None
+    estimate: Decimal | None
+    fit: tuple[str, ...]
+    warning: str | None
 
 
 @dataclass
@@ -60,10 +63,27 @@ class GenerateResult:
     outcomes: list[TakeOutcome] = field(default_factory=list)
     elapsed: float = 0.0
     commit: str | None = None
+    estimates: list[ShotEstimate] = field(default_factory=list)
+    dry_run: bool = False
+    spent_before: Decimal = Decimal(0)
+    """USD already recorded on the film's takes."""
+    budget_total: Decimal | None = None
+    budget_per_run: Decimal | None = None
+    refusal: str | None = None
+    """Why the run would be refused (a dry run says so instead of refusing)."""
 
     @property
-    def total_cost(self) -> float:
-        return sum(o.cost or 0.0 for o in self.outcomes if o.ok)
+    def total_cost(self) -> Decimal:
+        return sum((o.cost or Decimal(0) for o in self.outcomes if o.ok), Decimal(0))
+
+    @property
+    def estimated_total(self) -> Decimal:
+        """The run's price; shots with an unknown price count 0 (see ``unpriced``)."""
+        return sum((e.estimate or Decimal(0) for e in self.estimates), Decimal(0))
+
+    @property
+    def unpriced(self) -> list[str]:
+        return [e.shot_id for e in self.estimates if e.estimate is None]
 
     @property
     def failed(self) -> list[TakeOutcome]:
@@ -99,41 +119,43 @@ def pick_shots(
     return shots
 
 
-def compose_prompt(project: Project, film: Film, shot: Shot) -> str:
-    """The text sent to the model: the shot's prompt, who is in it, and the film's look."""
-    parts = [shot.prompt.strip().rstrip(".")]
-    for char_id in shot.characters:
-        char = project.characters[char_id]
-        if char.appearance:
-            parts.append(f"{char.name}: {char.appearance.strip()}")
-    style = str(film.defaults.get("style", "")).strip()
-    if style:
-        parts.append(style)
-    return ". ".join(parts)
+def _estimate(sp: ShotPlan) -> ShotEstimate:
+    return ShotEstimate(
+        shot_id=sp.shot.shot_number,
+        provider=sp.provider,
+        model=sp.model,
+        seconds=sp.plan.seconds,
+        resolution=sp.plan.resolution,
+        ratio=sp.plan.ratio,
+        estimate=sp.plan.estimate,
+        fit=sp.plan.adjustments,
+        warning=sp.warning,
+    )
 
 
-def default_seed(shot_id: str, attempt: int) -> int:
-    """A reproducible seed when none is given: the same shot and attempt give the same seed."""
-    digest = hashlib.sha256(f"{shot_id}:{attempt}".encode()).digest()
-    return int.from_bytes(digest[:4], "big") & 0x7FFFFFFF
-
-
-def _provider_choice(
-    project: Project, shot: Shot, film: Film, option: str | None
-) -> tuple[str, str]:
-    """The provider for ``shot`` and where that choice was made, for error messages."""
-    if option:
-        return option, "--provider"
-    for manifest, data, at in (
-        (shot.path, shot.generation, ("generation", "provider")),
-        (film.path, film.defaults, ("defaults", "provider")),
-    ):
-        if data.get("provider"):
-            shown = manifest.relative_to(project.root).as_posix()
-            document = project.documents.get(manifest)
-            line, col = document.where(at) if document else (1, 1)
-            return str(data["provider"]), f"{shown}:{line}:{col}"
-    return DEFAULT_PROVIDER, "filmfs's default provider"
+def check_budget(result: GenerateResult, *, over_budget: bool) -> None:
+    """Refuse a run that would pass ``budget.per_run`` or ``budget.total``, unless told."""
+    if over_budget or (result.budget_total is None and result.budget_per_run is None):
+        return
+    run_cost = result.estimated_total
+    reasons = []
+    if result.unpriced:
+        reasons.append(f"no price is known for shot(s) {', '.join(result.unpriced)}")
+    if result.budget_per_run is not None and run_cost > result.budget_per_run:
+        reasons.append(
+            f"this run would cost {usd(run_cost)}, over budget.per_run {usd(result.budget_per_run)}"
+        )
+    if result.budget_total is not None and result.spent_before + run_cost > result.budget_total:
+        reasons.append(
+            f"the film has spent {usd(result.spent_before)}; this run's {usd(run_cost)} would pass "
+            f"budget.total {usd(result.budget_total)}"
+        )
+    if reasons:
+        raise FilmfsError(
+            "refusing to spend: " + "; ".join(reasons),
+            hint="see `filmfs generate --dry-run`; raise the budget in film.yaml, or pass "
+            "--over-budget to spend anyway",
+        )
 
 
 def generate(
@@ -148,55 +170,137 @@ def generate(
     seed: int | None = None,
     timeout: float = 1800.0,
     poll_interval: float = DEFAULT_POLL_INTERVAL,
+    over_budget: bool = False,
     jobs: int = 4,
     commit: bool = True,
+    dry_run: bool = False,
     on_start: Callable[[int], None] | None = None,
     on_progress: Callable[[str, Progress], None] | None = None,
     on_done: Callable[[TakeOutcome], None] | None = None,
     cancel: threading.Event | None = None,
 ) -> GenerateResult:
-    """Generate one new take for each chosen shot.
+    """Generate one new take for each chosen shot (after resuming any recorded tasks).
 
     ``provider``, ``model`` and ``seed`` override what the manifests choose; ``timeout`` and
-    ``poll_interval`` (seconds) bound each generation.
+    ``poll_interval`` (seconds) bound each generation; ``over_budget`` spends past film.yaml's
+    ``budget``; ``dry_run`` stops after pre-flight and pricing.
     """
     film = project.require_valid()
     shots = pick_shots(
         project, shot_ids=shot_ids, all_shots=all_shots, missing=missing, stale=stale
     )
+    result = GenerateResult(
+        dry_run=dry_run,
+        spent_before=spent(project),
+        budget_total=money(film.budget.get("total")),
+        budget_per_run=money(film.budget.get("per_run")),
+    )
     store = project.store
     cancel = cancel or threading.Event()
+    started = time.monotonic()
     providers: dict[str, Provider] = {}
-    limits: dict[str, threading.Semaphore] = {}
-    plans = []
-    for shot in shots:
-        name, source = _provider_choice(project, shot, film, provider)
+    found = registry.discover()
+
+    def provider_for(name: str, source: str) -> Provider:
         if name not in providers:
             try:
-                providers[name] = registry.get(name)
+                providers[name] = found.get(name)
             except FilmfsError as exc:
                 raise FilmfsError(f"{source}: {exc.message}", hint=exc.hint) from None
-            ok, reason = providers[name].configured()
+        return providers[name]
+
+    # 1. Resume what a killed run left running, before submitting (and paying) anything new.
+    resumed: set[str] = set()
+    pending = [] if dry_run else list(records.pending(project.root))
+    if pending and on_start:
+        on_start(len(pending))
+    for record in pending:
+        shot = project.shots.get(record.shot_id)
+        if shot is None:
+            continue
+        if any(
+            take.generation_params.task_id == scrub(record.task_id)
+            and take.generation_params.provider == record.provider
+            for take in shot.takes
+        ):
+            # Killed after the take was written but before its record was dropped.
+            records.remove(project.root, record)
+            continue
+        outcome = resume(
+            project,
+            store,
+            record,
+            provider_for(record.provider, "a recorded task"),
+            timeout=timeout,
+            poll_interval=poll_interval,
+            cancel=cancel,
+            on_progress=on_progress,
+        )
+        resumed.add(record.shot_id)
+        result.outcomes.append(outcome)
+        if on_done:
+            on_done(outcome)
+    shots = [s for s in shots if s.shot_number not in resumed]
+
+    # 2. Pre-flight: every shot against its model, priced, before any request.
+    # Plugins have no capability data: their own default model applies.
+    used = {provider_choice(project, shot, film, provider) for shot in shots}
+    known = capabilities.load()
+    defaults = {
+        name: provider_for(name, source).default_model for name, source in used if name not in known
+    }
+    plans = [
+        shot_plan(
+            project,
+            film,
+            shot,
+            provider=provider,
+            model=model,
+            seed=seed,
+            default_models=defaults,
+        )
+        for shot in shots
+    ]
+    errors = [p for p in plan_problems(project, film, plans) if p.severity == "error"]
+    if errors:
+        raise FilmfsError(
+            f"{len(errors)} shot(s) do not fit their model; nothing was sent:\n"
+            + "\n".join(f"  {p}" for p in errors),
+            hint="fix the shots, or let the film fit them (generation.fit in the shot, or "
+            "defaults.fit in film.yaml); `filmfs providers --models` lists what each takes",
+        )
+    result.estimates = [_estimate(sp) for sp in plans]
+    if dry_run:
+        try:
+            check_budget(result, over_budget=over_budget)
+        except FilmfsError as exc:
+            result.refusal = exc.message
+        result.elapsed = time.monotonic() - started
+        return result
+    check_budget(result, over_budget=over_budget)
+
+    limits: dict[str, threading.Semaphore] = {}
+    for sp in plans:
+        service = provider_for(sp.provider, sp.source)
+        if sp.provider not in limits:
+            ok, reason = service.configured()
             if not ok:
                 raise ProviderNotConfigured(
-                    f"{source}: provider {name!r} is not configured: {reason}",
+                    f"{sp.source}: provider {sp.provider!r} is not configured: {reason}",
                     hint="set it up (see `filmfs providers`), or pass --provider testcard",
                 )
-            limit = getattr(providers[name], "max_concurrency", None) or jobs
-            limits[name] = threading.Semaphore(max(1, min(limit, jobs)))
-        check_room(project.root, shot.shot_number)
-        plans.append((shot, providers[name]))
+            limit = getattr(service, "max_concurrency", None) or jobs
+            limits[sp.provider] = threading.Semaphore(max(1, min(limit, jobs)))
+        check_room(project.root, sp.shot.shot_number)
 
-    def one(shot: Shot, chosen: Provider) -> TakeOutcome:
-        with limits[chosen.name]:
-            return _generate_one(
+    def one(sp: ShotPlan) -> TakeOutcome:
+        with limits[sp.provider]:
+            return new_attempt(
                 project,
                 film,
-                shot,
-                chosen,
+                sp,
+                providers[sp.provider],
                 store,
-                model=model,
-                seed=seed,
                 timeout=timeout,
                 poll_interval=poll_interval,
                 cancel=cancel,
@@ -207,13 +311,11 @@ def generate(
     # are committed by this one.
     leftover = left_uncommitted(project.root) if commit else []
     if on_start:
-        on_start(len(plans))
-    result = GenerateResult()
-    started = time.monotonic()
+        on_start(len(plans) + len(result.outcomes))
     pool = ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="filmfs-generate")
     futures: list[Future[TakeOutcome]] = []
     try:
-        futures = [pool.submit(one, s, p) for s, p in plans]
+        futures = [pool.submit(one, sp) for sp in plans]
         for future in futures:
             outcome = future.result()
             result.outcomes.append(outcome)
@@ -266,89 +368,4 @@ def _commit(project: Project, result: GenerateResult, leftover: list[Path]) -> s
         + (f" with {names}" if names else "")
         + "\n\n"
         + "\n".join(lines),
-    )
-
-
-def _generate_one(
-    project: Project,
-    film: Film,
-    shot: Shot,
-    provider: Provider,
-    store: MediaStore,
-    *,
-    model: str | None,
-    seed: int | None,
-    timeout: float,
-    poll_interval: float,
-    cancel: threading.Event,
-    on_progress: Callable[[str, Progress], None] | None,
-) -> TakeOutcome:
-    model = model or shot.generation.get("model") or provider.default_model
-    started = time.monotonic()
-    base = TakeOutcome(shot_id=shot.shot_number, provider=provider.name, model=model)
-    try:
-        with reserve_attempt(project.root, shot.shot_number) as attempt:
-            seed = seed if seed is not None else default_seed(shot.shot_number, attempt)
-            negative = shot.negative_prompt or film.defaults.get("negative_prompt")
-            request = GenerationRequest(
-                shot_id=shot.shot_number,
-                attempt_number=attempt,
-                prompt=compose_prompt(project, film, shot),
-                duration=shot.duration_target,
-                width=film.format.width,
-                height=film.format.height,
-                fps=film.format.fps,
-                model=model,
-                seed=seed,
-                negative_prompt=negative,
-                params=dict(shot.generation.get("params", {})),
-            )
-            with store.temp_path(".mp4") as tmp:
-                ran = run(
-                    provider,
-                    request,
-                    tmp,
-                    timeout=timeout,
-                    poll_interval=poll_interval,
-                    cancel=cancel,
-                    on_progress=(lambda p: on_progress(shot.shot_number, p))
-                    if on_progress
-                    else None,
-                )
-                video = store_video(store, tmp, move=True)
-            params = {
-                "provider": provider.name,
-                "model": model,
-                "seed": seed,
-                "prompt": request.prompt,
-                "negative_prompt": negative,
-                "task_id": ran.job.task_id,
-                **request.params,
-            }
-            made_from = shot_inputs(
-                project, shot, provider=provider.name, model=model, params=request.params
-            )
-            data = take_data(
-                attempt=attempt,
-                selected=False,
-                generation_params=params,
-                video=video,
-                generation_cost=ran.cost,
-                inputs=made_from.as_data(seed),
-            )
-            path, selected = write_take(
-                project.root, shot.shot_number, attempt, data, select="first"
-            )
-    except FilmfsError as exc:
-        return replace(base, error=str(exc), elapsed=time.monotonic() - started)
-    except OSError as exc:  # a full disk while the provider wrote the video, say
-        error = write_error(project.root / layout.STATE_DIR, exc)
-        return replace(base, error=str(error), elapsed=time.monotonic() - started)
-    return replace(
-        base,
-        attempt=attempt,
-        path=path,
-        selected=selected,
-        cost=ran.cost,
-        elapsed=time.monotonic() - started,
     )

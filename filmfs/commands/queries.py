@@ -13,6 +13,7 @@ from typing import Any
 
 from filmfs.commands.loaded import Loaded
 from filmfs.film.inputs import stale_parts
+from filmfs.film.metrics import cut_length
 from filmfs.film.model import GenerationParams
 from filmfs.graph.model import Graph, Node
 
@@ -60,6 +61,8 @@ class ShotLine:
     selected_take: int | None
     selected_duration: float | None
     stale: list[str] | None
+    cut_duration: float | None = None
+    """Seconds the shot's clip lasts in the cut (whole frames, in/out trimmed)."""
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,10 @@ class Tree:
     scenes: list[SceneLines]
     shots: list[ShotLine] = field(default_factory=list)
     """Shots with no scene (scenes are optional), hanging from the film itself."""
+    duration_cut: float | None = None
+    """The cut's real length (the cut plan: crossfades overlap)."""
+    total_duration: float | None = None
+    """film.yaml's total_duration: the film's target."""
 
 
 @dataclass(frozen=True)
@@ -205,7 +212,10 @@ def tree(loaded: Loaded) -> Tree:
         if shot.metadata.get("scene") is None
     ]
     shots_all = loose + [s for scene in scenes for s in scene.shots]
+    cut = cut_length(project.film, project.shots.values()) if project.film else None
     return Tree(
+        duration_cut=cut.seconds if cut else None,
+        total_duration=cut.target if cut else None,
         title=film.name,
         id=film.id,
         duration_target=round(sum(s.duration_target for s in shots_all), 3),
@@ -226,7 +236,13 @@ def _shot_line(loaded: Loaded, shot: Node) -> ShotLine:
         selected_take=chosen.metadata["attempt_number"] if chosen else None,
         selected_duration=chosen.duration if chosen else None,
         stale=stale_parts(loaded.project, shot.key),
+        cut_duration=_clip_seconds(loaded, shot.key),
     )
+
+
+def _clip_seconds(loaded: Loaded, shot_id: str) -> float | None:
+    film = loaded.project.film
+    return cut_length(film, loaded.project.shots.values()).clips.get(shot_id) if film else None
 
 
 def show(loaded: Loaded, shot_id: str) -> ShotView:

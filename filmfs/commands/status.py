@@ -13,6 +13,7 @@ from typing import Any
 from filmfs.commands.loaded import Loaded
 from filmfs.film.dialogue import READING_CPS, reading_time
 from filmfs.film.inputs import stale_parts
+from filmfs.film.metrics import cut_length
 from filmfs.graph.model import Node
 
 
@@ -69,6 +70,10 @@ class Status:
     dialogue_too_long: list[DialogueTooLong] = field(default_factory=list)
     reading_rate_cps: int = int(READING_CPS)
     """The reading rate dialogue is checked at (filmfs/film/dialogue.py says why)."""
+    cut_duration: float | None = None
+    """The cut's real length from the cut plan (crossfades overlap, in/out trim)."""
+    target_duration: float | None = None
+    """film.yaml's total_duration: the film's target."""
 
 
 @dataclass
@@ -157,7 +162,14 @@ def status(loaded: Loaded) -> Status:
         film.add(row, score_sum, scored)
         if row.scene is not None:  # scenes are optional
             scenes.setdefault(row.scene, _Sums()).add(row, score_sum, scored)
+    cut = (
+        cut_length(loaded.project.film, loaded.project.shots.values())
+        if loaded.project.film is not None
+        else None
+    )
     return Status(
+        cut_duration=cut.seconds if cut else None,
+        target_duration=cut.target if cut else None,
         title=graph.nodes[graph.film_id].name,
         film=Totals(**film.totals()),
         scenes=[SceneStatus(**sums.totals(), scene_number=n) for n, sums in scenes.items()],

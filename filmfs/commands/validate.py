@@ -7,6 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from filmfs import layout, vcs
+from filmfs.commands.planning import budget_problems, plan_problems, shot_plan
 from filmfs.errors import StoreError
 from filmfs.escape import mask_userinfo
 from filmfs.manifests import modelines
@@ -31,6 +32,7 @@ def validate(root: Path, *, check_media: bool = True, fix_modelines: bool = Fals
     problems = project.all_problems() + store_problems(project) + broken_modelines(project)
     if check_media:
         problems += missing_media(project)
+    problems += generation_problems(project, problems)
     # A URL's user:password@ never reaches a report (schema errors quote the value).
     problems = [replace(p, message=mask_userinfo(p.message)) for p in problems]
     return Report(
@@ -51,6 +53,21 @@ def broken_modelines(project: Project) -> list[Problem]:
         )
         for path, ref in modelines.broken(project.documents)
     ]
+
+
+def generation_problems(project: Project, found: list[Problem]) -> list[Problem]:
+    """Pre-flight of every shot against its model, the budget and the gates.
+
+    Only on a film whose manifests are otherwise sound (their errors come first)."""
+    film = project.film
+    if film is None or any(p.severity == "error" for p in found):
+        return []
+    plans = [
+        shot_plan(project, film, shot)
+        for shot in project.shots.values()
+        if shot.status != "omitted"
+    ]
+    return plan_problems(project, film, plans) + budget_problems(project, film)
 
 
 def store_problems(project: Project) -> list[Problem]:

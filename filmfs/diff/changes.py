@@ -17,6 +17,7 @@ from typing import Any, Literal
 from filmfs import layout
 from filmfs.diff.fields import FieldChange, changed_fields
 from filmfs.film.inputs import staleness
+from filmfs.film.metrics import cut_length, total_cost
 from filmfs.film.model import Shot, Take
 from filmfs.project import Project
 
@@ -142,7 +143,7 @@ def compare(before: Project, after: Project) -> FilmChanges:
         items=tuple(items),
         totals=Totals(
             takes_added=len(added),
-            cost_added=round(sum(t.cost or 0.0 for t in added), 6),
+            cost_added=total_cost(t.cost for t in added),
             cut_before=_cut_length(before),
             cut_after=_cut_length(after),
             shots_without_selected_take=tuple(
@@ -168,13 +169,10 @@ def _newly_stale(before: Project, after: Project) -> tuple[StaleShot, ...]:
 
 
 def _cut_length(project: Project) -> float:
-    """The cut as selected: the sum of the selected takes' video durations."""
-    total = 0.0
-    for shot in project.shots.values():
-        take = shot.selected_take
-        if take is not None and take.video is not None:
-            total += take.video.duration
-    return round(total, 3)
+    """The cut as selected: its plan's real length (crossfades overlap, in/out trim)."""
+    if project.film is None:
+        return 0.0
+    return cut_length(project.film, project.shots.values()).seconds
 
 
 def _shots(before: Project, after: Project) -> list[ShotChange]:

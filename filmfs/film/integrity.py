@@ -8,6 +8,7 @@ from typing import Protocol
 from urllib.parse import unquote, urlparse
 
 from filmfs import layout
+from filmfs.film.cut_rules import check_cut_rules
 from filmfs.film.model import Character, Scene, Shot
 from filmfs.film.take_checks import Checked, check_final_edit, check_takes
 from filmfs.manifests.loader import Document
@@ -39,6 +40,7 @@ def check_integrity(project: Project) -> list[Problem]:
     check_final_edit(project, found)
     _check_library(project, found)
     _check_cycles(project, found)
+    found.extend(check_cut_rules(project))
     return found
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 from typing import Any, Literal, get_args
@@ -84,6 +85,12 @@ class GenerationParams:
     negative_prompt: str | None = None
     task_id: str | None = None
     source: str | None = None
+    sent: Mapping[str, Any] | None = None
+    """What was sent besides the prompt and images (duration, ratio, resolution, ...)."""
+    fit: tuple[str, ...] | None = None
+    """What filmfs changed to fit the shot to its model."""
+    params: Mapping[str, Any] | None = None
+    """The shot's ``generation.params`` as given (never in place of the fields above)."""
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -98,16 +105,32 @@ class GenerationParams:
             negative_prompt=named["negative_prompt"],
             task_id=named["task_id"],
             source=named["source"],
+            sent=dict(named["sent"]) if isinstance(named["sent"], Mapping) else None,
+            fit=tuple(str(n) for n in named["fit"]) if isinstance(named["fit"], list) else None,
+            params=dict(named["params"]) if isinstance(named["params"], Mapping) else None,
             extra={k: v for k, v in data.items() if k not in _PARAM_FIELDS},
         )
 
     def as_data(self) -> dict[str, Any]:
         """The manifest mapping: the named fields that are set, then ``extra``."""
         data = {k: getattr(self, k) for k in _PARAM_FIELDS}
+        if self.fit is not None:
+            data["fit"] = list(self.fit)
         return {k: v for k, v in data.items() if v is not None} | dict(self.extra)
 
 
-_PARAM_FIELDS = ("provider", "model", "seed", "prompt", "negative_prompt", "task_id", "source")
+_PARAM_FIELDS = (
+    "provider",
+    "model",
+    "seed",
+    "prompt",
+    "negative_prompt",
+    "task_id",
+    "source",
+    "sent",
+    "fit",
+    "params",
+)
 
 
 @dataclass(frozen=True)
@@ -127,6 +150,8 @@ class VideoRef:
     derived_from: tuple[str, ...] = ()
     conformed: Mapping[str, str] = field(default_factory=dict)
     """Assembled cuts only: conformed (re-encoded) video sha256 -> its source's sha256."""
+    recipe: Mapping[str, Any] | None = None
+    """Assembled cuts only: what the cut was made from, with its hash (film/recipe.py)."""
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> VideoRef:
@@ -143,6 +168,7 @@ class VideoRef:
             url=data.get("url"),
             derived_from=tuple(data.get("derived_from", ())),
             conformed=dict(data.get("conformed", {})),
+            recipe=data.get("recipe"),
         )
 
     def as_data(self) -> dict[str, Any]:
@@ -164,6 +190,8 @@ class VideoRef:
             data["derived_from"] = list(self.derived_from)
         if self.conformed:
             data["conformed"] = dict(self.conformed)
+        if self.recipe is not None:
+            data["recipe"] = dict(self.recipe)
         return data
 
 
@@ -178,6 +206,9 @@ class Film:
     soundtrack: str | None = None
     defaults: Mapping[str, Any] = field(default_factory=dict)
     final_edit: VideoRef | None = None
+    budget: Mapping[str, Any] = field(default_factory=dict)
+    """``total`` and ``per_run`` in USD (numbers as written; read them with ``money``)."""
+    gates: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any], path: Path) -> Film:
@@ -192,6 +223,8 @@ class Film:
             soundtrack=data.get("soundtrack"),
             defaults=dict(data.get("defaults", {})),
             final_edit=VideoRef.from_data(final) if final else None,
+            budget=dict(data.get("budget") or {}),
+            gates=dict(data.get("gates") or {}),
         )
 
 
@@ -417,3 +450,18 @@ class Asset:
             height=data.get("height"),
             frame_of=data.get("frame_of"),
         )
+
+
+def money(value: Any) -> Decimal | None:
+    """A USD amount from a manifest as an exact Decimal (YAML ``0.28`` is read as written)."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, int | float | str):
+        try:
+            amount = Decimal(str(value))
+        except ArithmeticError:
+            return None
+        return amount if amount.is_finite() else None
+    return None

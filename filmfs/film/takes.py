@@ -18,6 +18,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
@@ -95,7 +96,7 @@ def take_data(
     selected: bool,
     generation_params: Mapping[str, Any],
     video: VideoRef | None,
-    generation_cost: float | None,
+    generation_cost: Decimal | float | None,
     director_notes: str | None = None,
     quality_score: float | None = None,
     inputs: Mapping[str, Any] | None = None,

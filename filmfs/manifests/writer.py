@@ -14,6 +14,7 @@ import os
 import re
 import secrets
 from collections.abc import Mapping
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,7 @@ STATE_GITIGNORE = """\
 /tmp/
 /cache/
 /locks/
+/jobs/
 /quarantine/
 /config.local.yaml
 """
@@ -257,8 +259,9 @@ def ensure_schemas(root: Path, kind: str) -> None:
 
 
 class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
-    """Quotes every string that YAML 1.1 *or* 1.2 would read as something else (`yes`, `1:30`,
-    `0o17`, `1e3`), so the file means the same to filmfs and to any other YAML tool."""
+    """libyaml's emitter, plus Decimal money as the exact number it is. Quotes every string
+    that YAML 1.1 *or* 1.2 would read as something else (`yes`, `1:30`, `0o17`, `1e3`), so
+    the file means the same to filmfs and to any other YAML tool."""
 
 
 for _name, _pattern, _first in CORE_RESOLVERS:
@@ -267,8 +270,15 @@ for _name, _pattern, _first in CORE_RESOLVERS:
     )
 
 
-# libyaml's emitter when PyYAML was built with it (about 5x faster; the same text).
-_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+# libyaml's emitter when PyYAML was built with it (about 5x faster; the same text), plus
+# Decimal money written as the exact number it is.
+def _decimal(dumper: yaml.SafeDumper, value: Decimal) -> yaml.Node:
+    text = format(value, "f")
+    return dumper.represent_scalar("tag:yaml.org,2002:float", text if "." in text else text + ".0")
+
+
+_Dumper.add_representer(Decimal, _decimal)
+_DUMPER = _Dumper
 
 
 def dump(data: Mapping[str, Any]) -> str:

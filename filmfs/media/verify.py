@@ -32,6 +32,7 @@ class StreamFacts:
     start: Fraction  # seconds of the first packet shown
     end: Fraction  # seconds the last packet shown ends
     forward: bool  # decode timestamps strictly increase
+    covered: Fraction = Fraction(0)  # seconds the packets themselves last (holes left out)
 
     @property
     def duration(self) -> Fraction:
@@ -77,18 +78,30 @@ def read_packets(path: Path) -> CutFacts:
             rate=Fraction(video.base_rate or 0),
             timescale=tb.denominator if tb.numerator == 1 else 0,
             video=_facts(seen[video.index], tb),
-            audio=_facts(seen[audio.index], audio.time_base or Fraction(1, 1)) if audio else None,
+            audio=_audio_facts(seen[audio.index], audio) if audio else None,
         )
+
+
+def _audio_facts(packets: list[tuple[int, int, int]], stream: av.audio.AudioStream) -> StreamFacts:
+    facts = _facts(packets, stream.time_base or Fraction(1, 1))
+    ctx = stream.codec_context
+    if ctx.frame_size and ctx.sample_rate:
+        # A muxer stretches the packet before a hole to reach the next one, so count samples.
+        samples = Fraction(len(packets) * ctx.frame_size, ctx.sample_rate)
+        facts = StreamFacts(facts.packets, facts.start, facts.end, facts.forward, samples)
+    return facts
 
 
 def _facts(packets: list[tuple[int, int, int]], tb: Fraction) -> StreamFacts:
     if not packets:
-        return StreamFacts(0, Fraction(0), Fraction(0), True)
+        return StreamFacts(0, Fraction(0), Fraction(0), True, Fraction(0))
     dts = [p[1] for p in packets]
     forward = all(b > a for a, b in itertools.pairwise(dts))
-    start = min(p[0] for p in packets)
+    # Encoder priming before 0 (AAC's 1024 samples, cut by the edit list) is never heard.
+    start = max(min(p[0] for p in packets), 0)
     end = max(p[0] + p[2] for p in packets)
-    return StreamFacts(len(packets), start * tb, end * tb, forward)
+    covered = sum(p[2] for p in packets) * tb
+    return StreamFacts(len(packets), start * tb, end * tb, forward, covered)
 
 
 def cut_differences(path: Path, *, fmt: Format, frames: int) -> list[str]:
@@ -123,6 +136,11 @@ def cut_differences(path: Path, *, fmt: Format, frames: int) -> list[str]:
             found.append(
                 f"audio lasts {float(audio.duration):.3f} s, "
                 f"video {float(video.duration):.3f} s (more than a frame apart)"
+            )
+        elif video.duration - audio.covered >= frame:
+            found.append(
+                f"audio holds {float(audio.covered):.3f} s of sound over "
+                f"{float(video.duration):.3f} s of video (it has holes)"
             )
         if not audio.forward:
             found.append("audio timestamps go backwards or repeat")

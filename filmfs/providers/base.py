@@ -2,9 +2,10 @@
 
 A provider turns a :class:`GenerationRequest` into a video file in four steps, each a method:
 ``submit`` starts a task, ``poll`` reports its state, ``fetch`` downloads the finished video
-to a path, and ``cost`` estimates what the task cost (no provider reports cost per request,
-so this is the provider's own price table). ``filmfs.providers.runner`` drives the steps with
-back-off, time-outs and cancellation; providers themselves stay simple and stateless.
+to a path, and ``cost`` estimates what the task cost (in USD, as a Decimal,
+from filmfs's capability data); a provider that reports a task's cost puts it in
+:attr:`JobStatus.cost`. ``filmfs.providers.runner`` drives the steps with back-off, time-outs
+and cancellation; providers themselves stay simple and stateless.
 
 Third-party providers register a class (or a zero-argument factory) under the entry-point
 group ``filmfs.providers``; see ``filmfs.providers.registry``.
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 from typing import Any, Literal, Protocol, runtime_checkable
@@ -39,6 +41,14 @@ class GenerationRequest:
     negative_prompt: str | None = None
     params: Mapping[str, Any] = field(default_factory=dict)
     """Extra provider-specific inputs (for example ``prompt_optimizer``), passed through."""
+    first_frame: str | None = None
+    """An image (HTTPS URL or data URI) the video starts from: image-to-video."""
+    last_frame: str | None = None
+    """An image the video ends on, for models that take one."""
+    reference_images: tuple[str, ...] = ()
+    """Images of a subject or style, for models that take references."""
+    audio: bool | None = None
+    """Ask for sound (models that make it); None leaves the provider's default."""
 
 
 @dataclass(frozen=True)
@@ -49,6 +59,7 @@ class Job:
     task_id: str
     model: str
     data: Mapping[str, Any] = field(default_factory=dict)
+    """Provider state to poll with (URLs), and ``sent``: the inputs sent besides the prompt."""
 
 
 @dataclass(frozen=True)
@@ -62,6 +73,8 @@ class JobStatus:
     """Where the finished video can be downloaded, once ``state == "succeeded"``."""
     retry_after: float | None = None
     """Seconds the provider asked us to wait before the next poll, if it said."""
+    cost: Decimal | None = None
+    """USD the provider itself reports for the task (Runway), once it is final."""
 
     @property
     def done(self) -> bool:
@@ -99,6 +112,7 @@ class Provider(Protocol):
         """Best-effort cancel of a running task (Ctrl-C)."""
         ...
 
-    def cost(self, request: GenerationRequest, job: Job) -> float | None:
-        """Estimated cost in USD of this task, or None when unknown."""
+    def cost(self, request: GenerationRequest, job: Job) -> Decimal | float | None:
+        """Estimated cost in USD of this task (Decimal; a plugin's float is converted), or
+        None when unknown."""
         ...

@@ -4,7 +4,8 @@ Submit ``POST {queue}/{model_id}`` with the model input as the body; the answer 
 ``status_url``, ``response_url`` and ``cancel_url``, which are used as given (they drop any
 model subpath). Status answers 202 while ``IN_QUEUE``/``IN_PROGRESS`` and 200 when
 ``COMPLETED``; a failed request still completes, and its error arrives when the result is
-fetched. The result holds ``video.url``. See /work/shared/reference/providers.md section 3.
+fetched (or ``error`` on the COMPLETED status itself). The result holds ``video.url``.
+See /work/shared/reference/providers.md section 3.
 """
 
 from __future__ import annotations
@@ -16,13 +17,6 @@ from filmfs.errors import ProviderError
 from filmfs.providers.base import GenerationRequest, Job, JobStatus
 from filmfs.providers.http.service import HttpService
 from filmfs.providers.http.transport import error_detail
-
-# Estimated USD per video from fal's model pages at the time of writing (estimates only).
-PRICES: dict[str, float] = {
-    "fal-ai/minimax/video-01": 0.50,
-    "fal-ai/minimax/video-01-live": 0.50,
-    "fal-ai/minimax/hailuo-02/standard/text-to-video": 0.27,
-}
 
 
 def video_url(result: Any) -> str | None:
@@ -46,8 +40,8 @@ class FalProvider(HttpService):
     """fal.ai queue; key in ``FAL_KEY``."""
 
     name = "fal"
-    default_model = "fal-ai/minimax/video-01"
-    description = "fal.ai queue (default model fal-ai/minimax/video-01)"
+    default_model = "fal-ai/minimax/hailuo-02/standard/text-to-video"
+    description = "fal.ai queue (default model fal-ai/minimax/hailuo-02/standard/text-to-video)"
     key_env = "FAL_KEY"
     base_env = "FILMFS_FAL_BASE_URL"
     default_base = "https://queue.fal.run"
@@ -59,7 +53,28 @@ class FalProvider(HttpService):
     def submit(self, request: GenerationRequest) -> Job:
         """Queue a request; ``request.params`` are merged into the input."""
         model = request.model or self.default_model
-        inputs = self.inputs(request)
+        fitted = self.shape(request, model)
+        caps = fitted.caps
+        inputs: dict[str, Any] = {"prompt": fitted.prompt}
+        if fitted.seed is not None:
+            inputs["seed"] = fitted.seed
+        if fitted.negative_prompt:
+            inputs["negative_prompt"] = fitted.negative_prompt
+        if fitted.seconds is not None:
+            # Hailuo-02 endpoints take the duration as a string, "6" or "10".
+            as_text = caps.duration_format == "string"
+            inputs["duration"] = str(fitted.seconds) if as_text else fitted.seconds
+        images = []
+        if request.first_frame and caps.first_frame:
+            images.append(caps.first_frame_field or "image_url")
+            inputs[images[-1]] = request.first_frame
+        if request.last_frame and caps.last_frame:
+            images.append(caps.last_frame_field or "end_image_url")
+            inputs[images[-1]] = request.last_frame
+        if request.reference_images and caps.reference_images and caps.reference_field:
+            images.append(caps.reference_field)
+            inputs[caps.reference_field] = request.reference_images[0]
+        inputs.update(request.params)
         resp = self.api().request("POST", f"{self.base_url}/{model.strip('/')}", json_body=inputs)
         body = resp.body if isinstance(resp.body, dict) else {}
         request_id = str(body.get("request_id") or "")
@@ -71,9 +86,10 @@ class FalProvider(HttpService):
                 url=resp.url,
                 status=resp.status,
             )
-        data = {k: str(v) for k, v in urls.items() if v}
+        data: dict[str, Any] = {k: str(v) for k, v in urls.items() if v}
         for url in data.values():
             self._check_host(url)
+        data["sent"] = self.sent(inputs, *images)
         return Job(provider=self.name, task_id=request_id, model=model, data=data)
 
     def _check_host(self, url: str) -> None:
@@ -101,8 +117,17 @@ class FalProvider(HttpService):
         if raw in ("CANCELED", "CANCELLED"):
             return JobStatus("canceled")
         if raw != "COMPLETED":
-            raise ProviderError(f"unknown request status {raw!r}", provider=self.name, url=resp.url)
-        result = api.request("GET", str(job.data["response_url"]), ok=tuple(range(400, 500)))
+            raise ProviderError(
+                f"unknown request status {self.redact(raw)!r}", provider=self.name, url=resp.url
+            )
+        if body.get("error"):
+            # A failed request still ends COMPLETED, carrying error / error_type (fal_client
+            # 1.0.3 ``Completed``): it failed; fetching the result would only fail again.
+            kind = f" [{body['error_type']}]" if body.get("error_type") else ""
+            return JobStatus("failed", detail=self.redact(str(body["error"])) + kind)
+        # Any error status here is the request's own failure, not an outage: fal answers the
+        # result of a failed request with a non-2xx (5xx included, which fal does not bill).
+        result = api.request("GET", str(job.data["response_url"]), ok=tuple(range(400, 600)))
         if result.status >= 400 or (
             isinstance(result.body, dict)
             and "detail" in result.body
@@ -120,7 +145,3 @@ class FalProvider(HttpService):
         url = job.data.get("cancel_url")
         if url:
             self.api().request("PUT", str(url), ok=(400,))
-
-    def cost(self, request: GenerationRequest, job: Job) -> float | None:
-        """Estimated USD from :data:`PRICES`; None for models not in the table."""
-        return PRICES.get(job.model)

@@ -1,6 +1,7 @@
 """Luma Dream Machine API.
 
-Create ``POST /generations`` (201, a Generation object), poll ``GET /generations/{id}``
+Create ``POST /generations/video`` (201, a Generation object; the current SDK's path), poll
+``GET /generations/{id}``
 (``state`` queued/dreaming/completed/failed, video at ``assets.video``), cancel by
 ``DELETE /generations/{id}``. Errors are ``{"detail": ...}``. See
 /work/shared/reference/providers.md section 5.
@@ -20,31 +21,10 @@ STATES: dict[str, State] = {
     "completed": "succeeded",
     "failed": "failed",
 }
-RATIOS = {
-    "1:1": 1.0,
-    "16:9": 16 / 9,
-    "9:16": 9 / 16,
-    "4:3": 4 / 3,
-    "3:4": 3 / 4,
-    "21:9": 21 / 9,
-    "9:21": 9 / 21,
-}
-RESOLUTIONS = ((540, "540p"), (720, "720p"), (1080, "1080p"), (2160, "4k"))
-
-
-def aspect_ratio(width: int, height: int) -> str:
-    """The Luma aspect ratio nearest to ``width``:``height``."""
-    return min(RATIOS, key=lambda r: abs(RATIOS[r] - width / height))
-
-
-def resolution(width: int, height: int) -> str:
-    """The smallest Luma resolution at least as tall as the request's short side."""
-    short = min(width, height)
-    return next((name for px, name in RESOLUTIONS if px >= short), "4k")
 
 
 class LumaProvider(HttpService):
-    """Luma Dream Machine (Ray); key in ``LUMAAI_API_KEY``. No per-video price is known."""
+    """Luma Dream Machine (Ray); key in ``LUMAAI_API_KEY``. No per-video cost is reported."""
 
     name = "luma"
     default_model = "ray-2"
@@ -55,20 +35,29 @@ class LumaProvider(HttpService):
     signup = "https://lumalabs.ai/dream-machine/api/keys"
 
     def submit(self, request: GenerationRequest) -> Job:
-        """Create a generation; ``request.params`` are merged into the body."""
+        """Create a generation with only the fields the model takes (no seed: Luma has none);
+        ``request.params`` are merged into the body."""
         model = request.model or self.default_model
-        body: dict[str, Any] = {
-            "generation_type": "video",
-            "prompt": request.prompt,
-            "model": model,
-            "aspect_ratio": aspect_ratio(request.width, request.height),
-            "resolution": resolution(request.width, request.height),
-            "duration": "9s" if request.duration > 5 else "5s",
-        }
+        fitted = self.shape(request, model)
+        body: dict[str, Any] = {"prompt": fitted.prompt, "model": model}
+        if fitted.ratio is not None:
+            body["aspect_ratio"] = fitted.ratio
+        if fitted.resolution is not None:
+            body["resolution"] = fitted.resolution
+        if fitted.seconds is not None:
+            body["duration"] = f"{fitted.seconds}s"
+        keyframes = {}
+        if request.first_frame and fitted.caps.first_frame:
+            keyframes["frame0"] = {"type": "image", "url": request.first_frame}
+        if request.last_frame and fitted.caps.last_frame:
+            keyframes["frame1"] = {"type": "image", "url": request.last_frame}
+        if keyframes:
+            body["keyframes"] = keyframes
         body.update(request.params)
-        resp = self.api().request("POST", f"{self.base_url}/generations", json_body=body)
+        resp = self.api().request("POST", f"{self.base_url}/generations/video", json_body=body)
         gen_id = self.created_id(resp, "create generation")
-        return Job(provider=self.name, task_id=gen_id, model=model)
+        data = {"sent": self.sent(body, "keyframes")}
+        return Job(provider=self.name, task_id=gen_id, model=model, data=data)
 
     def poll(self, job: Job) -> JobStatus:
         """Read the generation; failures carry ``failure_reason``."""
@@ -91,7 +80,3 @@ class LumaProvider(HttpService):
     def cancel(self, job: Job) -> None:
         """Delete the generation (Luma has no separate cancel)."""
         self.api().request("DELETE", f"{self.base_url}/generations/{quote(job.task_id)}")
-
-    def cost(self, request: GenerationRequest, job: Job) -> float | None:
-        """None: Luma reports no per-generation price (diff ``GET /credits`` to learn it)."""
-        return None

@@ -35,39 +35,15 @@ STATES: dict[str, State] = {
     "Success": "succeeded",
     "Fail": "failed",
 }
-# Estimated USD per video from MiniMax's public price list at the time of writing; an
-# estimate for budgeting, not a bill. Keys: (model, resolution, seconds).
-PRICES: dict[tuple[str, str, int], float] = {
-    ("video-01", "720P", 6): 0.43,
-    ("T2V-01", "720P", 6): 0.43,
-    ("T2V-01-Director", "720P", 6): 0.43,
-    ("MiniMax-Hailuo-02", "768P", 6): 0.28,
-    ("MiniMax-Hailuo-02", "768P", 10): 0.56,
-    ("MiniMax-Hailuo-02", "1080P", 6): 0.49,
-    ("MiniMax-Hailuo-2.3", "768P", 6): 0.28,
-    ("MiniMax-Hailuo-2.3", "768P", 10): 0.56,
-    ("MiniMax-Hailuo-2.3", "1080P", 6): 0.49,
-}
-
-
-def _hailuo(model: str) -> bool:
-    return model.startswith("MiniMax-Hailuo")
-
-
-def shape(request: GenerationRequest, model: str) -> tuple[str, int]:
-    """(resolution, seconds) MiniMax will produce for this request and model."""
-    if not _hailuo(model):
-        return "720P", 6  # the 01 models: 720P, 6 s only
-    seconds = 10 if request.duration > 6 else 6
-    resolution = "1080P" if request.height >= 1080 and seconds == 6 else "768P"
-    return resolution, seconds
+# Rate limits reported as HTTP 200 + code: the task was refused, so a create may be re-sent.
+REFUSED_CODES = frozenset({1002, 1039, 2045})
 
 
 class MiniMaxProvider(HttpService):
     """MiniMax Hailuo via its v1 API; key in ``MINIMAX_API_KEY``."""
 
     name = "minimax"
-    default_model = "video-01"
+    default_model = "MiniMax-Hailuo-2.3"
     description = "MiniMax Hailuo text-to-video (api.minimax.io, v1)"
     key_env = "MINIMAX_API_KEY"
     base_env = "FILMFS_MINIMAX_BASE_URL"
@@ -78,7 +54,7 @@ class MiniMaxProvider(HttpService):
         body = resp.body
         if not isinstance(body, dict):
             raise ProviderError(
-                f"{what}: answer is not JSON: {error_detail(body)[:100]}",
+                f"{what}: answer is not JSON: {self.redact(error_detail(body))[:100]}",
                 provider=self.name,
                 url=resp.url,
                 status=resp.status,
@@ -94,17 +70,29 @@ class MiniMaxProvider(HttpService):
                 url=resp.url,
                 retryable=code in RETRYABLE_CODES,
                 hint=HINTS.get(code),
+                nothing_created=code in REFUSED_CODES,
             )
         return body
 
     def submit(self, request: GenerationRequest) -> Job:
-        """Create a MiniMax task; ``request.params`` are merged into the body."""
+        """Create a MiniMax task with only the fields the model takes; ``request.params``
+        are merged into the body."""
         model = request.model or self.default_model
-        body: dict[str, Any] = {"model": model, "prompt": request.prompt[:2000]}
+        fitted = self.shape(request, model)
+        caps = fitted.caps
+        body: dict[str, Any] = {"model": model, "prompt": fitted.prompt}
         body["prompt_optimizer"] = bool(request.params.get("prompt_optimizer", True))
-        if _hailuo(model):
-            resolution, seconds = shape(request, model)
-            body["duration"], body["resolution"] = seconds, resolution
+        if fitted.seconds is not None:
+            body["duration"] = fitted.seconds
+        if fitted.resolution is not None and caps.duration_sent:
+            body["resolution"] = fitted.resolution
+        if request.first_frame and caps.first_frame:
+            body["first_frame_image"] = request.first_frame
+        if request.last_frame and caps.last_frame:
+            body["last_frame_image"] = request.last_frame
+        if request.reference_images and caps.reference_images:
+            refs = list(request.reference_images[: caps.reference_images])
+            body["subject_reference"] = [{"type": "character", "image": refs}]
         body.update({k: v for k, v in request.params.items() if k != "prompt_optimizer"})
         api = self.api()
         resp = api.request("POST", f"{self.base_url}/v1/video_generation", json_body=body)
@@ -113,7 +101,8 @@ class MiniMaxProvider(HttpService):
             raise ProviderError(
                 "create task: answer has no task_id", provider=self.name, url=resp.url
             )
-        return Job(provider=self.name, task_id=task_id, model=model)
+        sent = self.sent(body, "first_frame_image", "last_frame_image", "subject_reference")
+        return Job(provider=self.name, task_id=task_id, model=model, data={"sent": sent})
 
     def poll(self, job: Job) -> JobStatus:
         """Query the task; on Success, also retrieve the file's download URL."""
@@ -147,8 +136,3 @@ class MiniMaxProvider(HttpService):
 
     def cancel(self, job: Job) -> None:
         """MiniMax's v1 API has no cancel endpoint; the task runs to its end."""
-
-    def cost(self, request: GenerationRequest, job: Job) -> float | None:
-        """Estimated USD from :data:`PRICES`; None for models not in the table."""
-        resolution, seconds = shape(request, job.model)
-        return PRICES.get((job.model, resolution, seconds))

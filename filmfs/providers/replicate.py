@@ -23,13 +23,6 @@ STATES: dict[str, State] = {
     "failed": "failed",
     "canceled": "canceled",
 }
-# Estimated USD per prediction from the model pages at the time of writing (estimates only;
-# Replicate reports run time, not cost).
-PRICES: dict[str, float] = {
-    "minimax/video-01": 0.50,
-    "minimax/video-01-director": 0.50,
-    "minimax/hailuo-02": 0.27,
-}
 
 
 def first_output(output: Any) -> str | None:
@@ -47,8 +40,8 @@ class ReplicateProvider(HttpService):
     """Replicate predictions; token in ``REPLICATE_API_TOKEN``."""
 
     name = "replicate"
-    default_model = "minimax/video-01"
-    description = "Replicate predictions (default model minimax/video-01)"
+    default_model = "minimax/hailuo-2.3"
+    description = "Replicate predictions (default model minimax/hailuo-2.3)"
     key_env = "REPLICATE_API_TOKEN"
     base_env = "FILMFS_REPLICATE_BASE_URL"
     default_base = "https://api.replicate.com"
@@ -57,7 +50,7 @@ class ReplicateProvider(HttpService):
     def submit(self, request: GenerationRequest) -> Job:
         """Create a prediction; ``request.params`` are merged into ``input``."""
         model = request.model or self.default_model
-        inputs = self.inputs(request)
+        inputs, images = self.model_inputs(request, model)
         api = self.api()
         owner_name, _, version = model.partition(":")
         if version:
@@ -73,7 +66,41 @@ class ReplicateProvider(HttpService):
             body = {"input": inputs}
         resp = api.request("POST", url, json_body=body)
         pred_id = self.created_id(resp, "create prediction")
-        return Job(provider=self.name, task_id=pred_id, model=model)
+        sent = self.sent(inputs, *images)
+        return Job(provider=self.name, task_id=pred_id, model=model, data={"sent": sent})
+
+    def model_inputs(
+        self, request: GenerationRequest, model: str
+    ) -> tuple[dict[str, Any], list[str]]:
+        """The ``input`` object: only what the model's schema has; and the image fields."""
+        fitted = self.shape(request, model)
+        caps = fitted.caps
+        inputs: dict[str, Any] = {"prompt": fitted.prompt}
+        if fitted.seed is not None:
+            inputs["seed"] = fitted.seed
+        if fitted.negative_prompt:
+            inputs["negative_prompt"] = fitted.negative_prompt
+        if fitted.seconds is not None:
+            inputs["duration"] = fitted.seconds
+        if fitted.resolution is not None:
+            inputs["resolution"] = fitted.resolution
+        if fitted.ratio is not None and caps.ratios is not None and len(caps.ratios) > 1:
+            inputs["aspect_ratio"] = fitted.ratio
+        if fitted.audio is not None and caps.audio:
+            inputs["generate_audio"] = fitted.audio
+        images = []
+        if request.first_frame and caps.first_frame:
+            images.append(caps.first_frame_field or "first_frame_image")
+            inputs[images[-1]] = request.first_frame
+        if request.last_frame and caps.last_frame:
+            images.append(caps.last_frame_field or "last_frame_image")
+            inputs[images[-1]] = request.last_frame
+        if request.reference_images and caps.reference_images and caps.reference_field:
+            refs = list(request.reference_images[: caps.reference_images])
+            images.append(caps.reference_field)
+            inputs[caps.reference_field] = refs if caps.reference_images > 1 else refs[0]
+        inputs.update(request.params)
+        return inputs, images
 
     def poll(self, job: Job) -> JobStatus:
         """Read the prediction; failure text comes from ``error``."""
@@ -95,7 +122,3 @@ class ReplicateProvider(HttpService):
         """Cancel the prediction (``POST /v1/predictions/{id}/cancel``)."""
         url = f"{self.base_url}/v1/predictions/{quote(job.task_id)}/cancel"
         self.api().request("POST", url)
-
-    def cost(self, request: GenerationRequest, job: Job) -> float | None:
-        """Estimated USD from :data:`PRICES`; None for models not in the table."""
-        return PRICES.get(job.model.partition(":")[0])

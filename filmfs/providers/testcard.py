@@ -18,6 +18,7 @@ import tempfile
 import textwrap
 import unicodedata
 import uuid
+from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 
@@ -178,5 +179,5 @@ class TestcardProvider:
     def cancel(self, job: Job) -> None:
         shutil.rmtree(Path(str(job.data.get("path", ""))).parent, ignore_errors=True)
 
-    def cost(self, request: GenerationRequest, job: Job) -> float | None:
-        return 0.0
+    def cost(self, request: GenerationRequest, job: Job) -> Decimal | None:
+        return Decimal(0)

@@ -40,16 +40,18 @@ class Case:
     cancel_call: tuple[str, str] | None
     """(method, path part) of the cancel request, None when the API has no cancel."""
     has_cost: bool = True
-    """Whether the default model has a price estimate."""
+    """Whether the default model has a price (an estimate, or Runway's reported cost)."""
+    create_retry: tuple[int, ...] = (429,)
+    """HTTP statuses after which the create request may be re-sent (capabilities.yaml)."""
 
     def make(
         self, fake: FakeServer, *, env: Mapping[str, str] | None = None, **kw: Any
     ) -> HttpService:
+        kw.setdefault("timeout", 5.0)
         return self.provider(
             base_url=fake.api_base,
             api_key=fake.api_key if env is None else None,
             env=env,
-            timeout=5.0,
             **kw,
         )
 
@@ -84,7 +86,7 @@ CASES = [
         ReplicateProvider,
         "REPLICATE_API_TOKEN",
         "Bearer {key}",
-        "/v1/models/minimax/video-01/predictions",
+        "/v1/models/minimax/hailuo-2.3/predictions",
         Reply(
             429,
             {"detail": "Request was throttled. Your rate limit resets in ~30s.", "status": 429},
@@ -99,7 +101,7 @@ CASES = [
         FalProvider,
         "FAL_KEY",
         "Key {key}",
-        "/fal-ai/minimax/video-01",
+        "/fal-ai/minimax/hailuo-02/standard/text-to-video",
         Reply(429, {"detail": "Too many requests"}, {"Retry-After": "2"}),
         "could not be processed",
         ("PUT", "/cancel"),
@@ -114,7 +116,7 @@ CASES = [
         Reply(429, {"error": "Too many requests"}),
         "Prompt flagged by moderation [SAFETY.INPUT.TEXT]",
         ("DELETE", "/v1/tasks/"),
-        has_cost=False,
+        create_retry=(429, 502, 503, 504),
     ),
     Case(
         "luma",
@@ -122,10 +124,9 @@ CASES = [
         LumaProvider,
         "LUMAAI_API_KEY",
         "Bearer {key}",
-        "/dream-machine/v1/generations",
+        "/dream-machine/v1/generations/video",
         Reply(429, {"detail": "Rate limit exceeded"}),
         "Prompt not allowed",
         ("DELETE", "/dream-machine/v1/generations/"),
-        has_cost=False,
     ),
 ]

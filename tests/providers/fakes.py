@@ -189,7 +189,13 @@ class FakeReplicate(FakeServer):
 
 
 class FakeFal(FakeServer):
-    """fal queue: submit, status (202 until COMPLETED), result (errors here), cancel (PUT)."""
+    """fal queue: submit, status (202 until COMPLETED), result (errors here), cancel (PUT).
+
+    With ``completed_error`` a failed request ends COMPLETED carrying ``error`` and
+    ``error_type`` (fal_client 1.0.3 ``Completed``) and its result answers HTTP 500.
+    """
+
+    completed_error = False
 
     def endpoint(self, method: str, path: str) -> str:
         if "/requests/" not in path:
@@ -239,12 +245,18 @@ class FakeFal(FakeServer):
                 return Reply(202, {"status": "IN_QUEUE", "queue_position": 0})
             if phase == "running":
                 return Reply(202, {"status": "IN_PROGRESS", "logs": []})
-            return Reply(
-                200,
-                {"status": "COMPLETED", "logs": [], "metrics": {"inference_time": self.latency}},
-            )
+            done: dict[str, Any] = {"status": "COMPLETED", "logs": [], "metrics": {}}
+            if self.completed_error:
+                done.update(
+                    error="Internal server error while running", error_type="runner_server_error"
+                )
+            return Reply(200, done)
         if phase in ("queued", "running"):
             return Reply(400, {"detail": "Request is still in progress"})
+        if self.completed_error:
+            return Reply(
+                500, {"detail": "Internal server error", "error_type": "runner_server_error"}
+            )
         if phase == "canceled" or self.fail:
             return Reply(
                 422,

@@ -8,7 +8,14 @@ from tests.providers.fakeserver import FakeServer, Reply
 
 
 class FakeRunway(FakeServer):
-    """Runway: text_to_video / image_to_video create, tasks get and delete."""
+    """Runway: text_to_video / image_to_video create, tasks get and delete.
+
+    Like the real API: ``estimatedCost`` on create and on unfinished tasks, the final ``cost``
+    (credits) on terminal ones; ``gen4_turbo`` only at image_to_video; gen4.5's text_to_video
+    takes only 1280:720 and 720:1280.
+    """
+
+    credits_per_second = 10
 
     def endpoint(self, method: str, path: str) -> str:
         if path in ("/v1/text_to_video", "/v1/image_to_video"):
@@ -33,7 +40,13 @@ class FakeRunway(FakeServer):
         if name == "submit":
             if not isinstance(body, dict) or not body.get("promptText") or not body.get("ratio"):
                 return Reply(400, {"error": "promptText and ratio are required"})
-            return Reply(200, {"id": self.new_task(body).id})
+            refused = self._refused(path, body)
+            if refused:
+                return Reply(400, {"error": refused})
+            estimate = self.credits_per_second * int(body.get("duration") or 5)
+            return Reply(
+                200, {"id": self.new_task(body).id, "estimatedCost": {"credits": estimate}}
+            )
         task = self.tasks.get(path.rsplit("/", 1)[-1])
         if task is None:
             return Reply(404, {"error": "Task not found"})
@@ -42,21 +55,40 @@ class FakeRunway(FakeServer):
             return Reply(204, b"")
         phase = self.phase(task)
         answer: dict[str, Any] = {"id": task.id, "createdAt": "2026-11-25T00:00:00.000Z"}
+        credits = self.credits_per_second * int(task.input.get("duration") or 5)
         if phase == "queued":
-            answer["status"] = "PENDING"
+            answer.update(status="PENDING", estimatedCost={"credits": credits})
         elif phase == "running":
-            answer.update(status="RUNNING", progress=0.5)
+            answer.update(status="RUNNING", progress=0.5, estimatedCost={"credits": credits})
         elif phase == "canceled":
-            answer["status"] = "CANCELLED"
+            answer.update(status="CANCELLED", cost={"credits": 0})
         elif self.fail:
             answer.update(
                 status="FAILED",
                 failure="Prompt flagged by moderation",
                 failureCode="SAFETY.INPUT.TEXT",
+                cost={"credits": 0},
             )
         else:
-            answer.update(status="SUCCEEDED", output=[self.video_url(task.id)])
+            answer.update(
+                status="SUCCEEDED", output=[self.video_url(task.id)], cost={"credits": credits}
+            )
         return Reply(200, answer)
+
+    @staticmethod
+    def _refused(path: str, body: dict[str, Any]) -> str | None:
+        """The 400s the real API gives for a model at the wrong endpoint or ratio."""
+        model = body.get("model")
+        if path == "/v1/text_to_video" and model == "gen4_turbo":
+            return "Validation of body failed: model gen4_turbo is not a text_to_video model"
+        t2v_ratios = ("1280:720", "720:1280")
+        if (
+            path == "/v1/text_to_video"
+            and model == "gen4.5"
+            and body.get("ratio") not in t2v_ratios
+        ):
+            return f"Validation of body failed: ratio {body.get('ratio')} is invalid"
+        return None
 
 
 class FakeLuma(FakeServer):
@@ -69,7 +101,7 @@ class FakeLuma(FakeServer):
         return self.base_url + self.prefix
 
     def endpoint(self, method: str, path: str) -> str:
-        if path == f"{self.prefix}/generations":
+        if path == f"{self.prefix}/generations/video":
             return "submit" if method == "POST" else "other"
         if path.startswith(f"{self.prefix}/generations/"):
             return "cancel" if method == "DELETE" else "poll"

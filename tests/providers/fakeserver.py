@@ -27,12 +27,12 @@ API_KEY = "sk-fake-SECRET-0123456789"
 
 
 def sample_video(path: Path) -> Path:
-    """Render a small real MP4 (160x90, 1 s) for the fakes to serve."""
+    """Render a small real MP4 (160x90, 2 s) for the fakes to serve."""
     request = GenerationRequest(
         shot_id="FAKE",
         attempt_number=1,
         prompt="fake provider output",
-        duration=1.0,
+        duration=2.0,  # longer than the example film's 1 s crossfade (validate's cut rules)
         width=160,
         height=90,
         fps=12,
@@ -85,9 +85,19 @@ class FakeServer:
     """Base: a threaded HTTP server on 127.0.0.1 with scripted faults and a task table."""
 
     def __init__(
-        self, video: Path, *, latency: float = 0.0, fail: bool = False, api_key: str = API_KEY
+        self,
+        video: Path,
+        *,
+        latency: float = 0.0,
+        fail: bool = False,
+        api_key: str = API_KEY,
+        delay: dict[str, float] | None = None,
     ) -> None:
         self.video = video.read_bytes()
+        self.id_prefix = ""
+        """Put before every task id (a hostile server can put the key there)."""
+        self.delay = dict(delay or {})
+        """Seconds to wait before answering, per endpoint (``submit``): a slow service."""
         self.latency = latency
         self.fail = fail
         """When true, every task ends in the provider's failure shape."""
@@ -143,7 +153,7 @@ class FakeServer:
 
     def new_task(self, body: Any) -> Task:
         with self._lock:
-            task = Task(f"task{next(self._ids):06d}", time.monotonic(), body)
+            task = Task(f"{self.id_prefix}task{next(self._ids):06d}", time.monotonic(), body)
             self.tasks[task.id] = task
         return task
 
@@ -199,6 +209,8 @@ class FakeServer:
                     self._download()
                     return
                 name = fake.endpoint(self.command, parts.path)
+                if fake.delay.get(name):
+                    time.sleep(fake.delay[name])
                 with fake._lock:
                     queue = fake._faults.get(name)
                     reply = queue.popleft() if queue else None

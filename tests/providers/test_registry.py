@@ -20,8 +20,8 @@ def test_builtins_are_listed_with_their_state() -> None:
     assert set(infos) == {"testcard", "minimax", "replicate", "fal", "runway", "luma"}
     assert infos["testcard"].configured and infos["testcard"].reason == ""
     assert infos["testcard"].source == "builtin"
-    assert infos["replicate"].default_model == "minimax/video-01"
-    assert infos["fal"].default_model == "fal-ai/minimax/video-01"
+    assert infos["replicate"].default_model == "minimax/hailuo-2.3"
+    assert infos["fal"].default_model == "fal-ai/minimax/hailuo-02/standard/text-to-video"
 
 
 def test_unconfigured_reason_names_the_variable(monkeypatch: pytest.MonkeyPatch) -> None:

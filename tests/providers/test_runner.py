@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from filmfs.errors import ProviderError
+from filmfs.providers import capabilities
 from filmfs.providers.base import GenerationRequest, Job, JobStatus
 from filmfs.providers.runner import RetryPolicy, run
 from tests.providers.plugin_samples import EchoProvider
@@ -91,17 +93,34 @@ def test_timeout_with_an_injected_clock(tmp_path: Path) -> None:
             sleep=lambda s: None,
             clock=lambda: float(next(ticks)),
         )
-    assert provider.cancelled == 1
+    assert provider.cancelled == 0  # giving up never cancels: the task may finish (and is paid)
 
 
-def test_unexpected_errors_still_cancel_and_clean_up(tmp_path: Path) -> None:
+def test_unexpected_errors_clean_up_but_do_not_cancel(tmp_path: Path) -> None:
     provider = BuggyProvider()
     dest = tmp_path / "v.mp4"
     dest.write_bytes(b"stale")
     with pytest.raises(ValueError, match="plugin bug"):
         run(provider, REQUEST, dest, sleep=lambda s: None)
-    assert provider.cancelled == 1
+    assert provider.cancelled == 0  # only the user's Ctrl-C cancels
     assert not dest.exists()
+
+
+def test_ctrl_c_says_whether_the_service_refunds(tmp_path: Path) -> None:
+    provider = InterruptedProvider()
+    seen: list[str] = []
+    caps = replace(capabilities.for_provider("echo"), refund="echo refunds everything")
+    with pytest.raises(KeyboardInterrupt):
+        run(
+            provider,
+            REQUEST,
+            tmp_path / "v.mp4",
+            sleep=lambda s: None,
+            caps=caps,
+            on_progress=lambda p: seen.append(p.message),
+        )
+    assert provider.cancelled == ["1"]
+    assert any("echo refunds everything" in m for m in seen)
 
 
 class FinishesAt(EchoProvider):

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from filmfs.film.inputs import stale_parts
+from filmfs.film.metrics import CutLength, cut_length, priced, total_cost
 from filmfs.film.model import Shot, Take
 from filmfs.film.rate import rate_text
 from filmfs.project import Project
@@ -82,6 +83,7 @@ class Metrics:
     shots_without_selection: int
     missing_media: int
     cut_duration: float
+    target_duration: float | None = None
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,7 @@ class Review:
     title: str
     synopsis: str
     shots: tuple[ShotReview, ...]
+    cut: CutLength | None = None
 
     @property
     def metrics(self) -> Metrics:
@@ -96,13 +99,12 @@ class Review:
         return Metrics(
             shots=len(self.shots),
             takes=len(takes),
-            total_cost=sum(take.cost or 0.0 for take in takes),
-            unpriced_takes=sum(1 for take in takes if take.cost is None),
+            total_cost=total_cost(take.cost for take in takes),
+            unpriced_takes=len(takes) - priced(take.cost for take in takes),
             shots_without_selection=sum(1 for shot in self.shots if shot.selected is None),
             missing_media=sum(1 for take in takes if take.has_video and not take.media_present),
-            cut_duration=sum(
-                (shot.selected.duration or 0.0) if shot.selected else 0.0 for shot in self.shots
-            ),
+            cut_duration=self.cut.seconds if self.cut else 0.0,
+            target_duration=self.cut.target if self.cut else None,
         )
 
 
@@ -165,4 +167,9 @@ def build_review(project: Project, *, has_object: Callable[[str], bool]) -> Revi
                 stale=tuple(stale_parts(project, shot.shot_number) or ()),
             )
         )
-    return Review(title=film.title, synopsis=film.synopsis, shots=tuple(shots))
+    return Review(
+        title=film.title,
+        synopsis=film.synopsis,
+        shots=tuple(shots),
+        cut=cut_length(film, project.shots.values()),
+    )

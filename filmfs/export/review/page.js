@@ -134,7 +134,13 @@
     playFrom(0);
   }
 
+  function pauseAll() {
+    Array.prototype.forEach.call(document.querySelectorAll("video"), function (v) { v.pause(); });
+  }
+
   function stopCut() {
+    // Stop means stop: leaving cut mode also pauses what was playing.
+    if (state.playing) { pauseAll(); }
     state.playing = false;
     document.body.classList.remove("playing-cut");
     playButton.classList.remove("playing");
@@ -206,6 +212,7 @@
     } else if (event.key === "p") {
       playCut();
     } else if (event.key === "Escape") {
+      pauseAll();
       stopCut();
     } else if (event.key === " " && current()) {
       var video = current().querySelector("video.main-video");

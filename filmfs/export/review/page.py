@@ -97,6 +97,8 @@ def _metrics(m: Metrics) -> str:
         ("missing", "Missing media", str(m.missing_media), m.missing_media > 0),
         ("duration", "Cut length", seconds(round(m.cut_duration, 2)), False),
     ]
+    if m.target_duration is not None:
+        rows.append(("target", "Target", seconds(round(m.target_duration, 2)), False))
     return "".join(
         f'<div class="metric{" alert" if alert else ""}" data-metric="{key}">'
         f"<dt>{e(label)}</dt><dd>{e(value)}</dd></div>"

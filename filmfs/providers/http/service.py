@@ -8,13 +8,20 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from filmfs.errors import ProviderError, ProviderNotConfigured
+from filmfs.providers import capabilities, redact
 from filmfs.providers.base import GenerationRequest, Job, JobStatus, State
+from filmfs.providers.capabilities import ModelCaps
 from filmfs.providers.http.download import download
 from filmfs.providers.http.transport import Api, Response
+from filmfs.providers.preflight import Fit, Plan, plan
+
+LENIENT = Fit(duration="nearest", ratio="pad", prompt="truncate", inputs="drop")
+"""Providers fit what reaches them (pre-flight has already refused what the film forbids)."""
 
 
 class HttpService:
@@ -40,6 +47,8 @@ class HttpService:
     ) -> None:
         self._env = os.environ if env is None else env
         self._api_key = api_key
+        redact.add_secret(api_key)
+        redact.add_secret(self._env.get(self.key_env))
         self.base_url = (base_url or self._env.get(self.base_env) or self.default_base).rstrip("/")
         self.timeout = timeout
         self.download_timeout = download_timeout
@@ -54,9 +63,8 @@ class HttpService:
         return False, f"{self.key_env} is not set"
 
     def redact(self, text: str) -> str:
-        """``text`` with the API key masked (for anything a server echoes back)."""
-        key = self._key()
-        return text.replace(key, "***") if key else text
+        """``text`` through the one redaction point (keys, URL userinfo, query strings)."""
+        return redact.scrub(text)
 
     def created_id(self, resp: Response, what: str) -> str:
         """The ``id`` of what a create call made; an answer without one is an error."""
@@ -74,17 +82,37 @@ class HttpService:
             raise ProviderError(f"unknown {what} {raw!r}", provider=self.name, url=url)
         return state
 
+    def caps(self, model: str) -> ModelCaps:
+        """What ``model`` accepts (capabilities.yaml; conservative for an unknown model)."""
+        return capabilities.for_provider(self.name).model(model)
+
+    def shape(self, request: GenerationRequest, model: str) -> Plan:
+        """What this request becomes for ``model``: only inputs it takes, fitted leniently."""
+        return plan(
+            self.caps(model),
+            prompt=request.prompt,
+            negative_prompt=request.negative_prompt,
+            seed=request.seed,
+            seed_chosen=False,
+            duration=request.duration,
+            width=request.width,
+            height=request.height,
+            fit=LENIENT,
+            first_frame=request.first_frame is not None,
+            last_frame=request.last_frame is not None,
+            reference_images=len(request.reference_images),
+            audio=request.audio,
+        )
+
     @staticmethod
-    def inputs(request: GenerationRequest) -> dict[str, Any]:
-        """The model inputs most providers share: prompt, seed, negative prompt, then
-        ``request.params`` passed through as given."""
-        inputs: dict[str, Any] = {"prompt": request.prompt}
-        if request.seed is not None:
-            inputs["seed"] = request.seed
-        if request.negative_prompt:
-            inputs["negative_prompt"] = request.negative_prompt
-        inputs.update(request.params)
-        return inputs
+    def sent(body: dict[str, Any], *images: str) -> dict[str, Any]:
+        """What a create body sent besides the prompt and the images, for the take's record."""
+        skip = {"prompt", "promptText", *images}
+        return {k: v for k, v in body.items() if k not in skip}
+
+    def cost(self, request: GenerationRequest, job: Job) -> Decimal | None:
+        """Estimated USD from the model's price formula; None when it has none."""
+        return self.shape(request, job.model).estimate
 
     def fetch(self, job: Job, status: JobStatus, dest: Path, *, max_bytes: int) -> None:
         """Download the finished video from ``status.result_url`` to ``dest``.

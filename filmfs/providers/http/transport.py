@@ -20,6 +20,7 @@ from typing import Any
 import httpx
 
 from filmfs.errors import ProviderError
+from filmfs.providers.redact import scrub
 
 RETRYABLE_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
 
@@ -41,8 +42,8 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
 
 
 def redact(text: str, secret: str | None) -> str:
-    """``text`` with ``secret`` replaced, for anything a server sends back."""
-    return text.replace(secret, "***") if secret else text
+    """``text`` with ``secret`` replaced, then through the one redaction point."""
+    return scrub(text.replace(secret, "***") if secret else text)
 
 
 def strip_query(url: str) -> str:
