@@ -160,6 +160,8 @@ def _check_shot(project: Project, shot_id: str, found: list[Problem]) -> None:
 def _check_frames(project: Project, shot_id: str, found: list[Problem]) -> None:
     """first_frame / last_frame name an image asset, or a neighbour that exists."""
     shot = project.shots[shot_id]
+    if shot.first_frame is None and shot.last_frame is None:
+        return  # most shots: no need for the film's order (building it per shot was O(n^2))
     order = [s.shot_number for s in project.shots.values() if s.status != "omitted"]
     for field, chain, step in (
         ("first_frame", "previous_shot", -1),
