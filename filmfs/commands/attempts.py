@@ -93,7 +93,7 @@ def _finish(
         )
         if ran.cost_basis is not None:
             data["generation_cost_basis"] = ran.cost_basis
-        path, selected = write_take(project.root, record.shot_id, attempt, data, select=True)
+        path, selected = write_take(project.root, record.shot_id, attempt, data, select="first")
     records.remove(project.root, record)
     return attempt, path, selected
 
