@@ -2,7 +2,7 @@
 
 ```
 film.yaml                    the film
-scenes/<NN>.yaml             one scene each, NN = zero-padded scene_number
+scenes/<NN>.yaml             one scene each, NN = scene_number (any zero padding)
 shots/<ID>/shot.yaml         one shot each, ID = shot_number (e.g. 01A)
 shots/<ID>/takes/<NNN>.yaml  one take each, NNN = zero-padded attempt_number
 characters/<id>.yaml         character references
@@ -68,6 +68,16 @@ def character_file(root: Path, char_id: str) -> Path:
 
 def asset_file(root: Path, asset_id: str) -> Path:
     return root / ASSETS_DIR / f"{asset_id}.yaml"
+
+
+def find_root(start: Path) -> Path | None:
+    """The film ``start`` is in, as git finds its repository: ``start`` itself or the nearest
+    folder above it holding film.yaml. None when there is none."""
+    here = Path(os.path.abspath(start))
+    for folder in (here, *here.parents):
+        if (folder / FILM_FILE).is_file():
+            return folder
+    return None
 
 
 def state_dir(root: Path) -> Path:

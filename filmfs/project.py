@@ -89,6 +89,28 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+def film_order(shot: Shot) -> tuple[int, tuple[int, str]]:
+    """Scenes in scene_number order, shots within one by natural shot number; shots with no
+    scene (scenes are optional) come first, also by shot number."""
+    return (shot.scene or 0, layout.natural_key(shot.shot_number))
+
+
+def not_a_film(root: Path) -> NotAFilmError:
+    """The error for a folder with no film.yaml: inside a film, name that film (never
+    suggest making a film inside another one); elsewhere, suggest `filmfs init`."""
+    outer = layout.find_root(root)
+    if outer is not None:
+        return NotAFilmError(
+            f"{display_path(root)}: not a film's top folder (no {layout.FILM_FILE}); "
+            f"it is inside the film {display_path(outer)}",
+            hint=f"pass the film's folder: -C {display_path(outer)}",
+        )
+    return NotAFilmError(
+        f"{display_path(root)}: not a film (no {layout.FILM_FILE} here or in any folder above)",
+        hint=f"run `filmfs init {display_path(root)}` to make one, or pass a film's folder with -C",
+    )
+
+
 @dataclass
 class Project:
     """A loaded film. Shots are kept in film order (scene, then natural shot order)."""
@@ -97,12 +119,15 @@ class Project:
     film: Film | None = None
     scenes: dict[int, Scene] = field(default_factory=dict)
     shots: dict[str, Shot] = field(default_factory=dict)
+    shot_takes: dict[str, tuple[Take, ...]] = field(default_factory=dict)
+    """Each shot folder's loadable takes, also when its shot.yaml is not (validate checks them)."""
     characters: dict[str, Character] = field(default_factory=dict)
     assets: dict[str, Asset] = field(default_factory=dict)
     documents: dict[Path, Document] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     unreadable: list[Problem] = field(default_factory=list)
     """Manifests that could not be parsed at all (bad YAML, unsafe tag, too big...)."""
+    unreadable_paths: list[Path] = field(default_factory=list)
     fresh: list[Path] = field(default_factory=list)
     """Manifests read and parsed by this load; the others were answered by the cache."""
     tree: Tree | None = field(default=None, repr=False, compare=False)
@@ -123,10 +148,7 @@ class Project:
         if not root.is_dir():
             raise NotAFilmError(f"{display_path(root)}: no such directory")
         if not layout.film_file(root).exists():
-            raise NotAFilmError(
-                f"{display_path(root)}: not a film (no {layout.FILM_FILE})",
-                hint=f"run `filmfs init {display_path(root)}` or pass the film's directory",
-            )
+            raise not_a_film(root)
         project = cls(root=root.resolve())
         cwd = os.getcwd()
         prefix = cwd if cwd.endswith(os.sep) else cwd + os.sep
@@ -205,13 +227,14 @@ class Project:
                 if take is not None:
                     takes.append(take)
             takes.sort(key=lambda t: t.attempt_number)
+            self.shot_takes[shot_dir.name] = tuple(takes)
             if has_shot:
                 shot_path = shot_dir / layout.SHOT_FILE
                 build_shot = partial(Shot.from_data, path=shot_path, takes=tuple(takes))
                 shot = self._read(shot_path, "shot", build_shot)
                 if shot is not None:
                     shots.append(shot)
-        shots.sort(key=lambda s: (s.scene, layout.natural_key(s.shot_number)))
+        shots.sort(key=film_order)
         for shot in shots:
             self.shots.setdefault(shot.shot_number, shot)
         del self._checked
@@ -293,7 +316,7 @@ class Project:
             shot = self._tree_shot(shot_dir)
             if shot is not None:
                 shots.append(shot)
-        shots.sort(key=lambda s: (s.scene, layout.natural_key(s.shot_number)))
+        shots.sort(key=film_order)
         for shot in shots:
             self.shots.setdefault(shot.shot_number, shot)
 
@@ -310,6 +333,7 @@ class Project:
             if take is not None:
                 takes.append(take)
         takes.sort(key=lambda t: t.attempt_number)
+        self.shot_takes[shot_dir.name] = tuple(takes)
         if self.source.kind(shot_path) is None:
             self.problem(shot_dir, f"shot folder has no {layout.SHOT_FILE}")
             return None
@@ -340,6 +364,7 @@ class Project:
         except ManifestError as exc:
             self.problems.append(Problem(exc.path, exc.line, exc.col, exc.detail))
             self.unreadable.append(self.problems[-1])
+            self.unreadable_paths.append(path)
             return None
         self.documents[path] = document
         if kind == "film":
@@ -390,6 +415,7 @@ class Project:
         if not parsed:
             self.problems.extend(problems)
             self.unreadable.extend(problems)
+            self.unreadable_paths.append(path)
             return None
         document = Document(shown, data, source=path)
         self.documents[path] = document
@@ -433,9 +459,17 @@ class Project:
         """Load and schema problems plus cross-file integrity problems, in file order."""
         return sorted(set(self.problems + check_integrity(self)))
 
-    def require_valid(self) -> Film:
-        """Raise ValidationFailed listing the errors unless the film is sound."""
-        errors = [p for p in self.all_problems() if p.severity == "error"]
+    def require_valid(self, *, unless: Callable[[Problem], bool] | None = None) -> Film:
+        """Raise ValidationFailed listing the errors unless the film is sound.
+
+        ``unless`` names errors the caller is about to repair (select and several selected
+        takes), which then do not count.
+        """
+        errors = [
+            p
+            for p in self.all_problems()
+            if p.severity == "error" and not (unless is not None and unless(p))
+        ]
         if errors or self.film is None:
             shown = "\n".join(f"  {p}" for p in errors[:20])
             more = f"\n  ... and {len(errors) - 20} more" if len(errors) > 20 else ""

@@ -73,16 +73,56 @@ def commit_paths(root: Path, paths: Iterable[Path], message: str) -> str | None:
         rel = [str(Path(p).resolve().relative_to(top.resolve())) for p in paths]
         if not rel:
             return None
-        repo.git.add("--all", "--", *rel)
-        if not repo.git.diff("--cached", "--name-only", "--", *rel).strip():
-            return None
         identity = (
             []
             if _has_identity(repo)
             else ["-c", "user.name=filmfs", "-c", "user.email=filmfs@localhost"]
         )
-        repo.git.execute(["git", *identity, "commit", "--no-verify", "-m", message, "--", *rel])
+        # Another filmfs process may change these files between our `add` and our commit (a
+        # concurrent `select` on the shot); then `git commit -- paths` finds nothing left to
+        # commit and fails. Staging again shows what is there now: nothing new (that process
+        # commits its own state), or something to commit.
+        for attempt in range(5):
+            repo.git.add("--all", "--", *rel)
+            if not repo.git.diff("--cached", "--name-only", "--", *rel).strip():
+                return None
+            try:
+                repo.git.execute(
+                    ["git", *identity, "commit", "--no-verify", "-m", message, "--", *rel]
+                )
+            except git.GitCommandError:
+                if attempt == 4:
+                    raise
+                continue
+            break
         return str(repo.head.commit.hexsha)
+
+
+def uncommitted(root: Path, paths: Iterable[Path], *, untracked_only: bool = False) -> list[Path]:
+    """Files at or below ``paths`` that differ from HEAD: untracked, changed or deleted
+    (``untracked_only``: new files only). Empty outside a repository; ignored files are
+    left out."""
+    import git
+
+    top = find_toplevel(root)
+    if top is None:
+        return []
+    rel = [str(Path(p).resolve().relative_to(top.resolve())) for p in paths]
+    if not rel:
+        return []
+    with _translated("git status"):
+        repo = git.Repo(top)
+        out = repo.git.status("--porcelain=v1", "-z", "--untracked-files=all", "--", *rel)
+    found = []
+    entries = iter(out.split("\0"))
+    for entry in entries:
+        if len(entry) < 4:
+            continue
+        if entry[0] in "RC":  # a rename: the next field is the old name
+            next(entries, None)
+        if not untracked_only or entry.startswith("??"):
+            found.append(top / entry[3:])
+    return found
 
 
 def _has_identity(repo: git.Repo) -> bool:

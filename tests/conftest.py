@@ -10,14 +10,57 @@ EXAMPLE_FILM = REPO / "example-film"
 CASES = Path(__file__).resolve().parent / "cases"
 
 
+def copy_example(target: Path, *, schemas: bool = True) -> Path:
+    """A copy of example-film/ as Git tracks it, never what the README's "Try it" wrote into it.
+
+    "Try it" generates takes, fills the store and records a final_edit in example-film/
+    (uncommitted); the tests must pass after it in the same checkout. So the copy holds only
+    the tracked files, with their staged content (``git checkout-index``); outside a Git
+    checkout (an unpacked sdist) the folder is copied without what filmfs writes into it.
+    """
+    import shutil
+    import subprocess
+
+    listed = subprocess.run(
+        ["git", "-C", str(REPO), "ls-files", "-z", "--", EXAMPLE_FILM.name],
+        capture_output=True,
+        check=False,
+    )
+    files = [name for name in listed.stdout.decode().split("\0") if name]
+    if listed.returncode != 0 or not files:
+        shutil.copytree(
+            EXAMPLE_FILM,
+            target,
+            ignore=shutil.ignore_patterns(".filmfs", "*.mp4", "takes", "review"),
+        )
+        _schemas_beside(target, schemas)
+        return target
+    staging = target.parent / f".{target.name}.checkout"
+    subprocess.run(
+        ["git", "-C", str(REPO), "checkout-index", "-z", "--stdin", f"--prefix={staging}/"],
+        input="\0".join(files).encode(),
+        check=True,
+    )
+    (staging / EXAMPLE_FILM.name).rename(target)
+    staging.rmdir()
+    _schemas_beside(target, schemas)
+    return target
+
+
+def _schemas_beside(target: Path, wanted: bool) -> None:
+    """The example film's modelines point at ../schemas, as it sits in this repository; put the
+    schemas there too, so the copy's lines resolve (``wanted=False``: a film copied away)."""
+    import shutil
+
+    beside = target.parent / "schemas"
+    if wanted and not beside.exists():
+        shutil.copytree(REPO / "schemas", beside)
+
+
 @pytest.fixture
 def example_copy(tmp_path: Path) -> Path:
     """A private copy of the example film (tests may write to it)."""
-    import shutil
-
-    target = tmp_path / "film"
-    shutil.copytree(EXAMPLE_FILM, target, ignore=shutil.ignore_patterns(".filmfs", "*.mp4"))
-    return target
+    return copy_example(tmp_path / "film")
 
 
 def write_take(

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import sys
 from pathlib import Path
 
 import git
 
 from filmfs.manifests.loader import load
-from tests.conftest import EXAMPLE_FILM, REPO
+from filmfs.manifests.writer import STATE_GITIGNORE
+from tests.conftest import REPO, copy_example
 
 SHOTS = ["01A", "01B", "01C", "02A", "02B", "02C", "02D"]
 
@@ -23,7 +23,7 @@ def small_film(target: Path, *, provider: str | None = None, fit: bool | None = 
     given) lets filmfs fit shots to the model: lengths snapped to the nearest offered, inputs
     the model does not take (the film's negative prompt) left out.
     """
-    shutil.copytree(EXAMPLE_FILM, target, ignore=shutil.ignore_patterns(".filmfs", "*.mp4"))
+    copy_example(target)
     # The copy no longer sits beside schemas/, so the modelines are not followed; that is fine.
     film_yaml = target / "film.yaml"
     text = film_yaml.read_text()
@@ -39,6 +39,9 @@ def small_film(target: Path, *, provider: str | None = None, fit: bool | None = 
     (target / ".gitignore").write_text(
         ".filmfs/objects/\n.filmfs/tmp/\n.filmfs/locks/\n.filmfs/jobs/\n"
     )
+    # As `filmfs init` leaves it: the store's own ignore file, committed.
+    (target / ".filmfs").mkdir(exist_ok=True)
+    (target / ".filmfs" / ".gitignore").write_text(STATE_GITIGNORE)
     repo = git.Repo.init(target)
     repo.git.add("--all")
     repo.git.execute(["git", "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "start"])

@@ -7,7 +7,6 @@ shot with no takes.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -16,7 +15,7 @@ from filmfs import layout
 from filmfs.cli import cli
 from filmfs.manifests.writer import update
 from filmfs.project import Project
-from tests.conftest import EXAMPLE_FILM
+from tests.conftest import copy_example
 
 HOSTILE_PROMPT = (
     "a lamp <script>document.title='pwned';window.__pwned=1</script> "
@@ -26,7 +25,7 @@ HOSTILE_NOTE = 'too dark <b>fix</b> it\'s & "bad"'
 
 
 def make_review_film(target: Path) -> Path:
-    shutil.copytree(EXAMPLE_FILM, target, ignore=shutil.ignore_patterns(".filmfs", "*.mp4"))
+    copy_example(target)
     runner = CliRunner()
     for args in (["generate", "--missing"], ["generate", "01A"]):
         result = runner.invoke(cli, [*args, "--no-commit", "-C", str(target)])

@@ -14,14 +14,14 @@ from filmfs.cli import cli
 from filmfs.media.ffmpeg import run_ffmpeg
 from filmfs.media.probe import probe
 from filmfs.project import Project
-from tests.conftest import EXAMPLE_FILM
+from tests.conftest import copy_example
 
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The example film with every take and asset generated offline (made once per module)."""
     film = tmp_path_factory.mktemp("generated") / "film"
-    shutil.copytree(EXAMPLE_FILM, film)
+    copy_example(film)
     result = CliRunner().invoke(cli, ["generate", "--missing", "--no-commit", "-C", str(film)])
     assert result.exit_code == 0, result.output
     return film
@@ -31,6 +31,7 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def film(generated: Path, tmp_path: Path) -> Path:
     target = tmp_path / "film"
     shutil.copytree(generated, target, symlinks=True)
+    shutil.copytree(generated.parent / "schemas", tmp_path / "schemas")  # where its lines point
     return target
 
 

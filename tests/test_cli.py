@@ -24,7 +24,7 @@ def test_init_makes_a_film_that_validates(tmp_path: Path) -> None:
     result = runner.invoke(cli, ["init", str(film), "--width", "1920", "--height", "1080"])
     assert result.exit_code == 0, result.output
     assert (film / ".git").is_dir()
-    assert ".filmfs/objects/" in (film / ".gitignore").read_text()
+    assert "/objects/" in (film / ".filmfs" / ".gitignore").read_text()
     assert (film / ".filmfs" / "schemas" / "shot.schema.json").is_file()
     assert (
         (film / "film.yaml")

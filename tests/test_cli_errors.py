@@ -19,7 +19,7 @@ import yaml
 from click.testing import CliRunner
 
 from filmfs.cli import cli
-from tests.conftest import CASES, EXAMPLE_FILM, REPO
+from tests.conftest import CASES, EXAMPLE_FILM, REPO, copy_example
 
 TABLE = Path(__file__).with_name("cli-errors.yaml")
 CASES_TABLE: list[dict[str, Any]] = yaml.safe_load(TABLE.read_text("utf-8"))
@@ -29,7 +29,7 @@ FILMS = {
     "example": EXAMPLE_FILM,
 }
 # Bookkeeping a failed command may leave: lock files, an empty temp folder.
-_SCRATCH = (".filmfs/locks", ".filmfs/tmp")
+_SCRATCH = (".filmfs/locks", ".filmfs/tmp", ".filmfs/.gitignore")
 # The store and its caches may gain entries (a slate made before the failure); losing or
 # changing one is what must not happen.
 _GROWS = (".filmfs/objects/", ".filmfs/cache/")
@@ -61,9 +61,12 @@ def _fill(text: str, tmp: Path) -> str:
 
 def _setup(case: dict[str, Any], tmp: Path) -> Path:
     film = tmp / "film"
-    shutil.copytree(
-        FILMS[case["film"]], film, ignore=shutil.ignore_patterns(".filmfs", "*.mp4", "review")
-    )
+    if case["film"] == "example":
+        copy_example(film)
+    else:
+        shutil.copytree(
+            FILMS[case["film"]], film, ignore=shutil.ignore_patterns(".filmfs", "*.mp4", "review")
+        )
     for shot in case.get("generate", []):
         result = CliRunner().invoke(cli, ["generate", shot, "--no-commit", "-C", str(film)])
         assert result.exit_code == 0, result.output

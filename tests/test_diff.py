@@ -13,7 +13,7 @@ from click.testing import CliRunner, Result
 
 from filmfs.cli import cli
 from filmfs.diff.fields import word_diff
-from tests.conftest import EXAMPLE_FILM, write_take
+from tests.conftest import copy_example, write_take
 
 PUSH = "rain drops running down the glass in the foreground, slow push in"
 DOLLY = "rain drops running down the glass in the foreground, slow dolly in"
@@ -172,7 +172,7 @@ def test_film_in_a_subfolder_added_then_changed(tmp_path: Path) -> None:
     repo = git.Repo.init(top)
     commit(repo, "empty")
     film = top / "films" / "boats"
-    shutil.copytree(EXAMPLE_FILM, film)
+    copy_example(film)
     commit(repo, "add film")
     edit(film / "shots/02A/shot.yaml", "characters: [mira, tomas]", "characters: [mira]")
     commit(repo, "02A without tomas")

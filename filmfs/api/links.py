@@ -12,7 +12,7 @@ from typing import Any
 from filmfs import layout
 from filmfs.api.state import Pending, RepoState
 from filmfs.errors import FilmfsError
-from filmfs.film.locks import shot_lock
+from filmfs.film import takes
 from filmfs.graph.model import Node, stable_id
 from filmfs.manifests import edit as editing
 
@@ -63,40 +63,25 @@ def _pending(repo: RepoState, asset_id: str, kind: str) -> Pending:
 
 
 def _attempt(repo: RepoState, shot: Node, take: Pending, sequence: int | None) -> None:
-    # The shot's lock is the one `filmfs generate` and `filmfs select` take: a script and a
-    # running generation never pick the same attempt number or select two takes.
-    with shot_lock(repo.root, shot.key):
-        _write_attempt(repo, shot, take, sequence)
-
-
-def _next_attempt(root: Path, shot_id: str) -> int:
-    folder = layout.takes_dir(root, shot_id)
-    numbers = [int(p.stem) for p in folder.glob("*.yaml") if layout.TAKE_STEM.fullmatch(p.stem)]
-    return max(numbers, default=0) + 1
-
-
-def _write_attempt(repo: RepoState, shot: Node, take: Pending, sequence: int | None) -> None:
+    # Through the one writer of take files (filmfs.film.takes): the attempt number is reserved
+    # under the shot's lock, counting the numbers a running `filmfs generate` holds, and the
+    # file is created exclusively, so neither side ever overwrites the other's take.
     meta = dict(take.metadata)
     wanted = meta.pop("attempt_number", None)
     if wanted is not None and sequence is not None and wanted != sequence:
         raise FilmfsError(f"attempt_number {wanted} and sequence {sequence} disagree")
-    attempt = wanted or sequence or _next_attempt(repo.root, shot.key)
-    path = layout.take_file(repo.root, shot.key, attempt)
-    data: dict[str, Any] = {
-        "attempt_number": attempt,
-        "selected": bool(meta.pop("selected", False)),
-        "generation_params": meta.pop("generation_params", {}),
-        **meta,
-    }
-    if take.generation_cost is not None:
-        data["generation_cost"] = take.generation_cost
-    if take.video is not None:
-        data["video"] = take.video
-    if data["selected"]:
-        # Checked first, so a refused take never leaves the shot with its selection cleared.
-        editing.check(data, "take", path.relative_to(repo.root).as_posix())
-        unselect(repo, shot.key, keep=path)
-    editing.create(path, data, root=repo.root, kind="take")
+    with takes.reserve_attempt(repo.root, shot.key, wanted=wanted or sequence) as attempt:
+        data: dict[str, Any] = {
+            "attempt_number": attempt,
+            "selected": bool(meta.pop("selected", False)),
+            "generation_params": meta.pop("generation_params", {}),
+            **meta,
+        }
+        if take.generation_cost is not None:
+            data["generation_cost"] = take.generation_cost
+        if take.video is not None:
+            data["video"] = take.video
+        path, _ = takes.write_take(repo.root, shot.key, attempt, data, select="as-is")
     repo.alias[take.id] = stable_id(path.relative_to(repo.root).as_posix())
     del repo.pending[take.id]
 
@@ -155,13 +140,6 @@ def _kind(path: Path) -> str:
     return "film" if path.name == layout.FILM_FILE else "take"
 
 
-def unselect(repo: RepoState, shot_id: str, *, keep: Path) -> None:
-    """Clear ``selected`` on the shot's other takes (before selecting one: never two at once)."""
-    for take in repo.project.shot(shot_id).takes:
-        if take.selected and take.path.resolve() != keep.resolve():
-            editing.change(take.path, {"selected": False}, root=repo.root, kind="take")
-
-
 def update(
     repo: RepoState,
     node: Node,
@@ -194,10 +172,8 @@ def update(
     if node.type in ("shot", "scene") and name is not None:
         raise FilmfsError(f"a {node.type}'s name comes from its number and description")
     if node.type == "shot_take" and changes.get("selected") is True:
-        path = repo.path(node)
-        with shot_lock(repo.root, node.metadata["shot_number"]):
-            editing.check({**editing.current(path), **changes}, "take", node.source)
-            unselect(repo, node.metadata["shot_number"], keep=path)
-            editing.change(path, changes, root=repo.root, kind="take")
+        takes.select_take(
+            repo.root, node.metadata["shot_number"], node.metadata["attempt_number"], changes
+        )
         return
     editing.change(repo.path(node), changes, root=repo.root, kind=editing.KIND[node.type])

@@ -120,7 +120,8 @@ class FilmRepo:
             if not isinstance(shot_id, str) or not layout.SHOT_ID.fullmatch(shot_id):
                 raise FilmfsError("a shot needs metadata['shot_number'] like '01A'")
             scene = meta.pop("scene", None) or self._scene_for(shot_id)
-            return layout.shot_file(root, shot_id), {"shot_number": shot_id, "scene": scene, **meta}
+            placed = {"scene": scene} if scene is not None else {}
+            return layout.shot_file(root, shot_id), {"shot_number": shot_id, **placed, **meta}
         ident = str(meta.pop("id", None) or _slug(name))
         if kind == "character_ref":
             return layout.character_file(root, ident), {"id": ident, "name": name, **meta}
@@ -136,9 +137,11 @@ class FilmRepo:
             raise FilmfsError("this film exists already", hint=hint)
         raise FilmfsError(f"unknown asset type {kind!r} (one of {', '.join(ASSET_TYPES)})")
 
-    def _scene_for(self, shot_id: str) -> int:
+    def _scene_for(self, shot_id: str) -> int | None:
         digits = int(shot_id.rstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
         scenes = list(self.project.scenes)
+        if not scenes:
+            return None  # a film without scenes: the shot hangs from the film
         if digits in scenes:
             return digits
         if len(scenes) == 1:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from filmfs.cli.options import no_commit_option
 from filmfs.cli.output import emit, format_option
 from filmfs.commands.init import InitResult, init
 
@@ -21,17 +22,20 @@ from filmfs.commands.init import InitResult, init
     show_default=True,
     help="Frames per second: 24, 25, 30, 23.976, 29.97, 59.94 or a fraction like 24000/1001.",
 )
+@no_commit_option
 @format_option()
 def command(
-    root: Path, title: str | None, width: int, height: int, fps: str, fmt: str
+    root: Path, title: str | None, width: int, height: int, fps: str, no_commit: bool, fmt: str
 ) -> InitResult:
-    """Make DIR a new film: film.yaml, folders, .gitignore, schemas, and a Git repository."""
+    """Make DIR a new film: film.yaml, folders, .gitignore, schemas, a Git repository, and a
+    first commit of that skeleton (unless --no-commit)."""
     result = init(
         root,
         title=title or root.resolve().name.replace("-", " ").title(),
         width=width,
         height=height,
         fps=fps,
+        commit=not no_commit,
     )
     return emit(result, fmt, lambda r: render(r, root))
 
@@ -40,5 +44,6 @@ def render(result: InitResult, root: Path) -> str:
     return (
         f"Created film in {root}"
         + (" (new Git repository)" if result.git_created else "")
+        + (f"\ncommitted {result.commit[:10]}" if result.commit else "")
         + f"\nNext: add scenes/01.yaml and shots/01A/shot.yaml, then `filmfs validate {root}`"
     )

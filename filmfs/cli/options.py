@@ -9,6 +9,24 @@ from typing import Any
 
 import click
 
+from filmfs.layout import find_root
+
+
+def find_film(start: Path) -> Path:
+    """The film ``start`` is in (itself or the nearest folder above with film.yaml), as git
+    finds its repository; ``start`` unchanged when there is none (loading then says so)."""
+    if not start.is_dir():
+        return start  # loading says "no such directory", as git -C does
+    found = find_root(start)
+    if found is None or found == Path(os.path.abspath(start)):
+        return start
+    return found
+
+
+def _find_film(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+    return None if value is None else find_film(value)
+
+
 film_option = click.option(
     "-C",
     "--film",
@@ -16,7 +34,8 @@ film_option = click.option(
     type=click.Path(file_okay=False, path_type=Path),
     default=".",
     show_default=True,
-    help="The film's directory.",
+    callback=_find_film,
+    help="The film's directory, or any folder inside it (default: here).",
 )
 
 no_commit_option = click.option(

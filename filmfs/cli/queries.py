@@ -19,9 +19,13 @@ def render_tree(data: queries.Tree) -> str:
         f"{data.title}  (target {num(target, 's', 1)}, cut {num(data.duration_cut, 's', 1)}, "
         f"selected takes {num(data.duration_selected, 's', 1)})"
     ]
-    for scene in data.scenes:
-        lines.append(f"  {scene.name}")
-        for shot in scene.shots:
+    groups = [("", data.shots)]  # shots with no scene, under the film itself
+    groups += [(f"  {scene.name}", scene.shots) for scene in data.scenes]
+    for heading, shots in groups:
+        if heading:
+            lines.append(heading)
+        indent = "    " if heading else "  "
+        for shot in shots:
             take = shot.selected_take
             chosen = f"take {take} {num(shot.selected_duration, 's', 1)}" if take else "no take"
             if not take and shot.takes:
@@ -29,7 +33,7 @@ def render_tree(data: queries.Tree) -> str:
             if shot.stale:
                 chosen += f" (stale: {', '.join(shot.stale)})"
             lines.append(
-                f"    {shot.shot_number:<6} {num(shot.duration_target, 's', 1):>6}  "
+                f"{indent}{shot.shot_number:<6} {num(shot.duration_target, 's', 1):>6}  "
                 f"{shot.takes} take(s), {chosen}  {shot.description}"
             )
     return "\n".join(lines)
@@ -53,9 +57,10 @@ def render_takes(rows: list[queries.TakeRow]) -> str:
 
 def render_show(data: queries.ShotView) -> str:
     meta = data.metadata
+    scene = "no scene" if meta["scene"] is None else f"scene {meta['scene']}"
     lines = [
         f"{data.name}",
-        f"  scene {meta['scene']}, {meta['camera_angle'] or 'no camera angle'}, "
+        f"  {scene}, {meta['camera_angle'] or 'no camera angle'}, "
         f"target {num(meta['duration_target'], 's', 1)}",
         f"  prompt: {meta['prompt']}",
         f"  characters: {', '.join(data.characters) or '-'}",

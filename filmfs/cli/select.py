@@ -42,8 +42,11 @@ def command(
 
 
 def render(result: SelectResult) -> str:
-    previous = result.previous
-    was = f" (was take {previous})" if previous not in (None, result.attempt) else ""
+    was = ""
+    if len(result.unselected) > 1:
+        was = f" (unselected takes {', '.join(map(str, result.unselected))})"
+    elif result.unselected:
+        was = f" (was take {result.unselected[0]})"
     lines = [f"{result.shot_id}: take {result.attempt} selected{was}"]
     if result.commit:
         lines.append(f"committed {result.commit[:10]}")

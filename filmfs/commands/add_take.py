@@ -13,7 +13,8 @@ from pathlib import Path
 
 from filmfs import layout
 from filmfs.errors import FilmfsError
-from filmfs.film.locks import commit_manifests
+from filmfs.film.deps import shot_dependencies
+from filmfs.film.locks import commit_made_from
 from filmfs.film.model import VideoRef
 from filmfs.film.takes import check_room, reserve_attempt, take_data, write_take
 from filmfs.manifests.edit import check
@@ -74,10 +75,13 @@ def add_take(
             generation_cost=cost,
             director_notes=note,
         )
-        path, selected = write_take(project.root, shot.shot_number, attempt, data, select=True)
+        path, selected = write_take(project.root, shot.shot_number, attempt, data, select="first")
     sha = (
-        commit_manifests(
-            project.root, [path], f"add take {attempt} to {shot_id} from {source.name}"
+        commit_made_from(
+            project.root,
+            [path],
+            shot_dependencies(project, [shot_id]),
+            f"add take {attempt} to {shot_id} from {source.name}",
         )
         if commit
         else None

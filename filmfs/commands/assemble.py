@@ -16,7 +16,8 @@ from pathlib import Path
 
 from filmfs.errors import FilmfsError, StoreError
 from filmfs.film.cut import CutPlan, plan_cut
-from filmfs.film.locks import commit_manifests
+from filmfs.film.deps import film_manifests_edited
+from filmfs.film.locks import commit_made_from
 from filmfs.film.model import Format, VideoRef
 from filmfs.film.recipe import cut_recipe
 from filmfs.manifests.writer import check_output, make_folder, update, write_error
@@ -194,9 +195,12 @@ def assemble_film(
     update(film.path, {"final_edit": video.as_data()})
     sha = None
     if commit:
-        sha = commit_manifests(
+        # The cut is made from the whole film as it is in the working tree: every manifest
+        # with uncommitted edits goes into the same commit, so HEAD reproduces HEAD's cut.
+        sha = commit_made_from(
             project.root,
             [film.path],
+            film_manifests_edited(project.root),
             f"assemble: final cut {video.sha256[:12]} ({len(clips)} shots, {video.duration:.1f} s)",
         )
     return AssembleResult(

@@ -24,7 +24,7 @@ from filmfs.film.model import Film
 from filmfs.film.takes import reserve_attempt, take_data, write_take
 from filmfs.media.ingest import store_video
 from filmfs.project import Project
-from filmfs.providers import capabilities
+from filmfs.providers import capabilities, images
 from filmfs.providers import jobs as records
 from filmfs.providers.base import GenerationRequest, Job, Provider
 from filmfs.providers.redact import scrub, scrub_value
@@ -93,7 +93,7 @@ def _finish(
         )
         if ran.cost_basis is not None:
             data["generation_cost_basis"] = ran.cost_basis
-        path, selected = write_take(project.root, record.shot_id, attempt, data, select=True)
+        path, selected = write_take(project.root, record.shot_id, attempt, data, select="first")
     records.remove(project.root, record)
     return attempt, path, selected
 
@@ -205,6 +205,10 @@ def new_attempt(
     if not sp.seed_chosen and sp.plan.caps.seed:
         seed = default_seed(shot.shot_number, attempt)
     fitted = sp.plan
+    try:
+        sent = images.prepare(project, shot, fitted.caps)
+    except FilmfsError as exc:  # an image that cannot be had: this shot fails, others go on
+        return TakeOutcome(shot.shot_number, provider.name, sp.model, error=str(exc))
     request = GenerationRequest(
         shot_id=shot.shot_number,
         attempt_number=attempt,
@@ -218,6 +222,9 @@ def new_attempt(
         negative_prompt=fitted.negative_prompt,
         params=dict(shot.generation.get("params", {})),
         audio=fitted.audio,
+        first_frame=next(iter(images.by_role(sent, "first_frame")), None),
+        last_frame=next(iter(images.by_role(sent, "last_frame")), None),
+        reference_images=tuple(images.by_role(sent, "reference")),
     )
     made_from = shot_inputs(
         project, shot, provider=provider.name, model=sp.model, params=request.params
@@ -232,7 +239,10 @@ def new_attempt(
         take={
             "fit": list(fitted.adjustments),
             "estimate": str(fitted.estimate) if fitted.estimate is not None else None,
-            "inputs": made_from.as_data(seed),
+            "inputs": {
+                **made_from.as_data(seed),
+                **({"images": [image.as_data() for image in sent]} if sent else {}),
+            },
         },
     )
     return _run_record(

@@ -160,7 +160,7 @@ def _cuts(project: Project, media: _Media, *, every_take: bool) -> tuple[list[Cu
         cuts.append(
             CutClip(
                 shot.shot_number,
-                str(shot.scene),
+                "" if shot.scene is None else str(shot.scene),
                 entries,
                 tr.rendered() if tr else None,
                 audio,

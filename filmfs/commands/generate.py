@@ -22,12 +22,15 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 
+from filmfs import layout, vcs
 from filmfs.commands.attempts import TakeOutcome, new_attempt, resume
 from filmfs.commands.planning import ShotPlan, plan_problems, provider_choice, shot_plan, spent, usd
 from filmfs.errors import FilmfsError, ProviderNotConfigured
+from filmfs.film.deps import shot_dependencies
 from filmfs.film.inputs import staleness
-from filmfs.film.locks import commit_manifests
+from filmfs.film.locks import commit_made_from
 from filmfs.film.model import Shot, money
 from filmfs.film.takes import check_room
 from filmfs.project import Project
@@ -304,11 +307,15 @@ def generate(
                 on_progress=on_progress,
             )
 
+    # Takes an earlier run finished but did not commit (it failed or was killed after them)
+    # are committed by this one.
+    leftover = left_uncommitted(project.root) if commit else []
     if on_start:
         on_start(len(plans) + len(result.outcomes))
     pool = ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="filmfs-generate")
+    futures: list[Future[TakeOutcome]] = []
     try:
-        futures: list[Future[TakeOutcome]] = [pool.submit(one, sp) for sp in plans]
+        futures = [pool.submit(one, sp) for sp in plans]
         for future in futures:
             outcome = future.result()
             result.outcomes.append(outcome)
@@ -317,16 +324,48 @@ def generate(
     except BaseException:
         cancel.set()
         pool.shutdown(wait=True, cancel_futures=True)
+        finished = [f for f in futures if f.done() and not f.cancelled()]
+        for future in finished:
+            if future.exception() is None and future.result() not in result.outcomes:
+                result.outcomes.append(future.result())
+        # The takes that finished are committed even though the run as a whole failed.
+        if commit:
+            _commit(project, result, leftover)
         raise
     pool.shutdown(wait=True)
     result.elapsed = time.monotonic() - started
-    written = [o.path for o in result.outcomes if o.path is not None]
-    if commit and written:
-        lines = [f"{o.shot_id} take {o.attempt}" for o in result.outcomes if o.ok]
-        names = ", ".join(sorted({o.provider for o in result.outcomes if o.ok}))
-        result.commit = commit_manifests(
-            project.root,
-            written,
-            f"generate {len(written)} take(s) with {names}\n\n" + "\n".join(lines),
-        )
+    if commit:
+        result.commit = _commit(project, result, leftover)
     return result
+
+
+def left_uncommitted(root: Path) -> list[Path]:
+    """Take files that are in the working tree but were never committed."""
+    return [
+        path
+        for path in vcs.uncommitted(root, [root / layout.SHOTS_DIR], untracked_only=True)
+        if path.parent.name == layout.TAKES_DIR
+        and path.suffix == ".yaml"
+        and layout.TAKE_STEM.match(path.stem)
+        and path.is_file()
+    ]
+
+
+def _commit(project: Project, result: GenerateResult, leftover: list[Path]) -> str | None:
+    written = [o.path for o in result.outcomes if o.path is not None]
+    paths = [*written, *(p for p in leftover if p not in written)]
+    if not paths:
+        return None
+    lines = [f"{o.shot_id} take {o.attempt}" for o in result.outcomes if o.path is not None]
+    lines += [f"{p.parent.parent.name} take {int(p.stem)} (from an earlier run)" for p in leftover]
+    names = ", ".join(sorted({o.provider for o in result.outcomes if o.path is not None}))
+    shots = {p.parent.parent.name for p in paths}
+    return commit_made_from(
+        project.root,
+        paths,
+        shot_dependencies(project, sorted(shots)),
+        f"generate {len(paths)} take(s)"
+        + (f" with {names}" if names else "")
+        + "\n\n"
+        + "\n".join(lines),
+    )

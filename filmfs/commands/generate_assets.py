@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from filmfs.errors import FilmfsError
-from filmfs.film.locks import commit_manifests
+from filmfs.film.locks import commit_made_from
 from filmfs.film.model import Asset, number
 from filmfs.manifests.writer import update
 from filmfs.media.score import render_score
@@ -72,5 +72,10 @@ def generate_assets(
     sha = None
     if commit and outcomes:
         names = ", ".join(o.asset_id for o in outcomes)
-        sha = commit_manifests(project.root, [o.path for o in outcomes], f"generate {names}")
+        sha = commit_made_from(
+            project.root,
+            [o.path for o in outcomes],
+            [project.root / "film.yaml"],
+            f"generate {names}",
+        )
     return outcomes, sha

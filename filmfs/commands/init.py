@@ -2,26 +2,20 @@
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
 from filmfs import layout, vcs
 from filmfs.errors import FilmfsError
+from filmfs.film.locks import commit_manifests
 from filmfs.film.rate import parse_rate, rate_data
-from filmfs.manifests import schema
 from filmfs.manifests.edit import check
-from filmfs.manifests.writer import atomic_write_text, make_folder, write_new
+from filmfs.manifests.writer import atomic_write_text, install_schemas, make_folder, write_new
 
 GITIGNORE = """\
-# filmfs: media lives in the content-addressed store, never in Git.
-.filmfs/objects/
-.filmfs/tmp/
-.filmfs/cache/
-.filmfs/locks/
-.filmfs/jobs/
-.filmfs/config.local.yaml
+# filmfs: media lives in the content-addressed store, never in Git (.filmfs/.gitignore,
+# written by filmfs, keeps the store out; these lines are the outputs beside the film).
 /cut.mp4
 /cut.srt
 /cut.vtt
@@ -36,17 +30,7 @@ class InitResult:
     root: Path
     git_created: bool
     files: list[Path] = field(default_factory=list)
-
-
-def install_schemas(root: Path) -> list[Path]:
-    """Copy the JSON Schemas into .filmfs/schemas/ so editors resolve the modelines offline."""
-    target = layout.state_dir(root) / "schemas"
-    make_folder(target)
-    copied = []
-    for source in sorted(schema.schema_dir().glob("*.schema.json")):
-        shutil.copyfile(source, target / source.name)
-        copied.append(target / source.name)
-    return copied
+    commit: str | None = None
 
 
 def init(
@@ -56,11 +40,19 @@ def init(
     width: int = 1280,
     height: int = 720,
     fps: float | str | Fraction = 24,
+    commit: bool = True,
 ) -> InitResult:
-    """Create the film's folders, film.yaml, .gitignore and schemas; git init if needed."""
+    """Create the film's folders, film.yaml, .gitignore and schemas; git init if needed; and
+    commit that skeleton, so the repository's first commit is already a film."""
     film_path = layout.film_file(root)
     if film_path.exists():
         raise FilmfsError(f"{film_path} already exists; this is already a film")
+    outer = layout.find_root(root)
+    if outer is not None:
+        raise FilmfsError(
+            f"{root} is inside the film {outer}; a film cannot hold another film",
+            hint="choose a folder outside that film",
+        )
     try:
         rate = parse_rate(fps)
     except FilmfsError as exc:
@@ -89,5 +81,7 @@ def init(
     if not ignore.exists():
         atomic_write_text(ignore, GITIGNORE)
         files.append(ignore)
+    files.append(layout.state_dir(root) / ".gitignore")  # written with the schemas' folder
     created = vcs.init_repo(root)
-    return InitResult(root=root, git_created=created, files=files)
+    sha = commit_manifests(root, files, f"filmfs init: {title}") if commit else None
+    return InitResult(root=root, git_created=created, files=files, commit=sha)

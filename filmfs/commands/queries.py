@@ -8,7 +8,7 @@ records); the CLI renders them as text or JSON.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from filmfs.commands.loaded import Loaded
@@ -80,6 +80,8 @@ class Tree:
     duration_target: float
     duration_selected: float
     scenes: list[SceneLines]
+    shots: list[ShotLine] = field(default_factory=list)
+    """Shots with no scene (scenes are optional), hanging from the film itself."""
     duration_cut: float | None = None
     """The cut's real length (the cut plan: crossfades overlap)."""
     total_duration: float | None = None
@@ -203,7 +205,13 @@ def tree(loaded: Loaded) -> Tree:
         assert node is not None
         rows = [_shot_line(loaded, shot) for shot in graph.children(node.id, "contains_shot")]
         scenes.append(SceneLines(number, scene.heading, node.name, rows))
-    shots_all = [s for scene in scenes for s in scene.shots]
+    # Scenes are optional: shots with none hang from the film itself.
+    loose = [
+        _shot_line(loaded, shot)
+        for shot in graph.children(graph.film_id, "contains_shot", "shot")
+        if shot.metadata.get("scene") is None
+    ]
+    shots_all = loose + [s for scene in scenes for s in scene.shots]
     cut = cut_length(project.film, project.shots.values()) if project.film else None
     return Tree(
         duration_cut=cut.seconds if cut else None,
@@ -213,6 +221,7 @@ def tree(loaded: Loaded) -> Tree:
         duration_target=round(sum(s.duration_target for s in shots_all), 3),
         duration_selected=round(sum(s.selected_duration or 0 for s in shots_all), 3),
         scenes=scenes,
+        shots=loose,
     )
 
 

@@ -7,9 +7,10 @@ from pathlib import Path
 from typing import Any
 
 from filmfs.errors import FilmfsError
-from filmfs.film.locks import commit_manifests, shot_lock
-from filmfs.manifests.edit import check, current
-from filmfs.manifests.writer import update
+from filmfs.film.deps import shot_dependencies
+from filmfs.film.locks import commit_made_from
+from filmfs.film.take_checks import SEVERAL_SELECTED
+from filmfs.film.takes import select_take
 from filmfs.project import Project
 
 
@@ -20,6 +21,8 @@ class SelectResult:
     previous: int | None
     changed: list[Path] = field(default_factory=list)
     commit: str | None = None
+    unselected: tuple[int, ...] = ()
+    """The takes that were selected and are not any more (several when this repaired the shot)."""
 
 
 def select(
@@ -31,43 +34,40 @@ def select(
     score: float | None = None,
     commit: bool = True,
 ) -> SelectResult:
-    """Mark take ``attempt`` of ``shot_id`` selected and the previous one not."""
-    project.require_valid()
-    shot = project.shot(shot_id)
-    take = next((t for t in shot.takes if t.attempt_number == attempt), None)
-    if take is None:
-        known = ", ".join(str(t.attempt_number) for t in shot.takes) or "none yet"
-        raise FilmfsError(f"shot {shot_id} has no take {attempt} (takes: {known})")
-    if take.video is None:
-        raise FilmfsError(f"take {attempt} of shot {shot_id} has no video; it cannot be selected")
+    """Mark take ``attempt`` of ``shot_id`` selected and every other take of the shot not.
+
+    A shot with several selected takes is exactly what this repairs, so that error (on this
+    shot) does not stop it; any other error in the film does.
+    """
+    project.require_valid(
+        unless=lambda p: SEVERAL_SELECTED.format(shot=shot_id) in p.message,
+    )
+    project.shot(shot_id)
     if score is not None and not 0 <= score <= 10:
         raise FilmfsError(f"--score must be between 0 and 10, not {score}")
-    changes: dict[str, Any] = {"selected": True}
+    changes: dict[str, Any] = {}
     if note is not None:
         changes["director_notes"] = note
     if score is not None:
         changes["quality_score"] = score
-    # Checked before either file is touched (a --note over the schema's limit, say), so a
-    # refused change leaves the film as it was.
-    check({**current(take.path), **changes}, "take", take.path.relative_to(project.root).as_posix())
-    previous = shot.selected_take
-    changed = []
-    with shot_lock(project.root, shot_id):
-        # Unselect first: a kill between the two writes leaves no selected take (valid),
-        # never two.
-        if previous is not None and previous.attempt_number != attempt:
-            update(previous.path, {"selected": False})
-            changed.append(previous.path)
-        update(take.path, changes)
-        changed.append(take.path)
+    # Decided from the take files under the shot's lock, not from the film loaded above: a
+    # select running at the same time may have moved the selection meanwhile.
+    selection = select_take(project.root, shot_id, attempt, changes)
     sha = None
     if commit:
         detail = f": {note}" if note else ""
-        sha = commit_manifests(project.root, changed, f"select {shot_id} take {attempt}{detail}")
+        sha = commit_made_from(
+            project.root,
+            list(selection.changed),
+            shot_dependencies(project, [shot_id]),
+            f"select {shot_id} take {attempt}{detail}",
+        )
+    previous = selection.previous
     return SelectResult(
         shot_id=shot_id,
         attempt=attempt,
-        previous=previous.attempt_number if previous else None,
-        changed=changed,
+        previous=previous[0] if len(previous) == 1 else None,
+        changed=list(selection.changed),
         commit=sha,
+        unselected=tuple(n for n in previous if n != attempt),
     )

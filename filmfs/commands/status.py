@@ -160,7 +160,8 @@ def status(loaded: Loaded) -> Status:
         row, score_sum, scored = _shot(loaded, shot)
         rows.append(row)
         film.add(row, score_sum, scored)
-        scenes.setdefault(row.scene, _Sums()).add(row, score_sum, scored)
+        if row.scene is not None:  # scenes are optional
+            scenes.setdefault(row.scene, _Sums()).add(row, score_sum, scored)
     cut = (
         cut_length(loaded.project.film, loaded.project.shots.values())
         if loaded.project.film is not None

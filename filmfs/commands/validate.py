@@ -10,22 +10,49 @@ from filmfs import layout, vcs
 from filmfs.commands.planning import budget_problems, plan_problems, shot_plan
 from filmfs.errors import StoreError
 from filmfs.escape import mask_userinfo
+from filmfs.manifests import modelines
 from filmfs.manifests.config import SHARED_FILE, ConfigError, load_config
 from filmfs.manifests.problems import Problem, Report
 from filmfs.project import Project, display_path
 from filmfs.store.objects import STORE_FOLDERS, MediaStore, check_inside
 
 
-def validate(root: Path, *, check_media: bool = True) -> Report:
-    """Check a film; problems are data in the report, never raised."""
+def validate(root: Path, *, check_media: bool = True, fix_modelines: bool = False) -> Report:
+    """Check a film; problems are data in the report, never raised.
+
+    ``fix_modelines`` first repoints every modeline that points nowhere (the one write
+    validate makes, on request)."""
     project = Project.load(root)
-    problems = project.all_problems() + store_problems(project)
+    fixed: list[str] = []
+    if fix_modelines:
+        stale = [path for path, _ in modelines.broken(project.documents)]
+        if stale:
+            fixed = [display_path(p) for p in modelines.repoint(project.root, stale)]
+            project = Project.load(root)
+    problems = project.all_problems() + store_problems(project) + broken_modelines(project)
     if check_media:
         problems += missing_media(project)
     problems += generation_problems(project, problems)
     # A URL's user:password@ never reaches a report (schema errors quote the value).
     problems = [replace(p, message=mask_userinfo(p.message)) for p in problems]
-    return Report(root=str(root), files=len(project.documents), problems=sorted(set(problems)))
+    return Report(
+        root=str(root), files=len(project.documents), problems=sorted(set(problems)), fixed=fixed
+    )
+
+
+def broken_modelines(project: Project) -> list[Problem]:
+    """Warnings for modelines that point at a schema file that is not there."""
+    return [
+        Problem(
+            display_path(path),
+            1,  # the modeline is the first line
+            1,
+            f"the yaml-language-server line points at {ref}, which does not exist, so editors "
+            f"cannot load the schema; repoint it with `{modelines.FIX}`",
+            "warning",
+        )
+        for path, ref in modelines.broken(project.documents)
+    ]
 
 
 def generation_problems(project: Project, found: list[Problem]) -> list[Problem]:

@@ -206,7 +206,7 @@ def _shots(before: Project, after: Project) -> list[ShotChange]:
 def _order(shot_id: str, *projects: Project) -> tuple[int, tuple[int, str]]:
     """Film order: the scene the shot is in (after, else before), then natural shot order."""
     scene = next((p.shots[shot_id].scene for p in reversed(projects) if shot_id in p.shots), 0)
-    return scene, layout.natural_key(shot_id)
+    return scene or 0, layout.natural_key(shot_id)
 
 
 def _shot_change(old: Shot, new: Shot) -> ShotChange | None:

@@ -143,7 +143,9 @@ def plan_edit(cut: EditedCut, shots: dict[str, Shot], rate: Fraction) -> EditPla
         )
     if not mapped:
         raise FilmfsError("the timeline has no clips on its picture track")
-    placements = reorder([(t.shot_id, shots[t.shot_id].scene) for _, t in mapped], set(shots))
+    # Scenes are optional: a shot with none is ordered as if in scene 0 and stays without one.
+    order = [(t.shot_id, shots[t.shot_id].scene or 0) for _, t in mapped]
+    placements = reorder(order, set(shots))
     decisions = []
     for n, ((clip, take), place) in enumerate(zip(mapped, placements, strict=True)):
         shot = shots[take.shot_id]
@@ -191,8 +193,8 @@ def _decide(
                 if clip.fade_in
                 else None
             )
-    if scene != shot.scene:
-        fields["scene"] = scene
+    if scene != (shot.scene or 0):
+        fields["scene"] = scene or None
     if shot.status == "omitted":
         fields["status"] = "ready"
     return ShotDecision(

@@ -39,7 +39,7 @@ class CutClip:
     """One shot in the cut: its selected take (or a slate for a gap), trimmed to [in, out)."""
 
     shot: str
-    scene: int
+    scene: int | None  # None: a film without scenes
     take: int | None  # attempt number; None: no selected take (a slate with --allow-gaps)
     sha256: str | None
     take_duration: Fraction  # seconds of the take (or the slate)

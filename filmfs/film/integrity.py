@@ -9,35 +9,22 @@ from urllib.parse import unquote, urlparse
 
 from filmfs import layout
 from filmfs.film.cut_rules import check_cut_rules
-from filmfs.film.model import Asset, Character, Film, Scene, Shot
+from filmfs.film.model import Character, Scene, Shot
+from filmfs.film.take_checks import Checked, check_final_edit, check_takes
 from filmfs.manifests.loader import Document
 from filmfs.manifests.problems import Problem
 
 
-class Project(Protocol):
+class Project(Checked, Protocol):
     """What the checks read of a loaded film (:class:`filmfs.project.Project` provides it)."""
 
-    root: Path
-    film: Film | None
     scenes: dict[int, Scene]
     shots: dict[str, Shot]
     characters: dict[str, Character]
-    assets: dict[str, Asset]
     documents: dict[Path, Document]
+    unreadable_paths: list[Path]
 
     def contains(self, path: Path) -> bool: ...
-
-    def listing(self, folder: Path) -> list[Path]: ...
-
-    def make_problem(
-        self,
-        path: Path,
-        message: str,
-        *,
-        at: tuple[str | int, ...] = (),
-        key: bool = False,
-        severity: str = "error",
-    ) -> Problem: ...
 
 
 def check_integrity(project: Project) -> list[Problem]:
@@ -47,6 +34,10 @@ def check_integrity(project: Project) -> list[Problem]:
     _check_scenes(project, found)
     for shot in project.shots.values():
         _check_shot(project, shot.shot_number, found)
+    # Every shot folder's takes, also when its shot.yaml has errors: one pass shows all.
+    for folder, takes in project.shot_takes.items():
+        check_takes(project, folder, takes, found)
+    check_final_edit(project, found)
     _check_library(project, found)
     _check_cycles(project, found)
     found.extend(check_cut_rules(project))
@@ -60,6 +51,11 @@ def _check_film(project: Project, found: list[Problem]) -> None:
     _reference(project, found, film.path, ("soundtrack",), film.soundtrack, kinds={"audio"})
 
 
+def _scene_documents(project: Project) -> list[tuple[Path, Document]]:
+    folder = project.root / layout.SCENES_DIR
+    return sorted((p, d) for p, d in project.documents.items() if p.parent == folder)
+
+
 def _check_scenes(project: Project, found: list[Problem]) -> None:
     # Count shots whose file failed its schema too: their scene is not really empty.
     used = {
@@ -67,19 +63,48 @@ def _check_scenes(project: Project, found: list[Problem]) -> None:
         for path, doc in project.documents.items()
         if path.name == layout.SHOT_FILE and isinstance(doc.data, dict)
     }
+    first_file: dict[int, Path] = {}
+    for path, doc in _scene_documents(project):
+        number = doc.data.get("scene_number") if isinstance(doc.data, dict) else None
+        if not isinstance(number, int) or isinstance(number, bool):
+            continue
+        if number in first_file:
+            found.append(
+                project.make_problem(
+                    path,
+                    f"scene_number {number} is also scenes/{first_file[number].name}; "
+                    "each scene has one file",
+                    at=("scene_number",),
+                )
+            )
+        first_file.setdefault(number, path)
     for number, scene in project.scenes.items():
-        expected = layout.scene_stem(number)
-        if scene.path.stem != expected:
+        # Any zero padding names the scene: scenes/1.yaml, 01.yaml and 001.yaml are scene 1.
+        if not scene.path.stem.isdigit() or int(scene.path.stem) != number:
             found.append(
                 project.make_problem(
                     scene.path,
-                    f"scene_number {number} does not match the file name; "
-                    f"rename it to scenes/{expected}.yaml",
+                    f"scene_number {number} does not match the file name {scene.path.name}; "
+                    f"rename it to scenes/{layout.scene_stem(number)}.yaml",
                     at=("scene_number",),
                 )
             )
         if number not in used:
             found.append(project.make_problem(scene.path, "scene has no shots", severity="warning"))
+
+
+def _missing_scene(project: Project, number: int) -> str:
+    """Why scene ``number`` is not in the film: its file has errors, or there is none."""
+    for path, doc in _scene_documents(project):
+        named = path.stem.isdigit() and int(path.stem) == number
+        data = doc.data if isinstance(doc.data, dict) else {}
+        if named or data.get("scene_number") == number:
+            return f"scene {number} is in scenes/{path.name}, which has errors (see them above)"
+    for path in project.unreadable_paths:
+        in_scenes = path.parent.name == layout.SCENES_DIR and path.stem.isdigit()
+        if in_scenes and int(path.stem) == number:
+            return f"scene {number} is in scenes/{path.name}, which cannot be read"
+    return f"scene {number} does not exist (no scenes/{layout.scene_stem(number)}.yaml)"
 
 
 def _check_shot(project: Project, shot_id: str, found: list[Problem]) -> None:
@@ -94,13 +119,16 @@ def _check_shot(project: Project, shot_id: str, found: list[Problem]) -> None:
                 at=("shot_number",),
             )
         )
-    if shot.scene not in project.scenes:
+    if shot.scene is not None and shot.scene not in project.scenes:
+        found.append(project.make_problem(path, _missing_scene(project, shot.scene), at=("scene",)))
+    first = next(iter(project.shots)) == shot_id
+    if first and shot.transition_in and shot.transition_in.kind != "cut":
         found.append(
             project.make_problem(
                 path,
-                f"scene {shot.scene} does not exist "
-                f"(no scenes/{layout.scene_stem(shot.scene)}.yaml)",
-                at=("scene",),
+                "the film's first shot has no previous shot to transition from",
+                at=("transition_in",),
+                severity="warning",
             )
         )
     for index, char_id in enumerate(shot.characters):
@@ -127,7 +155,6 @@ def _check_shot(project: Project, shot_id: str, found: list[Problem]) -> None:
     for index, asset_id in enumerate(shot.assets):
         _reference(project, found, path, ("assets", index), asset_id, kinds=None)
     _check_frames(project, shot_id, found)
-    _check_takes(project, shot_id, found)
 
 
 def _check_frames(project: Project, shot_id: str, found: list[Problem]) -> None:
@@ -155,46 +182,6 @@ def _check_frames(project: Project, shot_id: str, found: list[Problem]) -> None:
                         at=(field, chain),
                     )
                 )
-
-
-def _check_takes(project: Project, shot_id: str, found: list[Problem]) -> None:
-    shot = project.shots[shot_id]
-    folder = shot.path.parent / layout.TAKES_DIR
-    for entry in project.listing(folder):
-        if entry.name.startswith(".") or entry.suffix == ".tmp":
-            continue
-        if entry.suffix != ".yaml" or not layout.TAKE_STEM.fullmatch(entry.stem):
-            found.append(
-                project.make_problem(
-                    entry, "take files are named NNN.yaml after their attempt number"
-                )
-            )
-    selected = [take for take in shot.takes if take.selected]
-    for take in shot.takes:
-        stem = take.path.stem
-        if layout.TAKE_STEM.fullmatch(stem) and int(stem) != take.attempt_number:
-            found.append(
-                project.make_problem(
-                    take.path,
-                    f"attempt_number {take.attempt_number} does not match the file name "
-                    f"{take.path.name}; expected {layout.take_stem(take.attempt_number)}.yaml",
-                    at=("attempt_number",),
-                )
-            )
-        if take.selected and take.video is None:
-            found.append(
-                project.make_problem(take.path, "selected take has no video", at=("selected",))
-            )
-    for take in selected[1:]:
-        others = ", ".join(t.path.name for t in selected if t is not take)
-        found.append(
-            project.make_problem(
-                take.path,
-                f"shot {shot_id} has more than one selected take (also {others}); "
-                f"keep one with `filmfs select {shot_id} N`",
-                at=("selected",),
-            )
-        )
 
 
 def _check_library(project: Project, found: list[Problem]) -> None:

@@ -37,6 +37,26 @@ def commit_manifests(root: Path, paths: list[Path], message: str) -> str | None:
         return vcs.commit_paths(root, paths, message)
 
 
+def commit_made_from(
+    root: Path, written: list[Path], made_from: list[Path], message: str
+) -> str | None:
+    """Commit ``written`` together with the manifests it was made from (``made_from``), so
+    the commit is a film that reproduces it: a take with the edited shot.yaml it was
+    generated from, a cut with the takes and shots it was cut from. The ones that had
+    uncommitted edits are named in the message."""
+    shown = {p.resolve() for p in written}
+    edited = [p for p in vcs.uncommitted(root, made_from) if p.resolve() not in shown]
+    if edited:
+        names = ", ".join(
+            sorted(p.resolve().relative_to(root.resolve()).as_posix() for p in edited)
+        )
+        message += f"\n\nwith the edits it was made from: {names}"
+    # The store's own ignore file (written by filmfs) goes along, so clones keep media out too.
+    ignore = layout.state_dir(root) / ".gitignore"
+    protect = [ignore] if ignore.is_file() else []
+    return commit_manifests(root, [*written, *made_from, *protect], message)
+
+
 @contextmanager
 def shot_lock(root: Path, shot_id: str) -> Iterator[None]:
     with _held(

@@ -317,7 +317,8 @@ class Dialogue:
 @dataclass(frozen=True)
 class Shot:
     shot_number: str
-    scene: int
+    scene: int | None
+    """The scene it belongs to; None in a film (or part of one) without scenes."""
     prompt: str
     duration_target: float
     path: Path
@@ -356,7 +357,7 @@ class Shot:
         transition = data.get("transition_in")
         return cls(
             shot_number=data["shot_number"],
-            scene=data["scene"],
+            scene=data.get("scene"),
             prompt=data["prompt"],
             duration_target=float(data["duration_target"]),
             path=path,

@@ -16,7 +16,7 @@ import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import yaml
 
@@ -33,12 +33,73 @@ _SAFE_TAGS = {
     for name in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")
 }
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_STR = "tag:yaml.org,2002:str"
+
+# YAML 1.2's core schema, the one editors' YAML language server, check-jsonschema and every
+# JSON-minded tool read: only true/false are booleans (`on`, `yes`, `no` are text), no
+# sexagesimal numbers (`1:30` is text), no 1.1 octal (`017` is 17), `0o17` and `0x1F` are
+# integers, and dates are text. PyYAML resolves YAML 1.1, so its resolver table is replaced.
+CORE_RESOLVERS: list[tuple[str, re.Pattern[str], str]] = [
+    ("bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), "tTfF"),
+    (
+        "int",
+        re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"),
+        "-+0123456789",
+    ),
+    (
+        "float",
+        re.compile(
+            r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+            r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+        ),
+        "-+0123456789.",
+    ),
+    ("null", re.compile(r"^(?:~|null|Null|NULL|)$"), "~nN"),
+]
+
+
+_PATTERNS = {name: pattern for name, pattern, _ in CORE_RESOLVERS}
+
+
+def core_schema(base: type[Any]) -> type[Any]:
+    """A subclass of PyYAML loader or dumper ``base`` that resolves plain scalars by YAML 1.2's
+    core schema instead of 1.1's."""
+
+    class Core(base):  # type: ignore[misc]
+        yaml_implicit_resolvers: ClassVar[dict[Any, list[tuple[str, re.Pattern[str]]]]] = {}
+
+    for name, pattern, first in CORE_RESOLVERS:
+        # "" stands for the empty scalar (`key:` with no value), which is null.
+        starts = [*first, ""] if name == "null" else list(first)
+        Core.add_implicit_resolver("tag:yaml.org,2002:" + name, pattern, starts)
+    # Not core YAML, but read by many tools: a `<<` key stays recognisable, to be refused.
+    Core.add_implicit_resolver("tag:yaml.org,2002:merge", re.compile(r"^(?:<<)$"), ["<"])
+    Core.__name__ = f"Core{base.__name__}"
+    return Core
+
 
 # libyaml's composer (when PyYAML was built with it) is ~10x faster than the pure-Python one
 # and keeps the same start marks, so positions are unchanged; it only builds nodes, like ours.
-COMPOSER: type[yaml.SafeLoader] | type[yaml.CSafeLoader] = getattr(
-    yaml, "CSafeLoader", yaml.SafeLoader
-)
+# Tags are resolved in Python by the resolver table, so the 1.2 table applies to both.
+COMPOSER: type[Any] = core_schema(getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+SLOW_COMPOSER: type[Any] = core_schema(yaml.SafeLoader)
+
+
+def core_scalar(tag: str, text: str) -> Any:
+    """The value of a plain scalar the core schema resolved to ``tag``."""
+    if tag.endswith(":null"):
+        return None
+    if tag.endswith(":bool"):
+        return text.lower() == "true"
+    if tag.endswith(":int"):
+        if text.startswith(("0o", "0x")):
+            return int(text[2:], 8 if text[1] == "o" else 16)
+        return int(text, 10)  # leading zeros are decimal: 017 is 17
+    if text.lstrip("+-").lower() == ".inf":
+        return -math.inf if text.startswith("-") else math.inf
+    if text.lower() == ".nan":
+        return math.nan
+    return float(text)
 
 
 @dataclass
@@ -73,6 +134,19 @@ class Document:
     positions: Positions | None = None
     text: str | None = field(default=None, repr=False)
     source: Path | None = None
+
+    @property
+    def schema_ref(self) -> str | None:
+        """Where the file's ``# yaml-language-server: $schema=...`` line points, if anywhere."""
+        if self.text is not None:
+            return modeline_ref(self.text)
+        if self.source is None:
+            return None
+        try:
+            with self.source.open(encoding="utf-8", errors="replace") as handle:
+                return modeline_ref(handle.readline(4096))
+        except OSError:
+            return None
 
     def where(self, path: JsonPath, *, key: bool = False) -> tuple[int, int]:
         if self.positions is None:
@@ -120,7 +194,13 @@ class _Builder:
             return _scalar(node)
         except _NotPlain:
             pass
-        value = self._scalars.construct_object(node, deep=True)
+        kind = node.tag.rsplit(":", 1)[-1]
+        if isinstance(node, yaml.ScalarNode) and kind in _PATTERNS:
+            if not _PATTERNS[kind].match(node.value):  # an explicit `!!int 1:30`, say
+                raise self.fail(node, f"{node.value!r} is not a valid {kind} in YAML 1.2")
+            value = core_scalar(node.tag, node.value)
+        else:
+            value = self._scalars.construct_object(node, deep=True)
         if isinstance(value, float) and not math.isfinite(value):
             raise self.fail(node, f"{node.value!r} is not a finite number")
         return value
@@ -172,10 +252,10 @@ def _scalar(node: yaml.Node) -> Any:
     if tag == _TIMESTAMP:
         # Dates stay the text the user wrote: manifests are JSON-shaped data.
         return str(node.value)
-    construct = _SCALARS.get(tag)
-    if construct is None:
+    kind = tag.rsplit(":", 1)[-1]
+    if tag not in _SCALARS or not _PATTERNS[kind].match(node.value):
         raise _NotPlain
-    value = construct(_CONSTRUCTOR, node)
+    value = core_scalar(tag, node.value)  # YAML 1.2 core: 017 is 17, not octal 15
     if type(value) is float and not math.isfinite(value):
         # JSON has no NaN or infinity, and NaN slips past every schema bound (nan > 0 and
         # nan <= 0 are both false), so `fps: .nan` would otherwise reach ffmpeg.
@@ -241,6 +321,17 @@ def parse(text: str, display: str) -> Document:
     return Document(display, data, builder.positions, text=text)
 
 
+_MODELINE = re.compile(r"#\s*yaml-language-server:\s*\$schema=(\S+)")
+
+
+def modeline_ref(text: str) -> str | None:
+    """The schema a manifest's first line points editors at, if it is a modeline."""
+    if not text.startswith("#"):
+        return None
+    match = _MODELINE.match(text, 0, text.find("\n") if "\n" in text else len(text))
+    return match.group(1) if match else None
+
+
 _LEAD = re.compile(r"^[ \t?:-]*", re.MULTILINE)
 
 
@@ -276,7 +367,7 @@ def _compose_slowly(text: str, display: str) -> yaml.Node | None:
     # Bad YAML is composed again by the pure-Python parser: its messages are more helpful
     # ("expected ',' or ']', but got ':'") and bad files are rare enough not to matter.
     try:
-        return yaml.compose(text, Loader=yaml.SafeLoader)
+        return yaml.compose(text, Loader=SLOW_COMPOSER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)

@@ -30,6 +30,8 @@ class Report:
     root: str
     files: int = 0
     problems: list[Problem] = field(default_factory=list)
+    fixed: list[str] = field(default_factory=list)
+    """Files whose modeline ``--fix-modelines`` repointed."""
 
     @property
     def errors(self) -> list[Problem]:
@@ -54,4 +56,5 @@ class Report:
             "errors": len(self.errors),
             "warnings": len(self.warnings),
             "problems": [asdict(p) for p in self.sorted()],
+            "fixed": list(self.fixed),
         }

@@ -6,10 +6,16 @@ with filmfs' own bitmap font (``filmfs.providers.font``) and overlaid as an imag
 ffmpeg in the imageio-ffmpeg wheel may lack ``drawtext``/freetype and a fresh machine may have
 no font file. Output is byte-identical for the same inputs and the same ffmpeg build: bitexact
 flags, no metadata, and a fixed encoder thread count (x264's output depends on it).
+
+Images it is given are composited in, so the continuity flow shows offline: the first frame
+fills the background behind the pattern and caption, the last frame sits in the bottom-right
+corner, and the reference images line the bottom-left edge.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import colorsys
 import hashlib
 import json
@@ -45,10 +51,26 @@ def derive_seed(request: GenerationRequest, model: str) -> int:
     return int.from_bytes(hashlib.sha256(blob.encode()).digest()[:4], "big")
 
 
+def _sent(request: GenerationRequest) -> list[str]:
+    """A caption line naming the images the card was given, when there are any."""
+    parts = [
+        name
+        for name, given in (
+            ("FIRST FRAME", request.first_frame),
+            ("LAST FRAME", request.last_frame),
+        )
+        if given
+    ]
+    if request.reference_images:
+        parts.append(f"{len(request.reference_images)} REF")
+    return [" + ".join(parts)] if parts else []
+
+
 def _caption(request: GenerationRequest, model: str, seed: int, cols: int, rows: int) -> list[str]:
     head = [
         f"SHOT {request.shot_id}  TAKE {request.attempt_number}",
         f"{model}  SEED {seed}  {request.duration:g}S",
+        *_sent(request),
         "",
     ]
     # The bitmap font is ASCII: fold accents away ("é" -> "e") rather than show "?".
@@ -66,6 +88,56 @@ def _write_pam(path: Path, width: int, height: int, rgba: bytes) -> None:
         f"P7\nWIDTH {width}\nHEIGHT {height}\nDEPTH 4\nMAXVAL 255\nTUPLTYPE RGB_ALPHA\nENDHDR\n"
     )
     path.write_bytes(header.encode("ascii") + rgba)
+
+
+def _decode(uri: str, folder: Path, name: str) -> Path:
+    """A ``data:`` URI's bytes as a file ffmpeg can read."""
+    head, _, body = uri.partition(",")
+    if not head.startswith("data:") or not head.endswith(";base64"):
+        raise ProviderError(
+            f"{name}: testcard takes images as base64 data URIs", provider="testcard"
+        )
+    path = folder / f"{name}.img"
+    try:
+        path.write_bytes(base64.b64decode(body, validate=True))
+    except (binascii.Error, ValueError):
+        raise ProviderError(f"{name}: not valid base64", provider="testcard") from None
+    return path
+
+
+def _images(
+    request: GenerationRequest, folder: Path, w: int, h: int, pad: int, first: int
+) -> tuple[list[str], list[str], list[str]]:
+    """ffmpeg inputs for the request's images (numbered from ``first``), the chain that lays
+    the first frame over ``[bg0]`` as ``[bg1]``, and the chain that lays the thumbnails (last
+    frame, references) over the finished card ``[card]`` as ``[v]``."""
+    args: list[str] = []
+    under = ["[bg0]null[bg1]"]
+    index = first
+    if request.first_frame:
+        args += ["-i", str(_decode(request.first_frame, folder, "first"))]
+        under = [
+            f"[{index}:v]scale={w}:{h}:force_original_aspect_ratio=decrease,"
+            f"pad={w}:{h}:(ow-iw)/2:(oh-ih)/2,setsar=1[ff]",
+            "[bg0][ff]overlay=0:0[bg1]",
+        ]
+        index += 1
+    tw, th = (w // 6) & ~1, (h // 6) & ~1
+    box = f"force_original_aspect_ratio=decrease,pad={tw}:{th}:(ow-iw)/2:(oh-ih)/2,setsar=1"
+    placed: list[tuple[Path, str]] = []
+    if request.last_frame:
+        last = _decode(request.last_frame, folder, "last")
+        placed.append((last, f"x=W-w-{pad}:y=H-h-{pad}"))
+    for n, ref in enumerate(request.reference_images[:4]):
+        placed.append((_decode(ref, folder, f"ref{n}"), f"x={pad + n * (tw + pad)}:y=H-h-{pad}"))
+    over: list[str] = []
+    label = "card"
+    for n, (still, where) in enumerate(placed):
+        args += ["-i", str(still)]
+        over += [f"[{index}:v]scale={tw}:{th}:{box}[i{n}]", f"[{label}][i{n}]overlay={where}[o{n}]"]
+        label, index = f"o{n}", index + 1
+    over.append(f"[{label}]format=yuv420p[v]")
+    return args, under, over
 
 
 def render(request: GenerationRequest, dest: Path, *, model: str) -> None:
@@ -102,10 +174,16 @@ def render(request: GenerationRequest, dest: Path, *, model: str) -> None:
     with tempfile.TemporaryDirectory(prefix="filmfs-testcard-") as tmp:
         text = Path(tmp) / "text.pam"
         _write_pam(text, *render_lines(lines, cols=cols))
-        graph = (
-            f"[2:v]scale=iw*{scale}:ih*{scale}:flags=neighbor[txt];"
-            f"[0:v][1:v]overlay=x=W-w-{pad}:y={pad}[bg];"
-            f"[bg][txt]overlay=x={pad}:y={inset_h + 2 * pad},format=yuv420p[v]"
+        extra, under, over = _images(request, Path(tmp), w, h, pad, first=4)
+        graph = ";".join(
+            [
+                f"[2:v]scale=iw*{scale}:ih*{scale}:flags=neighbor[txt]",
+                "[0:v]null[bg0]",
+                *under,
+                f"[bg1][1:v]overlay=x=W-w-{pad}:y={pad}[bg]",
+                f"[bg][txt]overlay=x={pad}:y={inset_h + 2 * pad}[card]",
+                *over,
+            ]
         )
         run_ffmpeg(
             [
@@ -114,6 +192,7 @@ def render(request: GenerationRequest, dest: Path, *, model: str) -> None:
                 "-f", "lavfi", "-i", f"{pattern}=s={inset_w}x{inset_h}:r={fps}:d={dur}",
                 "-i", str(text),
                 "-f", "lavfi", "-i", f"sine=f={tone}:sample_rate=48000:d={dur}",
+                *extra,
                 "-filter_complex", graph,
                 "-map", "[v]", "-map", "3:a",
                 "-frames:v", str(frames), "-t", dur,

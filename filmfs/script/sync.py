@@ -203,7 +203,8 @@ class _Planner:
         hand = {f"hand:{s.scene_number}": s for s in self.project.scenes.values() if not s.source}
         by_scene: dict[int, list[Any]] = {}
         for shot in self.project.shots.values():
-            by_scene.setdefault(shot.scene, []).append(shot)
+            if shot.scene is not None:  # scenes are optional; the script has only scenes
+                by_scene.setdefault(shot.scene, []).append(shot)
         for index, (key, wanted) in enumerate(order):
             number = index + 1
             film_scene: Any = by_key.get(key) or hand.get(key)

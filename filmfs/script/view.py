@@ -76,7 +76,8 @@ def screenplay(project: Project) -> list[SceneView]:
     """Every scene in film order with its shots in order."""
     by_scene: dict[int, list[ShotView]] = {}
     for shot in project.shots.values():
-        by_scene.setdefault(shot.scene, []).append(_shot(shot))
+        if shot.scene is not None:  # scenes are optional; a screenplay lists scenes
+            by_scene.setdefault(shot.scene, []).append(_shot(shot))
     return [
         SceneView(
             scene_number=number,

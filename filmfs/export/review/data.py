@@ -43,7 +43,7 @@ class ShotReview:
     """One shot in the playlist, with its takes in attempt order."""
 
     shot_id: str
-    scene: int
+    scene: int | None
     scene_heading: str
     description: str
     camera_angle: str
@@ -152,7 +152,7 @@ def build_review(project: Project, *, has_object: Callable[[str], bool]) -> Revi
     for shot in project.shots.values():
         if shot.status == "omitted":
             continue
-        scene = project.scenes.get(shot.scene)
+        scene = project.scenes.get(shot.scene) if shot.scene is not None else None
         shots.append(
             ShotReview(
                 shot_id=shot.shot_number,

@@ -114,13 +114,14 @@ def _playlist_item(index: int, shot: ShotReview, src: Source) -> str:
     else:
         thumb = "no take" if not shot.takes else ("no selection" if not selected else "missing")
     take_info = f"take {selected.attempt}" if selected else "—"
+    scene = "" if shot.scene is None else f"Scene {shot.scene} · "
     flags = "".join(f'<span class="flag">&#9888; {e(flag)}</span>' for flag in shot.flags)
     return (
         f'<li class="shot-item" data-shot="{e(shot.shot_id)}" data-index="{index}"'
         f'{" data-flagged" if shot.flags else ""}><button type="button">'
         f'<span class="thumb">{thumb}</span>'
         f'<span class="sid">{e(shot.shot_id)}</span>'
-        f'<span class="sub">Scene {shot.scene} · {len(shot.takes)} take(s) · {e(take_info)}</span>'
+        f'<span class="sub">{scene}{len(shot.takes)} take(s) · {e(take_info)}</span>'
         f"<span>{flags}</span></button></li>"
     )
 
