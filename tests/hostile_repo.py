@@ -15,7 +15,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-from tests.conftest import EXAMPLE_FILM
+from tests.conftest import copy_example
 
 SECRET = "TOP-SECRET-4242-do-not-leak"
 OUTSIDE_FILES = {"secret.txt": SECRET + "\n", "victim.zip": "precious bytes\n"}
@@ -73,7 +73,7 @@ def git(film: Path, *args: str, stdin: bytes | None = None) -> str:
 def build(spec: dict[str, Any], film: Path, places: dict[str, str]) -> None:
     spec = fill(spec, places)
     if spec.get("base", "example") == "example":
-        shutil.copytree(EXAMPLE_FILM, film, ignore=shutil.ignore_patterns(".filmfs", "*.mp4"))
+        copy_example(film, schemas=False)  # as Git tracks it, whatever "Try it" left
     else:
         film.mkdir()
     if spec.get("git", True):

@@ -178,7 +178,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "init": (
         "init",
         "command",
-        "Make DIR a new film: film.yaml, folders, .gitignore, schemas, and a Git repository.",
+        "Make DIR a new film: film.yaml, folders, .gitignore, schemas, a Git repository, and a "
+        "first commit of that skeleton (unless --no-commit).",
     ),
     "media": (
         "media",
@@ -248,8 +249,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "validate": (
         "validate",
         "command",
-        "Check every manifest of the film in DIR (default: here) against the schemas and each"
-        " other.",
+        "Check every manifest of the film in DIRECTORY (or -C; default: the film you are in) "
+        "against the schemas and each other.",
     ),
 }
 
