@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -57,6 +58,9 @@ def find_toplevel(path: Path) -> Path | None:
     return Path(repo.working_tree_dir) if repo.working_tree_dir else None
 
 
+ATTEMPTS = 12  # about 4 s of waiting in all
+
+
 def commit_paths(root: Path, paths: Iterable[Path], message: str) -> str | None:
     """Stage exactly ``paths`` (added, changed or deleted) and commit them.
 
@@ -82,17 +86,20 @@ def commit_paths(root: Path, paths: Iterable[Path], message: str) -> str | None:
         # concurrent `select` on the shot); then `git commit -- paths` finds nothing left to
         # commit and fails. Staging again shows what is there now: nothing new (that process
         # commits its own state), or something to commit.
-        for attempt in range(5):
-            repo.git.add("--all", "--", *rel)
-            if not repo.git.diff("--cached", "--name-only", "--", *rel).strip():
-                return None
+        # Git's own index.lock may also be held for a moment by a git command another program
+        # runs in the repository: wait and try again rather than fail a finished run.
+        for attempt in range(ATTEMPTS):
             try:
+                repo.git.add("--all", "--", *rel)
+                if not repo.git.diff("--cached", "--name-only", "--", *rel).strip():
+                    return None
                 repo.git.execute(
                     ["git", *identity, "commit", "--no-verify", "-m", message, "--", *rel]
                 )
             except git.GitCommandError:
-                if attempt == 4:
+                if attempt == ATTEMPTS - 1:
                     raise
+                time.sleep(0.05 * (attempt + 1))
                 continue
             break
         return str(repo.head.commit.hexsha)
@@ -112,7 +119,14 @@ def uncommitted(root: Path, paths: Iterable[Path], *, untracked_only: bool = Fal
         return []
     with _translated("git status"):
         repo = git.Repo(top)
-        out = repo.git.status("--porcelain=v1", "-z", "--untracked-files=all", "--", *rel)
+        # --no-optional-locks: a status never takes index.lock to refresh the index, so it
+        # never makes another filmfs process's `git add` fail while it looks.
+        out = repo.git.execute(
+            [
+                "git", "--no-optional-locks", "status", "--porcelain=v1", "-z",
+                "--untracked-files=all", "--", *rel,
+            ]
+        )  # fmt: skip
     found = []
     entries = iter(out.split("\0"))
     for entry in entries:
