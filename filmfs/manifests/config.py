@@ -32,10 +32,19 @@ import yaml
 from filmfs import layout
 from filmfs.errors import FilmfsError
 from filmfs.manifests.loader import Document, parse, read_text
+from filmfs.manifests.schema import check
 from filmfs.manifests.writer import atomic_write_text
 
 SHARED_FILE = "config.yaml"
 LOCAL_FILE = "config.local.yaml"
+# The shapes of the two files, as JSON Schemas in schemas/ (config.schema.json and
+# config-local.schema.json); the rules of what a committed file may say are checked here.
+SHARED_SCHEMA = "config"
+LOCAL_SCHEMA = "config-local"
+_SCHEMA_HINT = {
+    False: "see the README's 'Config files'; `filmfs remote add|modify` writes this file",
+    True: "see the README's 'Config files'; `filmfs remote add|modify --local` writes this file",
+}
 _HEADER = {
     SHARED_FILE: "# filmfs settings shared through Git; secrets go in config.local.yaml\n",
     LOCAL_FILE: "# filmfs settings of this machine only (git-ignored): secrets, overrides\n",
@@ -142,29 +151,13 @@ def read_raw(root: Path, *, local: bool = False) -> dict[str, Any]:
     data = document.data
     if not isinstance(data, dict):
         raise ConfigError(f"{shown}:1:1: expected a mapping of settings")
-    remotes = data.get("remotes", {})
-    bad = (
-        ("remotes",)
-        if not isinstance(remotes, dict)
-        else next((("remotes", k) for k, v in remotes.items() if not isinstance(v, dict)), None)
-    )
-    if bad is not None:
-        line, col = document.where(bad)
-        raise ConfigError(
-            f"{shown}:{line}:{col}: `remotes` must map each name to its settings (url: ...)"
-        )
-    default = data.get("default_remote")
-    if default is not None and not isinstance(default, str):
-        line, col = document.where(("default_remote",))
-        raise ConfigError(f"{shown}:{line}:{col}: default_remote must be a remote's name")
     if not local:
-        _committed_is_data(document, shown)
-    else:
-        for key in (OPT_IN_KEY, PRIVATE_HOSTS_KEY):
-            opted = data.get(key, [])
-            if not isinstance(opted, list) or not all(isinstance(p, str) for p in opted):
-                line, col = document.where((key,))
-                raise ConfigError(f"{shown}:{line}:{col}: {key} must be a list of names")
+        _grants_nothing(document, shown)
+    problems = check(document, LOCAL_SCHEMA if local else SHARED_SCHEMA)
+    if problems:
+        raise ConfigError(str(min(problems)), hint=_SCHEMA_HINT[local])
+    if not local:
+        _remotes_are_urls(document, shown)
     return data
 
 
@@ -178,17 +171,20 @@ def private_hosts(root: Path) -> list[str]:
     return list(read_raw(root, local=True).get(PRIVATE_HOSTS_KEY, []))
 
 
-def _committed_is_data(document: Document, shown: str) -> None:
-    """The committed file names remotes and URLs, and grants nothing (module docstring)."""
-    data = document.data
+def _grants_nothing(document: Document, shown: str) -> None:
+    """The committed file cannot widen what this machine allows (module docstring)."""
     for key in (OPT_IN_KEY, PRIVATE_HOSTS_KEY):
-        if key in data:
+        if key in document.data:
             line, col = document.where((key,), key=True)
             raise ConfigError(
                 f"{shown}:{line}:{col}: {key} is only read from .filmfs/{LOCAL_FILE}",
                 hint="a committed file cannot widen what this machine allows; move the key",
             )
-    for name, settings in data.get("remotes", {}).items():
+
+
+def _remotes_are_urls(document: Document, shown: str) -> None:
+    """A committed remote names a URL and nothing else (module docstring)."""
+    for name, settings in document.data.get("remotes", {}).items():
         for key in settings:
             if key != "url":
                 line, col = document.where(("remotes", name, key), key=True)

@@ -22,8 +22,8 @@ from filmfs.errors import StoreError, ToolError
 from filmfs.film.model import Format, Transition
 from filmfs.manifests.writer import make_folder, write_error
 from filmfs.media.conform import cache_key, conform_argv, conform_reasons, frame_count
-from filmfs.media.ffmpeg import run_ffmpeg
-from filmfs.media.mix import AudioBed, mix_args
+from filmfs.media.ffmpeg import builder, command, run_ffmpeg, sources
+from filmfs.media.mix import AudioBed, mix
 from filmfs.media.probe import ProbeError, VideoInfo, probe
 from filmfs.media.probe_cache import probe_known
 from filmfs.media.splice import CutPoints, copy_video, cut_points
@@ -120,28 +120,23 @@ def assemble(
         listing.write_text(
             "".join(f"file {_quote(p)}\n" for p in files or [p.path for p in pieces])
         )
-        # -copyts: the concat demuxer already lays the files end to end from 0; without it
+        # copyts: the concat demuxer already lays the files end to end from 0; without it
         # the cut is shifted by the first file's AAC priming (video starting 21 ms late).
-        args = ["-copyts", "-f", "concat", "-safe", "0", "-i", str(listing)]
-        graph, sound, inputs = [], "0:a", 1
+        ff = builder()
+        joined = ff.input(str(listing), f="concat", safe=0, copyts=None)
+        sound, options = joined.audio, {"c": "copy"}
+        # Audio is rebuilt from whole clips when transitions cut the picture (transition.py).
+        clip_sounds = [p.path for p in pieces] if transitions else []
+        streams = sources([*clip_sounds, *(bed.path for bed in beds)], "audio")
         if transitions:
-            # Picture from the parts; sound rebuilt from the whole clips (see transition.py).
-            extra, film = film_audio(pieces, first_input=1)
-            args += extra
-            graph.append(film)
-            sound, inputs = "[film]", 1 + len(pieces)
+            sound = film_audio(pieces, streams[: len(pieces)])
         if beds:
-            extra, mixed = mix_args(beds, first_input=inputs, base=_label(sound))
-            args += extra
-            graph.append(mixed)
-            sound = "[mix]"
-        if graph:
-            args += ["-filter_complex", ";".join(graph), "-map", "0:v", "-map", sound]
-            args += ["-c:v", "copy", "-c:a", "aac", "-b:a", "192k"]
-        else:
-            args += ["-map", "0:v", "-map", "0:a", "-c", "copy"]
+            sound = mix(sound, beds, streams[len(clip_sounds) :])
+        if transitions or beds:
+            options = {"c:v": "copy", "c:a": "aac", "b:a": "192k"}
         tmp_out = stack.enter_context(_atomic_output(result.output))
-        _run(result, [*args, str(tmp_out)], what="assembling the cut")
+        output = ff.output(joined.video, sound, str(tmp_out), **options)
+        _run(result, command(output), what="assembling the cut")
     result.duration = probe(result.output).duration
     return result
 
@@ -225,10 +220,6 @@ def _video_parts(
                     result.encoded.append(piece.label)
         files.append(store.path_of(sha))
     return files
-
-
-def _label(stream: str) -> str:
-    return stream if stream.startswith("[") else f"[{stream}]"
 
 
 def _probe_clip(store: MediaStore, clip: Clip) -> VideoInfo:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from filmfs.film.model import Format
 from filmfs.film.rate import timescale
+from filmfs.media.ffmpeg import Stream, builder, command
 from filmfs.media.probe import VideoInfo
 
 CONFORM_VERSION = 3
@@ -57,32 +58,37 @@ def conform_reasons(info: VideoInfo, fmt: Format) -> list[str]:
     return reasons
 
 
-def encode_args(fmt: Format) -> list[str]:
-    """Output arguments every re-encoded piece shares, so pieces stream-copy together."""
-    # -bf 0: no frame reordering, so pieces carry no decode delay. Concatenating pieces whose
+def encode_options(fmt: Format) -> dict[str, object]:
+    """Output options every re-encoded piece shares, so pieces stream-copy together."""
+    # bf=0: no frame reordering, so pieces carry no decode delay. Concatenating pieces whose
     # delays differ leaves the cut's track duration a frame or two off (frames and sync are
     # intact, but probes then read 24.3 fps); takes made by filmfs at least never add to it.
-    return [
-        "-c:v", "libx264", "-preset", "veryfast", "-crf", "18", "-profile:v", "high", "-bf", "0",
-        "-pix_fmt", "yuv420p", "-r", str(fmt.fps), *video_timing(fmt),
-        "-c:a", "aac", "-b:a", "192k", "-ar", str(AUDIO_RATE), "-ac", str(AUDIO_CHANNELS),
-        "-movflags", "+faststart",
-    ]  # fmt: skip
+    return {
+        "c:v": "libx264", "preset": "veryfast", "crf": 18, "profile:v": "high", "bf": 0,
+        "pix_fmt": "yuv420p", "r": str(fmt.fps), **video_timing(fmt.fps),
+        "c:a": "aac", "b:a": "192k", "ar": AUDIO_RATE, "ac": AUDIO_CHANNELS,
+        "movflags": "+faststart",
+    }  # fmt: skip
 
 
-def video_timing(fmt: Format) -> list[str]:
+def video_timing(rate: Fraction) -> dict[str, object]:
     """The exact rate's timing: one track time scale, and a keyframe every second."""
     # A keyframe every second keeps later partial re-encodes and seeking cheap.
-    return ["-video_track_timescale", str(timescale(fmt.fps)), "-g", str(round(fmt.fps))]
+    return {"video_track_timescale": timescale(rate), "g": round(rate)}
 
 
-def picture_filter(fmt: Format) -> str:
-    """Scale to fit, pad to the target size (aspect kept), then the target rate."""
-    w, h = fmt.width, fmt.height
+def fit(video: Stream, width: int, height: int) -> Stream:
+    """Scale to fit inside width x height, aspect kept, and pad the rest (centred)."""
     return (
-        f"scale={w}:{h}:force_original_aspect_ratio=decrease,"
-        f"pad={w}:{h}:(ow-iw)/2:(oh-ih)/2,setsar=1,fps={fmt.fps},format=yuv420p"
+        video.filter("scale", width, height, force_original_aspect_ratio="decrease")
+        .filter("pad", width, height, "(ow-iw)/2", "(oh-ih)/2")
+        .filter("setsar", 1)
     )
+
+
+def picture(video: Stream, fmt: Format) -> Stream:
+    """A picture stream brought to the film's size, exact rate and pixel format."""
+    return fit(video, fmt.width, fmt.height).filter("fps", str(fmt.fps)).filter("format", "yuv420p")
 
 
 def cache_key(
@@ -103,25 +109,25 @@ def conform_argv(
     end: float | None = None,
 ) -> list[str]:
     """Arguments re-encoding ``src`` (its [start, end) seconds) to ``fmt``."""
+    ff = builder()
     # Frames the picture will have at the target rate; audio is cut/padded to exactly that,
     # so audio and video stay aligned once many clips are concatenated.
     stop = info.duration if end is None else min(end, info.duration)
     frames = max(round((Fraction(stop) - Fraction(start)) * fmt.fps), 1)
-    seek = ["-ss", f"{start:.6f}"] if start > 0 else []
-    args = [*seek, "-i", str(src)]
+    source = ff.input(str(src), **({"ss": f"{start:.6f}"} if start > 0 else {}))
     if info.has_audio:
-        audio = f"[0:a]aresample={AUDIO_RATE},apad[a]"
+        sound = source.audio.filter("aresample", AUDIO_RATE).filter("apad")
     else:
         # A take without sound gets silence, so every piece of the cut has both streams.
-        args += ["-f", "lavfi", "-i", f"anullsrc=r={AUDIO_RATE}:cl=stereo"]
-        audio = "[1:a]anull[a]"
-    graph = f"[0:v]{picture_filter(fmt)}[v];{audio}"
-    return [
-        *args,
-        "-filter_complex", graph, "-map", "[v]", "-map", "[a]",
-        "-frames:v", str(frames), "-t", f"{float(frames / fmt.fps):.6f}",
-        *encode_args(fmt), str(out),
-    ]  # fmt: skip
+        sound = ff.input(f"anullsrc=r={AUDIO_RATE}:cl=stereo", f="lavfi").audio
+    output = ff.output(
+        picture(source.video, fmt),
+        sound,
+        str(out),
+        **{"frames:v": frames, "t": f"{float(frames / fmt.fps):.6f}"},
+        **encode_options(fmt),
+    )
+    return command(output)
 
 
 def frame_count(argv: list[str]) -> int | None:

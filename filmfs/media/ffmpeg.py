@@ -1,8 +1,10 @@
-"""Finding and running ffmpeg.
+"""Building, finding and running ffmpeg commands.
 
-No system ffmpeg is assumed: one on PATH is used when present, otherwise the binary that the
-imageio-ffmpeg wheel ships. Every failure becomes a :class:`filmfs.errors.ToolError` carrying
-argv, exit code and the tail of stderr.
+Command lines and filter graphs are built with ffmpeg-python (:func:`builder`): streams are
+chained with ``.filter(...)`` and the library writes the ``-filter_complex`` text, its labels,
+its escaping and the ``-map`` options. Running stays here: no system ffmpeg is assumed (one on
+PATH is used when present, otherwise the binary that the imageio-ffmpeg wheel ships), and every
+failure becomes a :class:`filmfs.errors.ToolError` carrying argv, exit code and stderr's tail.
 """
 
 from __future__ import annotations
@@ -11,9 +13,56 @@ import functools
 import os
 import shutil
 import subprocess
+from collections import Counter
 from collections.abc import Sequence
+from pathlib import Path
+from types import ModuleType
+from typing import Any
 
 from filmfs.errors import ToolError
+
+# An ffmpeg-python stream or output node; the library ships no type hints.
+Stream = Any
+
+
+@functools.cache
+def builder() -> ModuleType:
+    """The ffmpeg-python module, imported on first use: 50 ms, most of it its `future`
+    dependency, which commands that never run ffmpeg should not pay at start-up."""
+    import ffmpeg
+
+    module: ModuleType = ffmpeg
+    return module
+
+
+def command(output: Stream) -> list[str]:
+    """The arguments an ffmpeg-python output node stands for (without the binary)."""
+    return [str(arg) for arg in output.get_args()]
+
+
+def sources(paths: Sequence[Path], kind: str) -> list[Stream]:
+    """The ``kind`` ("video" or "audio") stream of each file, one per entry, in order.
+
+    ffmpeg-python treats equal inputs as one node, and a stream feeds one filter only, so a
+    file listed twice (two shots with the same take) is read once and split.
+    """
+    ff = builder()
+    split = "split" if kind == "video" else "asplit"
+    uses = Counter(paths)
+    splits = {
+        path: getattr(ff.input(str(path)), kind).filter_multi_output(split, count)
+        for path, count in uses.items()
+        if count > 1
+    }
+    taken: Counter[Path] = Counter()
+    streams = []
+    for path in paths:
+        if path in splits:
+            streams.append(splits[path].stream(taken[path]))
+            taken[path] += 1
+        else:
+            streams.append(getattr(ff.input(str(path)), kind))
+    return streams
 
 
 @functools.cache

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from filmfs.media.conform import AUDIO_RATE
+from filmfs.media.ffmpeg import Stream, builder
 
 
 @dataclass(frozen=True)
@@ -21,27 +22,20 @@ class AudioBed:
     volume: float = 1.0
 
 
-def mix_args(
-    beds: list[AudioBed], *, first_input: int, base: str = "[0:a]"
-) -> tuple[list[str], str]:
-    """Extra ``-i`` arguments and a filter graph mixing ``beds`` under the ``base`` audio.
+def mix(base: Stream, beds: list[AudioBed], sounds: list[Stream]) -> Stream:
+    """``base`` with each bed's sound (``sounds``, one stream per bed) laid under it.
 
-    Returns (args, graph); the graph's output label is ``[mix]``. ``normalize=0`` keeps the
-    clips' own dialogue at its level instead of dividing every input by the input count.
+    ``normalize=0`` keeps the clips' own dialogue at its level instead of dividing every input
+    by the input count.
     """
-    args: list[str] = []
-    graph: list[str] = []
-    labels = [base]
-    for n, bed in enumerate(beds):
-        index = first_input + n
-        args += ["-i", str(bed.path)]
-        chain = f"[{index}:a]aresample={AUDIO_RATE},aformat=channel_layouts=stereo"
+    ff = builder()
+    layers = [base]
+    for bed, sound in zip(beds, sounds, strict=True):
+        layer = sound.filter("aresample", AUDIO_RATE).filter("aformat", channel_layouts="stereo")
         if bed.span is not None:
-            chain += f",atrim=0:{bed.span:.6f}"
-        chain += f",volume={bed.volume}"
+            layer = layer.filter("atrim", 0, f"{bed.span:.6f}")
+        layer = layer.filter("volume", bed.volume)
         if bed.start > 0:
-            chain += f",adelay={round(bed.start * 1000)}:all=1"
-        graph.append(f"{chain}[b{n}]")
-        labels.append(f"[b{n}]")
-    graph.append(f"{''.join(labels)}amix=inputs={len(labels)}:duration=first:normalize=0[mix]")
-    return args, ";".join(graph)
+            layer = layer.filter("adelay", round(bed.start * 1000), all=1)
+        layers.append(layer)
+    return ff.filter(layers, "amix", inputs=len(layers), duration="first", normalize=0)

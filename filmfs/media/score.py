@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from filmfs.media.ffmpeg import run_ffmpeg
+from filmfs.media.ffmpeg import builder, command, run_ffmpeg
 
 # Semitone offsets of four triads (I - vi - IV - V), a progression that loops without a seam.
 _PROGRESSION = ((0, 4, 7), (-3, 0, 4), (-7, -3, 0), (-5, -1, 2))
@@ -39,25 +39,14 @@ def score_expression(seed: int, prompt: str) -> str:
 def render_score(dest: Path, *, duration: float, seed: int, prompt: str = "") -> None:
     """Write ``duration`` seconds of the chord bed to ``dest`` (.m4a, AAC 48 kHz stereo)."""
     expression = score_expression(seed, prompt)
-    run_ffmpeg(
-        [
-            "-f",
-            "lavfi",
-            "-i",
-            f"aevalsrc='{expression}|{expression}':s=48000:d={duration:.3f}",
-            "-c:a",
-            "aac",
-            "-b:a",
-            "128k",
-            "-flags:a",
-            "+bitexact",
-            "-fflags",
-            "+bitexact",
-            "-map_metadata",
-            "-1",
-            "-f",
-            "mp4",
-            str(dest),
-        ],
-        what=f"render score ({duration:.1f} s)",
+    source = builder().input(
+        f"aevalsrc='{expression}|{expression}':s=48000:d={duration:.3f}", f="lavfi"
     )
+    output = source.audio.output(
+        str(dest),
+        f="mp4",
+        map_metadata=-1,
+        fflags="+bitexact",
+        **{"c:a": "aac", "b:a": "128k", "flags:a": "+bitexact"},
+    )
+    run_ffmpeg(command(output), what=f"render score ({duration:.1f} s)")

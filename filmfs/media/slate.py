@@ -16,40 +16,39 @@ from pathlib import Path
 
 from filmfs.errors import ToolError
 from filmfs.film.model import Format
-from filmfs.media.conform import AUDIO_RATE, CONFORM_VERSION, encode_args
-from filmfs.media.ffmpeg import run_ffmpeg
+from filmfs.media.conform import AUDIO_RATE, CONFORM_VERSION, encode_options
+from filmfs.media.ffmpeg import builder, command, run_ffmpeg
 from filmfs.media.verify import check_encoded
 from filmfs.store.objects import MediaStore, StoredObject
 
 BACKGROUND = "0x202020"
 
 
-def _graph_path(path: Path) -> str:
-    # A path inside a filter graph option: escape the characters the graph parser splits on.
-    text = str(path)
-    for ch in ("\\", "'", ":", ",", ";", "[", "]", "="):
-        text = text.replace(ch, "\\" + ch)
-    return text
-
-
 def slate_argv(textfile: Path | None, duration: float, fmt: Format, out: Path) -> list[str]:
+    ff = builder()
     # Whole frames at the film's exact rate; the sound is cut to the same length.
     frames = max(round(Fraction(duration) * fmt.fps), 1)
     seconds = f"{float(frames / fmt.fps):.6f}"
-    picture = f"color=c={BACKGROUND}:s={fmt.width}x{fmt.height}:r={fmt.fps}:d={seconds}"
+    size = f"{fmt.width}x{fmt.height}"
+    picture = ff.input(f"color=c={BACKGROUND}:s={size}:r={fmt.fps}:d={seconds}", f="lavfi").video
     if textfile is not None:
-        size = max(12, fmt.height // 12)
         # textfile= rather than text=: a shot name may hold quotes, colons or backslashes,
         # which survive no escaping scheme of text= reliably; expansion=none keeps "%" literal.
-        picture += (
-            f",drawtext=textfile={_graph_path(textfile)}:expansion=none"
-            f":fontcolor=white:fontsize={size}:x=(w-text_w)/2:y=(h-text_h)/2"
+        # ffmpeg-python escapes the path for the filter graph.
+        picture = picture.filter(
+            "drawtext",
+            textfile=str(textfile),
+            expansion="none",
+            fontcolor="white",
+            fontsize=max(12, fmt.height // 12),
+            x="(w-text_w)/2",
+            y="(h-text_h)/2",
         )
-    return [
-        "-f", "lavfi", "-i", picture,
-        "-f", "lavfi", "-i", f"anullsrc=r={AUDIO_RATE}:cl=stereo",
-        "-frames:v", str(frames), "-t", seconds, *encode_args(fmt), str(out),
-    ]  # fmt: skip
+    silence = ff.input(f"anullsrc=r={AUDIO_RATE}:cl=stereo", f="lavfi").audio
+    output = ff.output(
+        picture, silence, str(out), **{"frames:v": frames, "t": seconds}, **encode_options(fmt)
+    )
+    return command(output)
 
 
 def make_slate(text: str, duration: float, fmt: Format, out: Path) -> bool:

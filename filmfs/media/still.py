@@ -13,7 +13,7 @@ from pathlib import Path
 import av
 
 from filmfs.errors import FilmfsError
-from filmfs.media.ffmpeg import run_ffmpeg
+from filmfs.media.ffmpeg import builder, command, run_ffmpeg
 
 IMAGE_CODECS = frozenset({"png", "mjpeg", "webp", "bmp", "tiff"})
 
@@ -85,19 +85,19 @@ def extract_frame(video: Path, at: Fraction | str, out: Path, *, duration: float
     "last" reads the final second and keeps overwriting one image (``-update 1``), so the file
     left is the last frame decoded, whatever the stream's frame count.
     """
+    ff = builder()
     if at == "last":
-        args = ["-sseof", "-1", "-i", str(video), "-update", "1"]
+        source = ff.input(str(video), sseof=-1)
+        options: dict[str, object] = {"update": 1}
     else:
         seconds = Fraction(0) if at == "first" else Fraction(at)
         if seconds < 0 or seconds >= Fraction(duration).limit_denominator(1_000_000):
             raise FilmfsError(
                 f"--at {float(seconds):g} s is outside the take (0 to {duration:g} s)"
             )
-        args = ["-ss", f"{float(seconds):.6f}", "-i", str(video), "-frames:v", "1"]
-    run_ffmpeg(
-        [*args, "-an", "-map_metadata", "-1", "-c:v", "png", "-f", "image2", str(out)],
-        what=f"take a frame from {video.name}",
-        timeout=120,
-    )
+        source = ff.input(str(video), ss=f"{float(seconds):.6f}")
+        options = {"frames:v": 1}
+    output = source.video.output(str(out), map_metadata=-1, **{"c:v": "png"}, f="image2", **options)
+    run_ffmpeg(command(output), what=f"take a frame from {video.name}", timeout=120)
     if not out.is_file() or out.stat().st_size == 0:
         raise FilmfsError(f"no frame at {at} in {video.name}")

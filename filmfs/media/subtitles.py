@@ -16,7 +16,7 @@ from pathlib import Path
 
 from filmfs.errors import FilmfsError
 from filmfs.film.dialogue import MIN_LINE, READING_CPS
-from filmfs.media.ffmpeg import run_ffmpeg
+from filmfs.media.ffmpeg import builder, command, run_ffmpeg
 
 GAP = Fraction(1, 12)  # two frames at 24 fps (Netflix Timed Text Style Guide: 2-frame gap)
 
@@ -116,30 +116,17 @@ def mux_subtitles(video: Path, srt_text: str, out: Path, *, language: str = "eng
     srt = out.with_suffix(".srt")
     try:
         srt.write_text(srt_text, encoding="utf-8")
-        run_ffmpeg(
-            [
-                "-i",
-                str(video),
-                "-i",
-                str(srt),
-                "-map",
-                "0",
-                "-map",
-                "1",
-                "-c",
-                "copy",
-                "-c:s",
-                "mov_text",
-                "-metadata:s:s:0",
-                f"language={language}",
-                "-disposition:s:0",
-                "default",
-                "-f",
-                "mp4",
-                str(out),
-            ],
-            what="adding the subtitle track",
+        ff = builder()
+        output = ff.output(
+            ff.input(str(video)),
+            ff.input(str(srt)),
+            str(out),
+            c="copy",
+            f="mp4",
+            **{"c:s": "mov_text", "metadata:s:s:0": f"language={language}"},
+            **{"disposition:s:0": "default"},
         )
+        run_ffmpeg(command(output), what="adding the subtitle track")
     except OSError as exc:
         raise FilmfsError(f"cannot write the subtitles for the cut: {exc}") from exc
     finally:

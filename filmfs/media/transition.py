@@ -17,7 +17,8 @@ from pathlib import Path
 
 from filmfs.errors import FilmfsError
 from filmfs.film.model import Format, Transition
-from filmfs.media.conform import CONFORM_VERSION, encode_args
+from filmfs.media.conform import CONFORM_VERSION, encode_options
+from filmfs.media.ffmpeg import Stream, builder, command, sources
 from filmfs.media.splice import CutPoints
 
 # xfade names: "fade" is a dissolve; "fadeblack" dips through black. A "cut" is no transition.
@@ -111,61 +112,61 @@ def plan(pieces: list[Piece], points: list[CutPoints], fmt: Format) -> list[Copy
 def join_argv(pieces: list[Piece], fmt: Format, out: Path) -> list[str]:
     """ffmpeg arguments encoding the video of a join; a transition on the first part is a
     fade in from black (nothing to cross from)."""
-    args: list[str] = []
-    graph: list[str] = []
-    for i, piece in enumerate(pieces):
-        args += ["-i", str(piece.path)]
-        end = f":end={piece.end:.6f}" if piece.end is not None else ""
+    ff = builder()
+    parts = []
+    for piece, video in zip(pieces, sources([p.path for p in pieces], "video"), strict=True):
+        trim = {"start": f"{piece.start:.6f}"}
+        if piece.end is not None:
+            trim["end"] = f"{piece.end:.6f}"
         # Times from the first frame, as splice.copy_video counts them (a file may start at
         # 21 ms after an edit list); then a common time base so xfade accepts any pair.
-        graph.append(
-            f"[{i}:v]setpts=PTS-STARTPTS,trim=start={piece.start:.6f}{end},"
-            f"setpts=PTS-STARTPTS,settb=AVTB[v{i}]"
+        parts.append(
+            video.filter("setpts", "PTS-STARTPTS")
+            .filter("trim", **trim)
+            .filter("setpts", "PTS-STARTPTS")
+            .filter("settb", "AVTB")
         )
-    vin = "v0"
+    joined = parts[0]
     first = pieces[0].transition_in
     if first:
-        graph.append(f"[v0]fade=t=in:d={first.duration}[v0f]")
-        vin = "v0f"
+        joined = joined.filter("fade", t="in", d=first.duration)
     elapsed = pieces[0].length
-    for i, piece in enumerate(pieces[1:], start=1):
+    for piece, part in zip(pieces[1:], parts[1:], strict=True):
         tr = piece.transition_in
         if tr is None:
-            graph.append(f"[{vin}][v{i}]concat=n=2:v=1:a=0[vj{i}]")
+            joined = ff.concat(joined, part, v=1, a=0)
             elapsed += piece.length
         else:
-            graph.append(
-                f"[{vin}][v{i}]xfade=transition={_XFADE[tr.kind]}:"
-                f"duration={tr.duration}:offset={elapsed - tr.duration:.6f}[vj{i}]"
+            joined = ff.filter(
+                [joined, part],
+                "xfade",
+                transition=_XFADE[tr.kind],
+                duration=tr.duration,
+                offset=f"{elapsed - tr.duration:.6f}",
             )
             elapsed += piece.length - tr.duration
-        vin = f"vj{i}"
-    return [
-        *args, "-filter_complex", ";".join(graph), "-map", f"[{vin}]", "-an",
-        *encode_args(fmt), str(out),
-    ]  # fmt: skip
+    return command(ff.output(joined, str(out), an=None, **encode_options(fmt)))
 
 
-def film_audio(pieces: list[Piece], *, first_input: int) -> tuple[list[str], str]:
-    """Inputs and graph rebuilding the cut's sound from whole clips: ``[film]``.
+def film_audio(pieces: list[Piece], sounds: list[Stream]) -> Stream:
+    """The cut's sound rebuilt from the whole clips' ``sounds`` (one stream per piece).
 
     Each clip's sound is padded/cut to its picture so the tracks cannot drift apart.
     """
-    args: list[str] = []
-    graph: list[str] = []
-    for n, piece in enumerate(pieces):
-        args += ["-i", str(piece.path)]
-        graph.append(
-            f"[{first_input + n}:a]asetpts=PTS-STARTPTS,apad,atrim=0:{piece.duration:.6f}[a{n}]"
-        )
-    ain = "a0"
+    ff = builder()
+    parts = [
+        sound.filter("asetpts", "PTS-STARTPTS")
+        .filter("apad")
+        .filter("atrim", 0, f"{p.duration:.6f}")
+        for p, sound in zip(pieces, sounds, strict=True)
+    ]
+    film = parts[0]
     if pieces[0].transition_in:
-        graph.append(f"[a0]afade=t=in:d={pieces[0].transition_in.duration}[a0f]")
-        ain = "a0f"
-    for n, piece in enumerate(pieces[1:], start=1):
+        film = film.filter("afade", t="in", d=pieces[0].transition_in.duration)
+    for piece, part in zip(pieces[1:], parts[1:], strict=True):
         tr = piece.transition_in
-        op = f"acrossfade=d={tr.duration}" if tr else "concat=n=2:v=0:a=1"
-        graph.append(f"[{ain}][a{n}]{op}[aj{n}]")
-        ain = f"aj{n}"
-    graph.append(f"[{ain}]anull[film]")
-    return args, ";".join(graph)
+        if tr is None:
+            film = ff.concat(film, part, v=0, a=1)
+        else:
+            film = ff.filter([film, part], "acrossfade", d=tr.duration)
+    return film

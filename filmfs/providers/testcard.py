@@ -29,8 +29,8 @@ from fractions import Fraction
 from pathlib import Path
 
 from filmfs.errors import ProviderError
-from filmfs.film.rate import timescale
-from filmfs.media.ffmpeg import run_ffmpeg
+from filmfs.media.conform import fit, video_timing
+from filmfs.media.ffmpeg import Stream, builder, command, run_ffmpeg
 from filmfs.providers.base import GenerationRequest, Job, JobStatus
 from filmfs.providers.font import GLYPH_H, GLYPH_W, render_lines
 from filmfs.providers.video import check_video
@@ -105,39 +105,36 @@ def _decode(uri: str, folder: Path, name: str) -> Path:
     return path
 
 
-def _images(
-    request: GenerationRequest, folder: Path, w: int, h: int, pad: int, first: int
-) -> tuple[list[str], list[str], list[str]]:
-    """ffmpeg inputs for the request's images (numbered from ``first``), the chain that lays
-    the first frame over ``[bg0]`` as ``[bg1]``, and the chain that lays the thumbnails (last
-    frame, references) over the finished card ``[card]`` as ``[v]``."""
-    args: list[str] = []
-    under = ["[bg0]null[bg1]"]
-    index = first
-    if request.first_frame:
-        args += ["-i", str(_decode(request.first_frame, folder, "first"))]
-        under = [
-            f"[{index}:v]scale={w}:{h}:force_original_aspect_ratio=decrease,"
-            f"pad={w}:{h}:(ow-iw)/2:(oh-ih)/2,setsar=1[ff]",
-            "[bg0][ff]overlay=0:0[bg1]",
-        ]
-        index += 1
+def _with_images(
+    request: GenerationRequest, card: Stream, folder: Path, w: int, h: int, pad: int
+) -> Stream:
+    """The finished card with the request's last frame (bottom right) and reference images
+    (bottom left) laid over it as thumbnails, in the encoder's pixel format."""
     tw, th = (w // 6) & ~1, (h // 6) & ~1
-    box = f"force_original_aspect_ratio=decrease,pad={tw}:{th}:(ow-iw)/2:(oh-ih)/2,setsar=1"
-    placed: list[tuple[Path, str]] = []
+    placed: list[tuple[Path, dict[str, str]]] = []
     if request.last_frame:
         last = _decode(request.last_frame, folder, "last")
-        placed.append((last, f"x=W-w-{pad}:y=H-h-{pad}"))
+        placed.append((last, {"x": f"W-w-{pad}", "y": f"H-h-{pad}"}))
     for n, ref in enumerate(request.reference_images[:4]):
-        placed.append((_decode(ref, folder, f"ref{n}"), f"x={pad + n * (tw + pad)}:y=H-h-{pad}"))
-    over: list[str] = []
-    label = "card"
-    for n, (still, where) in enumerate(placed):
-        args += ["-i", str(still)]
-        over += [f"[{index}:v]scale={tw}:{th}:{box}[i{n}]", f"[{label}][i{n}]overlay={where}[o{n}]"]
-        label, index = f"o{n}", index + 1
-    over.append(f"[{label}]format=yuv420p[v]")
-    return args, under, over
+        where = {"x": f"{pad + n * (tw + pad)}", "y": f"H-h-{pad}"}
+        placed.append((_decode(ref, folder, f"ref{n}"), where))
+    for still, where in placed:
+        thumbnail = fit(builder().input(str(still)).video, tw, th)
+        card = card.overlay(thumbnail, **where)
+    return card.filter("format", "yuv420p")
+
+
+def _background(
+    request: GenerationRequest, colour: str, folder: Path, w: int, h: int, options: str
+) -> Stream:
+    """The card's background: its colour, with the request's first frame fitted over it."""
+    ff = builder()
+    # bitexact on the first input too: the container is written without its version tag.
+    background = ff.input(f"color=c={colour}:s={w}x{h}:{options}", f="lavfi", fflags="+bitexact")
+    if not request.first_frame:
+        return background.video
+    first = ff.input(str(_decode(request.first_frame, folder, "first"))).video
+    return background.video.overlay(fit(first, w, h), x=0, y=0)
 
 
 def render(request: GenerationRequest, dest: Path, *, model: str) -> None:
@@ -174,41 +171,35 @@ def render(request: GenerationRequest, dest: Path, *, model: str) -> None:
     with tempfile.TemporaryDirectory(prefix="filmfs-testcard-") as tmp:
         text = Path(tmp) / "text.pam"
         _write_pam(text, *render_lines(lines, cols=cols))
-        extra, under, over = _images(request, Path(tmp), w, h, pad, first=4)
-        graph = ";".join(
-            [
-                f"[2:v]scale=iw*{scale}:ih*{scale}:flags=neighbor[txt]",
-                "[0:v]null[bg0]",
-                *under,
-                f"[bg1][1:v]overlay=x=W-w-{pad}:y={pad}[bg]",
-                f"[bg][txt]overlay=x={pad}:y={inset_h + 2 * pad}[card]",
-                *over,
-            ]
+        ff = builder()
+        timing = f"r={fps}:d={dur}"
+        background = _background(request, colour, Path(tmp), w, h, timing)
+        inset = ff.input(f"{pattern}=s={inset_w}x{inset_h}:{timing}", f="lavfi").video
+        caption = ff.input(str(text)).video.filter(
+            "scale", f"iw*{scale}", f"ih*{scale}", flags="neighbor"
         )
-        run_ffmpeg(
-            [
-                "-fflags", "+bitexact",
-                "-f", "lavfi", "-i", f"color=c={colour}:s={w}x{h}:r={fps}:d={dur}",
-                "-f", "lavfi", "-i", f"{pattern}=s={inset_w}x{inset_h}:r={fps}:d={dur}",
-                "-i", str(text),
-                "-f", "lavfi", "-i", f"sine=f={tone}:sample_rate=48000:d={dur}",
-                *extra,
-                "-filter_complex", graph,
-                "-map", "[v]", "-map", "3:a",
-                "-frames:v", str(frames), "-t", dur,
-                "-c:v", "libx264", "-preset", "veryfast", "-crf", "28", "-bf", "0",
-                "-pix_fmt", "yuv420p", "-threads:v", str(ENCODER_THREADS),
+        card = background.overlay(inset, x=f"W-w-{pad}", y=pad).overlay(
+            caption, x=pad, y=inset_h + 2 * pad
+        )
+        card = _with_images(request, card, Path(tmp), w, h, pad)
+        tone_input = ff.input(f"sine=f={tone}:sample_rate=48000:d={dur}", f="lavfi")
+        output = ff.output(
+            card,
+            tone_input.audio,
+            str(dest),
+            **{
+                "frames:v": frames, "t": dur,
+                "c:v": "libx264", "preset": "veryfast", "crf": 28, "bf": 0,
+                "pix_fmt": "yuv420p", "threads:v": ENCODER_THREADS,
                 # The film's exact rate and track time base: a take joins the cut by copy.
-                "-r", fps, "-video_track_timescale", str(timescale(rate)), "-g", str(round(rate)),
-                "-c:a", "aac", "-b:a", "96k", "-ac", "2",
-                "-flags:v", "+bitexact", "-flags:a", "+bitexact", "-fflags", "+bitexact",
-                "-map_metadata", "-1", "-map_chapters", "-1",
-                "-movflags", "+faststart",
-                str(dest),
-            ],
-            what=f"testcard render of shot {request.shot_id}",
-            timeout=120,
+                "r": fps, **video_timing(rate),
+                "c:a": "aac", "b:a": "96k", "ac": 2,
+                "flags:v": "+bitexact", "flags:a": "+bitexact", "fflags": "+bitexact",
+                "map_metadata": -1, "map_chapters": -1,
+                "movflags": "+faststart",
+            },
         )  # fmt: skip
+        run_ffmpeg(command(output), what=f"testcard render of shot {request.shot_id}", timeout=120)
 
 
 class TestcardProvider:

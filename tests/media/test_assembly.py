@@ -241,3 +241,23 @@ def test_join_lines_up_with_the_copy_on_a_shifted_input(
     for n in (72, 75, 80):
         here = mad(out[n], src[n])
         assert here < mad(out[n], src[n - 1]) and here < mad(out[n], src[n + 1])
+
+
+def test_a_take_used_twice_is_read_once_and_split(tmp_path: Path, make_video: MakeVideo) -> None:
+    # ffmpeg-python merges equal inputs into one node; a stream feeds one filter only, so
+    # the same file under two shots (and the same music as soundtrack and overlay) is split.
+    music = tmp_path / "music.m4a"
+    run_ffmpeg(["-f", "lavfi", "-i", "sine=frequency=880:duration=10", str(music)], what="t")
+    a = clip("a", make_video("a.mp4", seconds=2))
+    again = Clip("a2", a.path, a.sha256, transition_in=Transition("crossfade", 0.5), audio=music)
+    result = run(tmp_path, [a, again], soundtrack=Soundtrack(music, volume=0.3))
+    final = result.argv[-1]
+    assert final.count(str(a.path)) == 1 and final.count(str(music)) == 1
+    graph = final[final.index("-filter_complex") + 1]
+    assert "asplit=2" in graph and "acrossfade=d=0.5" in graph
+    join = next(argv for argv in result.argv if "xfade" in " ".join(argv))
+    assert "split=2" in join[join.index("-filter_complex") + 1]
+    assert result.duration == pytest.approx(3.5, abs=0.05)
+    frames, audio = decode_all(result.output)
+    assert frames == 84
+    assert audio == pytest.approx(3.5, abs=0.1)
