@@ -9,17 +9,18 @@ process sends back. Problems carry no file name, which depends on the working di
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import threading
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from filmfs.errors import ManifestError
 from filmfs.manifests import schema
 from filmfs.manifests.loader import Document, modeline_ref, parse_data, read_text
+
+if TYPE_CHECKING:
+    from multiprocessing.context import BaseContext
 
 # (parsed, data, problems, modeline): parsed is False when the file could not be read or parsed
 # at all; each problem is [line, col, message, severity]; modeline is where the file's first
@@ -60,7 +61,9 @@ def _check_chunk(items: Sequence[tuple[str, str]]) -> list[Checked]:
     return [check_file(path, kind) for path, kind in items]
 
 
-def _context() -> multiprocessing.context.BaseContext:
+def _context() -> BaseContext:
+    import multiprocessing  # with its pickle, socket and logging: only for a pool
+
     # fork starts a worker in milliseconds and it inherits the compiled validators; forking a
     # process that runs threads is unsafe, so such a process pays for a fresh interpreter.
     if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
@@ -88,6 +91,8 @@ def check_files(
     size = max(32, min(1024, len(items) // (jobs * 8) or 1))
     chunks = [items[i : i + size] for i in range(0, len(items), size)]
     results: list[Checked] = []
+    from concurrent.futures import ProcessPoolExecutor  # only when there is a pool to run
+
     with ProcessPoolExecutor(max_workers=jobs, mp_context=_context()) as pool:
         for part in pool.map(_check_chunk, chunks):
             results.extend(part)

@@ -16,15 +16,17 @@ import secrets
 from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
-from ruamel.yaml import YAML
 
 from filmfs import layout
 from filmfs.errors import FilmfsError
 from filmfs.manifests import schema
 from filmfs.manifests.loader import CORE_RESOLVERS
+
+if TYPE_CHECKING:
+    from ruamel.yaml import YAML
 
 MODELINE = "# yaml-language-server: $schema={}\n"
 
@@ -310,6 +312,8 @@ def write_new(
 
 
 def _round_trip() -> YAML:
+    from ruamel.yaml import YAML  # heavy: imported by the commands that edit, when they do
+
     rt = YAML(typ="rt")
     rt.preserve_quotes = True
     rt.width = 100
