@@ -72,6 +72,13 @@ def _stat(path: Path) -> os.stat_result | None:
         return None
 
 
+def _lstat(path: Path) -> os.stat_result | None:
+    try:
+        return path.lstat()
+    except OSError:
+        return None
+
+
 @contextmanager
 def collector_paused() -> Iterator[None]:
     """Pause Python's cyclic garbage collector while loading (many objects and no garbage).
@@ -130,6 +137,11 @@ class Project:
     unreadable_paths: list[Path] = field(default_factory=list)
     fresh: list[Path] = field(default_factory=list)
     """Manifests read and parsed by this load; the others were answered by the cache."""
+    stats: list[tuple[Path, os.stat_result | None]] = field(default_factory=list, repr=False)
+    """What a load from disk looked at, each with its lstat (None when absent): the film's
+    folder, every folder it listed and every manifest. While none of them changes, neither
+    does what was loaded, unless ``symlinked`` (a link's target can change unseen)."""
+    symlinked: bool = False
     tree: Tree | None = field(default=None, repr=False, compare=False)
     """Where the manifests are read from; the folder on disk unless given."""
     _checked: dict[Path, Checked] = field(default_factory=dict, repr=False)
@@ -189,20 +201,27 @@ class Project:
                 kept.append(path)
             return kept
 
+        self.stats.append((root, _lstat(root)))
         film_path = layout.film_file(root)
         admit(self._named(film_path) or [], "film")
         scene_paths = admit(self._files(root / layout.SCENES_DIR, "*.y*ml"), "scene")
         char_paths = admit(self._files(root / layout.CHARACTERS_DIR, "*.y*ml"), "character")
         asset_paths = admit(self._files(root / layout.ASSETS_DIR, "*.y*ml"), "asset")
         shot_dirs: list[tuple[Path, list[Path], bool]] = []
-        for shot_dir, _ in self._files(root / layout.SHOTS_DIR, "*", dirs=True):
+        for shot_dir, shot_info in self._files(root / layout.SHOTS_DIR, "*", dirs=True):
+            mark = len(self.stats)
             take_paths = admit(self._files(shot_dir / layout.TAKES_DIR, "*.y*ml"), "take")
             shot_path = shot_dir / layout.SHOT_FILE
             named = self._named(shot_path)
+            if named is None or self.stats[mark][1] is None:
+                # Only then does the folder's listing matter: shot.yaml and takes/ are watched
+                # themselves when they are there.
+                self.stats.append((shot_dir, shot_info))
             if named is None:
                 self.problem(shot_dir, f"shot folder has no {layout.SHOT_FILE}")
             shot_dirs.append((shot_dir, take_paths, bool(named and admit(named, "shot"))))
         self._checked, self.fresh = check_manifests(root, wanted, jobs=jobs)
+        self.stats.extend((path, info) for path, _, info in wanted)
 
         self.film = self._read(film_path, "film", lambda d: Film.from_data(d, film_path))
         for path in scene_paths:
@@ -243,12 +262,15 @@ class Project:
         self, folder: Path, pattern: str, *, dirs: bool = False
     ) -> list[tuple[Path, os.stat_result | None]]:
         """Entries of a folder named like ``pattern`` and their stat, refusing any that lead
-        outside the film. With ``dirs``, only folders (others are reported), without stat."""
+        outside the film. With ``dirs``, only folders (others are reported), with their lstat."""
         try:
             info = folder.lstat()
         except OSError:
+            self.stats.append((folder, None))
             return []
+        self.stats.append((folder, info))
         if stat.S_ISLNK(info.st_mode):
+            self.symlinked = True
             if self._escapes(folder):
                 return []
             info = _stat(folder) or info
@@ -267,13 +289,18 @@ class Project:
                 continue
             path = folder / name
             # The listing says which entries are symlinks: only those need resolving.
-            if entry.is_symlink() and self._escapes(path):
-                continue
+            if entry.is_symlink():
+                self.symlinked = True
+                if self._escapes(path):
+                    continue
             if dirs:
                 if not entry.is_dir():
                     self.problem(path, "unexpected file in shots/ (each shot is a folder)")
                     continue
-                found.append((path, None))
+                try:  # taken before its entries are looked at
+                    found.append((path, entry.stat(follow_symlinks=False)))
+                except OSError:
+                    found.append((path, None))
                 continue
             try:
                 found.append((path, entry.stat()))
@@ -288,6 +315,7 @@ class Project:
         except OSError:
             return None
         if stat.S_ISLNK(info.st_mode):
+            self.symlinked = True
             if self._escapes(path):
                 return []
             return [(path, _stat(path))]
@@ -407,7 +435,7 @@ class Project:
         checked = self._checked.get(path)
         if checked is None:
             return None
-        parsed, data, own = checked
+        parsed, data, own, modeline = checked
         shown = self._show(path)
         problems = [
             Problem(shown, line, col, message, severity) for line, col, message, severity in own
@@ -417,7 +445,7 @@ class Project:
             self.unreadable.extend(problems)
             self.unreadable_paths.append(path)
             return None
-        document = Document(shown, data, source=path)
+        document = Document(shown, data, source=path, modeline=modeline, modeline_known=True)
         self.documents[path] = document
         if kind == "film":
             versions.check_readable(document, shown)

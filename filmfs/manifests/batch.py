@@ -19,11 +19,12 @@ from typing import Any
 
 from filmfs.errors import ManifestError
 from filmfs.manifests import schema
-from filmfs.manifests.loader import Document, parse_data, read_text
+from filmfs.manifests.loader import Document, modeline_ref, parse_data, read_text
 
-# (parsed, data, problems): parsed is False when the file could not be read or parsed at all;
-# each problem is [line, col, message, severity].
-Checked = tuple[bool, Any, list[list[Any]]]
+# (parsed, data, problems, modeline): parsed is False when the file could not be read or parsed
+# at all; each problem is [line, col, message, severity]; modeline is where the file's first
+# line points editors for its schema (see loader.modeline_ref), or None.
+Checked = tuple[bool, Any, list[list[Any]], str | None]
 
 PARALLEL_MIN = 512
 """Fewer files than this are checked in this process: a pool costs more than it saves."""
@@ -31,18 +32,19 @@ PARALLEL_MIN = 512
 
 def check_text(text: str, kind: str, *, display: str = "") -> Checked:
     """One manifest's own problems, from its text."""
+    ref = modeline_ref(text)
     try:
         data = parse_data(text, display)
     except ManifestError as exc:
-        return (False, None, [[exc.line, exc.col, exc.detail, "error"]])
+        return (False, None, [[exc.line, exc.col, exc.detail, "error"]], ref)
     if not isinstance(data, dict):
         where = Document(display, data, text=text).where(())
         message = f"expected a mapping of {kind} fields at the top level"
-        return (True, data, [[where[0], where[1], message, "error"]])
+        return (True, data, [[where[0], where[1], message, "error"]], ref)
     if schema.is_valid(data, kind):
-        return (True, data, [])
+        return (True, data, [], ref)
     found = schema.check(Document(display, data, text=text), kind)
-    return (True, data, [[p.line, p.col, p.message, p.severity] for p in found])
+    return (True, data, [[p.line, p.col, p.message, p.severity] for p in found], ref)
 
 
 def check_file(path: str, kind: str) -> Checked:
@@ -50,7 +52,7 @@ def check_file(path: str, kind: str) -> Checked:
     try:
         text = read_text(Path(path), path)
     except ManifestError as exc:
-        return (False, None, [[exc.line, exc.col, exc.detail, "error"]])
+        return (False, None, [[exc.line, exc.col, exc.detail, "error"]], None)
     return check_text(text, kind, display=path)
 
 

@@ -22,7 +22,6 @@ import hashlib
 import importlib.metadata
 import os
 import stat
-import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -34,10 +33,11 @@ import yaml
 from filmfs import layout
 from filmfs.manifests import batch, loader, schema
 from filmfs.manifests.batch import Checked, check_files
+from filmfs.manifests.results import read_trusted, write_atomically
 
 CACHE_DIR = "cache"
 CACHE_FILE = "manifests-v1.msgpack"
-FORMAT = "filmfs manifest cache 1"
+FORMAT = "filmfs manifest cache 2"
 RACY_NS = 2_000_000_000
 
 Key = tuple[int, int, int, int]
@@ -93,11 +93,11 @@ class ManifestCache:
         entry = self.entries.get(rel)
         if entry is None or entry[0] != kind or tuple(entry[1]) != key:
             return None
-        return (entry[2], entry[3], entry[4])
+        return (entry[2], entry[3], entry[4], entry[5])
 
     def put(self, rel: str, key: Key, kind: str, checked: Checked) -> None:
         self.seen.add(rel)
-        self.entries[rel] = [kind, list(key), checked[0], checked[1], checked[2]]
+        self.entries[rel] = [kind, list(key), *checked]
         self.changed = True
 
     def save(self) -> None:
@@ -119,7 +119,7 @@ class ManifestCache:
             # A value msgpack cannot hold (an integer past 64 bits): keep what can be kept.
             kept = {rel: e for rel, e in kept.items() if _packable(e)}
             payload = msgpack.packb([stamp(), kept], use_bin_type=True)
-        _write(cache_path(self.root), payload)
+        write_atomically(cache_path(self.root), payload)
         self.changed = False
 
 
@@ -132,76 +132,17 @@ def _packable(entry: list[Any]) -> bool:
 
 
 def _read(root: Path) -> dict[str, list[Any]]:
-    path = cache_path(root)
-    try:
-        info = path.lstat()
-    except OSError:
+    found = read_trusted(root, cache_path(root))
+    if not isinstance(found, list) or len(found) != 2:
         return {}
-    if not stat.S_ISREG(info.st_mode) or info.st_uid != os.getuid() or _tracked(root):
-        return {}
-    try:
-        header, entries = msgpack.unpackb(path.read_bytes(), raw=False, use_list=True)
-    except Exception:  # truncated, corrupt or not ours: it is only a cache
-        return {}
+    header, entries = found
     if header != stamp() or not isinstance(entries, dict):
         return {}
     return {
         rel: entry
         for rel, entry in entries.items()
-        if isinstance(entry, list) and len(entry) == 5 and isinstance(entry[1], list)
+        if isinstance(entry, list) and len(entry) == 6 and isinstance(entry[1], list)
     }
-
-
-def _write(path: Path, payload: bytes) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        ignore = path.parent / ".gitignore"
-        if not ignore.exists():
-            ignore.write_text("# filmfs's cache of parsed manifests: never committed\n*\n")
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".manifests-", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(payload)
-            os.replace(tmp, path)
-        except BaseException:
-            os.unlink(tmp)
-            raise
-    except OSError:
-        pass  # a read-only film, a full disk: the next load parses again
-
-
-def _git_dir(root: Path) -> Path | None:
-    for folder in (root, *root.parents):
-        dot_git = folder / ".git"
-        if dot_git.is_dir():
-            return dot_git
-        if dot_git.is_file():
-            text = dot_git.read_text("utf-8", errors="replace").strip()
-            if text.startswith("gitdir:"):
-                return (folder / text.removeprefix("gitdir:").strip()).resolve()
-            return None
-    return None
-
-
-def _tracked(root: Path) -> bool:
-    """Whether Git tracks anything under a .filmfs/cache/ folder (then the cache is not ours).
-
-    Read straight from the index (a few ms on a 40,000-file film; no git process): index
-    versions 2 and 3 hold whole paths. Version 4 compresses them, so the cache is not trusted.
-    """
-    git_dir = _git_dir(root)
-    if git_dir is None:
-        return False
-    try:
-        index = (git_dir / "index").read_bytes()
-    except FileNotFoundError:
-        return False
-    except OSError:
-        return True
-    if index[:4] != b"DIRC" or int.from_bytes(index[4:8], "big") not in (2, 3):
-        return True
-    needle = f"{layout.STATE_DIR}/{CACHE_DIR}/".encode()
-    return needle in index
 
 
 def check_manifests(

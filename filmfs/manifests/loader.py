@@ -134,10 +134,15 @@ class Document:
     positions: Positions | None = None
     text: str | None = field(default=None, repr=False)
     source: Path | None = None
+    modeline: str | None = None
+    """Where the modeline points, when known without the text (a cached check read it)."""
+    modeline_known: bool = False
 
     @property
     def schema_ref(self) -> str | None:
         """Where the file's ``# yaml-language-server: $schema=...`` line points, if anywhere."""
+        if self.modeline_known:
+            return self.modeline
         if self.text is not None:
             return modeline_ref(self.text)
         if self.source is None:
