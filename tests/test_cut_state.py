@@ -9,6 +9,7 @@ import os
 import stat
 from pathlib import Path
 
+import av
 import pytest
 import yaml
 from click.testing import CliRunner, Result
@@ -68,6 +69,9 @@ def test_a_fresh_clone_after_pull_is_up_to_date_without_rendering(tmp_path: Path
     pulled = run("pull", "-C", str(clone))
     assert pulled.exit_code == 0, pulled.output
     before = objects(clone)
+    # pull hashed every object on its way in: each is stamped, so nothing is read again.
+    stamps = clone / ".filmfs" / "cache" / "verified-v1"
+    assert {p.name for p in stamps.iterdir()} == before
     again = run("assemble", "-C", str(clone))
     assert again.exit_code == 0, again.output
     assert "up to date" in again.output
@@ -75,9 +79,12 @@ def test_a_fresh_clone_after_pull_is_up_to_date_without_rendering(tmp_path: Path
     assert objects(clone) == before
     recorded = yaml.safe_load((clone / "film.yaml").read_text())["final_edit"]
     assert (clone / "cut.mp4").read_bytes() == (root / "cut.mp4").read_bytes()
-    assert (
-        recorded["recipe"]["frames"] == sum(c["frames"] for c in recorded["recipe"]["clips"]) - 12
-    )
+    # film.yaml keeps the recipe's hash, engine and frame count only (the recipe itself is
+    # rebuilt from the manifests): two 1.5 s shots at 24 fps less a 0.5 s crossfade.
+    assert set(recorded["recipe"]) == {"hash", "engine", "frames"}
+    with av.open(str(clone / "cut.mp4")) as container:
+        frames = sum(1 for packet in container.demux(video=0) if packet.size)
+    assert recorded["recipe"]["frames"] == frames == 36 + 36 - 12
 
 
 def test_the_local_cache_never_decides(tmp_path: Path) -> None:
@@ -113,9 +120,40 @@ def test_a_damaged_take_or_cut_is_caught_before_use(tmp_path: Path) -> None:
     take = yaml.safe_load((root / "shots" / "01A" / "takes" / "001.yaml").read_text())
     sha = take["video"]["sha256"]
     corrupt(root / ".filmfs" / "objects" / sha[:2] / sha[2:])
+    probed = root / ".filmfs" / "cache" / "probe-v4" / f"{sha}.json"
+    assert probed.is_file()  # remembered when generate stored the take
     forced = run("assemble", "--force", "--no-commit", "-C", str(root))
     assert forced.exit_code == 1, forced.output
     assert "shot 01A take 1" in forced.output and "does not match its sha256" in forced.output
+    # The take's bytes were checked while ffmpeg read them: the cut was not kept, and what
+    # was read from the bad bytes (the take's probe) is forgotten.
+    assert (root / "cut.mp4").stat().st_size == final["size"]
+    assert not probed.exists()
+
+
+def test_a_damaged_take_is_never_conformed_into_the_cache(tmp_path: Path) -> None:
+    root = small_film(tmp_path / "film", crossfade=False)
+    odd = tmp_path / "odd.mp4"
+    run_ffmpeg(
+        [
+            "-f", "lavfi", "-i", "testsrc=size=128x72:rate=30:duration=1",
+            "-f", "lavfi", "-i", "sine=sample_rate=44100:duration=1",
+            "-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac", str(odd),
+        ],
+        what="test clip",
+    )  # fmt: skip
+    assert run("add-take", "01B", str(odd), "--no-commit", "-C", str(root)).exit_code == 0
+    assert run("select", "01B", "2", "--no-commit", "-C", str(root)).exit_code == 0
+    take = yaml.safe_load((root / "shots" / "01B" / "takes" / "002.yaml").read_text())
+    corrupt(
+        root / ".filmfs" / "objects" / take["video"]["sha256"][:2] / take["video"]["sha256"][2:]
+    )
+    bad = run("assemble", "--no-commit", "-C", str(root))
+    assert bad.exit_code == 1, bad.output
+    assert "shot 01B take 2" in bad.output and "does not match its sha256" in bad.output
+    # Its conformed copy would be made from the wrong bytes: the check came first.
+    assert not list((root / ".filmfs" / "cache").glob("conformed/*"))
+    assert not (root / "cut.mp4").exists()
 
 
 def test_a_cut_that_differs_from_its_plan_is_not_published(tmp_path: Path) -> None:

@@ -86,7 +86,11 @@ def plain(value: Any) -> Any:
         return data
     if isinstance(value, set | frozenset):
         return sorted(plain(item) for item in value)
-    if isinstance(value, Fraction | Decimal | PurePath):
+    if isinstance(value, Decimal):
+        # Money: a JSON number a reader can sum. Exact: a float's repr is the shortest text
+        # that reads back the same, which for an amount of up to 15 digits is the amount.
+        return float(value)
+    if isinstance(value, Fraction | PurePath):
         return str(value)
     if isinstance(value, datetime | date):
         return value.isoformat()

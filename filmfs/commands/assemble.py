@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -19,18 +20,20 @@ from filmfs.film.cut import CutPlan, plan_cut
 from filmfs.film.deps import film_manifests_edited
 from filmfs.film.locks import commit_made_from
 from filmfs.film.model import Format, VideoRef
-from filmfs.film.recipe import cut_recipe
+from filmfs.film.recipe import cut_recipe, recorded
 from filmfs.manifests.writer import check_output, make_folder, update, write_error
 from filmfs.media.assembly import Clip, Soundtrack, assemble
 from filmfs.media.conform import CONFORM_VERSION
 from filmfs.media.ingest import store_video
+from filmfs.media.probe import preload, probe
+from filmfs.media.probe_cache import forget as forget_probe
 from filmfs.media.slate import stored_slate
 from filmfs.media.subtitles import mux_subtitles, to_srt
 from filmfs.media.verify import check_cut
 from filmfs.project import Project
 from filmfs.script.subtitles import plan_cues, write_subtitles
 from filmfs.store.objects import MediaStore, hash_file
-from filmfs.store.stamps import is_verified, require_verified, set_aside
+from filmfs.store.stamps import Verifying, is_verified, require_verified, set_aside
 
 DEFAULT_OUTPUT = "cut.mp4"
 
@@ -53,6 +56,8 @@ class AssembleResult:
     subtitles: list[Path] = field(default_factory=list)
     """The cut's SRT and WebVTT files (none when no shot has dialogue)."""
     cues: int = 0
+    phases: dict[str, float] = field(default_factory=dict)
+    """Seconds spent in each phase of this run, in order (what the benchmark prints)."""
 
 
 def _audio_path(project: Project, store: MediaStore, asset_id: str) -> tuple[Path, float] | None:
@@ -64,9 +69,11 @@ def _audio_path(project: Project, store: MediaStore, asset_id: str) -> tuple[Pat
 
 def plan_clips(
     project: Project, store: MediaStore, plan: CutPlan, *, fmt: Format, allow_gaps: bool
-) -> list[Clip]:
-    """The media of each clip of ``plan``: stored takes, and slates for its gaps."""
+) -> tuple[list[Clip], list[tuple[str, str]]]:
+    """The media of each clip of ``plan`` (stored takes, and slates for its gaps), and the
+    takes' objects to check against their sha256 (sha256, which take) before the cut is kept."""
     clips: list[Clip] = []
+    takes: list[tuple[str, str]] = []
     missing: list[str] = []
     for item in plan.clips:
         shot = project.shots[item.shot]
@@ -80,9 +87,10 @@ def plan_clips(
             if not store.has(sha):
                 missing.append(f"{item.shot} take {item.take} ({sha[:12]})")
                 continue
-            # The bytes cut into the film must be the ones the take names (stamped, so a
-            # second run reads no media to know it).
-            path = require_verified(store, sha, what=f"shot {item.shot} take {item.take}")
+            # The bytes cut into the film must be the ones the take names: checked while
+            # they are cut (stamped, so a second run reads no media to know it).
+            path = store.path_of(sha)
+            takes.append((sha, f"shot {item.shot} take {item.take}"))
         audio = _audio_path(project, store, shot.audio[0]) if shot.audio else None
         tr = item.transition_in
         clips.append(
@@ -108,7 +116,20 @@ def plan_clips(
             "media missing from the local store: " + ", ".join(missing),
             hint="fetch it with `filmfs pull`, or generate the takes again",
         )
-    return clips
+    return clips, takes
+
+
+class _Clock:
+    """Seconds spent in each phase of one run, for the benchmark's breakdown."""
+
+    def __init__(self) -> None:
+        self.phases: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def lap(self, phase: str) -> None:
+        now = time.perf_counter()
+        self.phases[phase] = self.phases.get(phase, 0.0) + now - self._last
+        self._last = now
 
 
 def assemble_film(
@@ -122,6 +143,7 @@ def assemble_film(
 ) -> AssembleResult:
     """Assemble the cut; when nothing it is made of changed since film.yaml's final_edit,
     only publish that cut again (``force`` renders it anyway)."""
+    clock = _Clock()
     film = project.require_valid()
     out = output or project.root / DEFAULT_OUTPUT
     check_output(project.root, out)
@@ -146,9 +168,11 @@ def assemble_film(
     )
     gaps, expected = list(plan.gaps), float(plan.duration)
     final = film.final_edit
+    clock.lap("validate and plan")
     if not force and is_current(store, final, recipe["hash"]):
         assert final is not None
         _publish_link(store.path_of(final.sha256), out)
+        clock.lap("publish")
         return AssembleResult(
             output=out,
             video=final,
@@ -159,30 +183,54 @@ def assemble_film(
             up_to_date=True,
             subtitles=subtitles,
             cues=len(cues),
+            phases=clock.phases,
         )
-    clips = plan_clips(project, store, plan, fmt=fmt, allow_gaps=allow_gaps)
+    clips, takes = plan_clips(project, store, plan, fmt=fmt, allow_gaps=allow_gaps)
     if not clips:
         raise FilmfsError("nothing to assemble: no shot has a selected take")
     soundtrack = None
     if film.soundtrack:
         bed = _audio_path(project, store, film.soundtrack)
         soundtrack = Soundtrack(bed[0], bed[1]) if bed else None
+    # The takes are hashed while ffmpeg reads them; nothing is encoded into the store's
+    # caches, nor the cut kept, before every one of them matched.
+    inputs = Verifying(store, takes)
+    preload()  # PyAV, for checking the cut, loads while ffmpeg runs
+    clock.lap("plan clips")
     with store.temp_path(".mp4") as tmp:
-        made = assemble(clips, fmt, tmp, store=store, soundtrack=soundtrack)
+        try:
+            made = assemble(
+                clips, fmt, tmp, store=store, soundtrack=soundtrack,
+                before_encoding=inputs.require_all,
+            )  # fmt: skip
+            clock.lap("ffmpeg (inputs hashed meanwhile)")
+            inputs.require_all()
+        except BaseException:
+            inputs.cancel()
+            for bad in inputs.failed():
+                forget_probe(store, bad)  # read from bytes that were not the take's
+            raise
+        clock.lap("inputs: rest of their hashing")
         # Nothing is published or recorded unless the cut is the one planned.
+        info = None
         if srt is None:
             # The store's sha256 is computed meanwhile: both read the file just written.
             with ThreadPoolExecutor(max_workers=1) as pool:
                 digest = pool.submit(hash_file, tmp)
                 check_cut(tmp, fmt=fmt, frames=plan.frames)
+                info = probe(tmp)
+                clock.lap("cut check (packet read) and probe")
                 hashed: tuple[str, int] | None = digest.result()
+                clock.lap("sha256 of the cut, after the check")
         else:
             check_cut(tmp, fmt=fmt, frames=plan.frames)
+            clock.lap("cut check (packet read)")
             with store.temp_path(".mp4") as muxed:
                 mux_subtitles(tmp, srt, muxed)
                 os.replace(muxed, tmp)
             hashed = None
-        stored_cut = store_video(store, tmp, move=True, hashed=hashed)
+        stored_cut = store_video(store, tmp, move=True, hashed=hashed, info=info)
+    clock.lap("store the cut")
     # The cut is made from the conformed copies where a take had to be re-encoded.
     conformed_for = {source: conformed for conformed, source in made.conformed.items()}
     _publish_link(store.path_of(stored_cut.sha256), out)
@@ -190,9 +238,10 @@ def assemble_film(
         stored_cut,
         derived_from=tuple(dict.fromkeys(conformed_for.get(c.sha256, c.sha256) for c in clips)),
         conformed=dict(made.conformed),
-        recipe=recipe,
+        recipe=recorded(recipe),
     )
     update(film.path, {"final_edit": video.as_data()})
+    clock.lap("publish and record final_edit")
     sha = None
     if commit:
         # The cut is made from the whole film as it is in the working tree: every manifest
@@ -203,6 +252,7 @@ def assemble_film(
             film_manifests_edited(project.root),
             f"assemble: final cut {video.sha256[:12]} ({len(clips)} shots, {video.duration:.1f} s)",
         )
+        clock.lap("git commit")
     return AssembleResult(
         output=out,
         video=video,
@@ -215,6 +265,7 @@ def assemble_film(
         commit=sha,
         subtitles=subtitles,
         cues=len(cues),
+        phases=clock.phases,
     )
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, Literal
 
 from filmfs import layout
@@ -33,7 +34,7 @@ class TakeSummary:
     provider: str | None
     model: str | None
     seed: Any
-    cost: float | None
+    cost: Decimal | None
     score: float | None
     duration: float | None
     notes: str
@@ -89,7 +90,7 @@ class StaleShot:
 @dataclass(frozen=True)
 class Totals:
     takes_added: int
-    cost_added: float
+    cost_added: Decimal
     cut_before: float
     cut_after: float
     shots_without_selected_take: tuple[str, ...]

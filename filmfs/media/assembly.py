@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -75,8 +75,14 @@ def assemble(
     *,
     store: MediaStore,
     soundtrack: Soundtrack | None = None,
+    before_encoding: Callable[[], None] = lambda: None,
 ) -> AssemblyResult:
-    """Render ``clips`` to ``output`` (an .mp4 or .mov) in ``fmt``; see the module docstring."""
+    """Render ``clips`` to ``output`` (an .mp4 or .mov) in ``fmt``; see the module docstring.
+
+    ``before_encoding`` runs before any clip is encoded into the store's caches (a conformed
+    copy, a join): the caller's chance to finish checking the inputs' bytes first. A stream
+    copy alone does not call it; its caller checks the inputs before keeping the output.
+    """
     if not clips:
         raise StoreError("nothing to assemble: the cut has no clips")
     result = AssemblyResult(output=Path(output), duration=0.0)
@@ -90,7 +96,10 @@ def assemble(
     # the GIL while it reads, so probing in threads cuts a cold 50-clip probe by about 3x.
     with ThreadPoolExecutor(max_workers=8) as pool:
         infos = list(pool.map(lambda c: _probe_clip(store, c), clips))
-    pieces = [_prepare(c, i, fmt, store, result) for c, i in zip(clips, infos, strict=True)]
+    pieces = [
+        _prepare(c, i, fmt, store, result, before_encoding)
+        for c, i in zip(clips, infos, strict=True)
+    ]
     starts = _starts(pieces)
     beds = [
         AudioBed(clip.audio, start=start, span=piece.duration, volume=clip.audio_volume)
@@ -104,6 +113,8 @@ def assemble(
             raise StoreError(f"audio {bed.path} is missing", hint="run `filmfs pull`")
     with contextlib.ExitStack() as stack:
         transitions = any(p.transition_in for p in pieces)
+        if transitions:
+            before_encoding()
         files = _video_parts(pieces, fmt, store, result, stack) if transitions else None
         listing = stack.enter_context(store.temp_path(".txt"))
         listing.write_text(
@@ -131,7 +142,12 @@ def assemble(
 
 
 def _prepare(
-    clip: Clip, info: VideoInfo, fmt: Format, store: MediaStore, result: AssemblyResult
+    clip: Clip,
+    info: VideoInfo,
+    fmt: Format,
+    store: MediaStore,
+    result: AssemblyResult,
+    before_encoding: Callable[[], None],
 ) -> Piece:
     """The clip as a file in the target format: itself, a cached or a fresh conformed copy."""
     reasons = conform_reasons(info, fmt)
@@ -146,6 +162,7 @@ def _prepare(
     key = cache_key(clip.sha256, fmt, start=clip.start, end=clip.end)
     sha = store.index_get("conformed", key)
     if sha is None:
+        before_encoding()
         with store.temp_path(".mp4") as tmp:
             argv = conform_argv(clip.path, info, fmt, tmp, start=clip.start, end=clip.end)
             _run(result, argv, what=f"conforming {clip.label}")

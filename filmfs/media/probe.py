@@ -6,11 +6,15 @@ reads stream headers only (no decoding), which takes milliseconds.
 
 from __future__ import annotations
 
+import importlib
+import threading
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import av
+if TYPE_CHECKING:
+    import av  # imported where it is used: PyAV costs ~0.1 s of start-up
 
 from filmfs.errors import FilmfsError
 
@@ -49,8 +53,16 @@ def _format_name(path: Path, demuxer: str) -> str:
     return _FORMATS.get(demuxer, names[0])
 
 
+def preload() -> None:
+    """Import PyAV in a background thread, so it is loaded by the time a probe needs it
+    (``assemble`` starts it while ffmpeg runs; the first import then waits for this one)."""
+    threading.Thread(target=importlib.import_module, args=("av",)).start()
+
+
 def probe(path: Path) -> VideoInfo:
     """Read the headers of ``path``; ProbeError if it is missing or has no video stream."""
+    import av
+
     path = Path(path)
     try:
         container = av.open(str(path))
@@ -103,6 +115,8 @@ def _timescale(video: av.video.stream.VideoStream) -> int:
 
 
 def _duration(container: av.container.InputContainer, video: av.video.stream.VideoStream) -> float:
+    import av
+
     # Prefer the video stream's own duration: the container's is the longest stream's,
     # which an audio track padded past the picture would inflate.
     if video.duration is not None and video.time_base is not None:

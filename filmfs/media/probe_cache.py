@@ -7,6 +7,7 @@ a stream-copy assembly costs beyond ffmpeg itself, so a re-assembly reads JSON i
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import os
@@ -34,10 +35,22 @@ def probe_known(store: MediaStore, path: Path, sha256: str) -> VideoInfo:
     except (OSError, ValueError, TypeError, KeyError):
         pass  # absent or unreadable: probe again and rewrite it
     info = probe(path)
+    remember(store, sha256, info)
+    return info
+
+
+def remember(store: MediaStore, sha256: str, info: VideoInfo) -> None:
+    """Record ``info`` as what the object ``sha256`` is (its probe, as it was stored)."""
+    entry = _entry(store, sha256)
     data = dataclasses.asdict(info)
     data["fps"] = str(info.fps)
     entry.parent.mkdir(parents=True, exist_ok=True)
     with store.temp_path(".json") as tmp:
         tmp.write_text(json.dumps(data))
         os.replace(tmp, entry)
-    return info
+
+
+def forget(store: MediaStore, sha256: str) -> None:
+    """Drop what was remembered of ``sha256`` (its bytes turned out not to be that object's)."""
+    with contextlib.suppress(OSError):
+        _entry(store, sha256).unlink()

@@ -11,8 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import av
+if TYPE_CHECKING:
+    pass  # imported where it is used: PyAV costs ~0.1 s of start-up
 
 from filmfs.errors import FilmfsError
 
@@ -25,6 +27,8 @@ class CutPoints:
 
 def cut_points(path: Path) -> CutPoints:
     """Clean keyframe times of ``path``'s video, from packet headers only (no decoding)."""
+    import av
+
     with av.open(str(path)) as container:
         stream = container.streams.video[0]
         tb = stream.time_base or Fraction(1, 1)
@@ -62,6 +66,8 @@ def copy_video(src: Path, start: float, end: float | None, out: Path) -> None:
 
     ``start`` and ``end`` must be clean cut points (see :func:`cut_points`).
     """
+    import av
+
     with av.open(str(src)) as inp, av.open(str(out), "w", format="mp4") as dst:
         istream = inp.streams.video[0]
         ostream = dst.add_stream_from_template(istream)

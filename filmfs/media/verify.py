@@ -14,8 +14,10 @@ import itertools
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import av
+if TYPE_CHECKING:
+    import av  # imported where it is used: PyAV costs ~0.1 s of start-up
 
 from filmfs.errors import FilmfsError
 from filmfs.film.model import Format
@@ -52,6 +54,8 @@ class CutFacts:
 
 def read_packets(path: Path) -> CutFacts:
     """What ``path``'s first video and audio streams hold, from their packets alone."""
+    import av
+
     try:
         container = av.open(str(path))
     except (av.error.FFmpegError, OSError) as exc:
@@ -160,6 +164,8 @@ def check_cut(path: Path, *, fmt: Format, frames: int) -> None:
 
 def check_encoded(path: Path, *, what: str, frames: int | None = None) -> None:
     """Decode every frame of a piece filmfs just encoded; FilmfsError if any is bad."""
+    import av
+
     try:
         with av.open(str(path)) as container:
             count = sum(1 for _ in container.decode(video=0))

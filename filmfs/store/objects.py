@@ -22,7 +22,7 @@ import stat
 import tempfile
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
@@ -70,6 +70,8 @@ class StoredObject:
     sha256: str
     size: int
     path: Path
+    published: bool = field(default=False, compare=False)
+    """Written by this call (its bytes hashed on the way in), not found already present."""
 
 
 class MediaStore:
@@ -273,7 +275,7 @@ class MediaStore:
                 raise StoreError(f"cannot store {src}: it changed while being stored")
             os.chmod(tmp, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
             os.replace(tmp, dest)
-        return StoredObject(sha, size, dest)
+        return StoredObject(sha, size, dest, published=True)
 
     # -- small key -> sha256 indexes (e.g. the conformed-copy cache) --------------------
 

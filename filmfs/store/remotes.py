@@ -28,6 +28,7 @@ from fsspec.registry import registry as registered_implementations
 from filmfs.errors import FilmfsError, StoreError
 from filmfs.manifests.config import RemoteSpec
 from filmfs.store.objects import CHUNK, CorruptObject, MediaStore, StoredObject, is_sha256
+from filmfs.store.stamps import record_verified
 
 # Object stores: a key appears whole when its upload completes, and a "rename" is a copy.
 _OBJECT_STORES = frozenset({"s3", "s3a", "gs", "gcs", "az", "abfs", "abfss", "adl", "oss", "r2"})
@@ -206,4 +207,9 @@ def receive(
                 "refused, not stored",
                 hint="push a good copy from a clone that has it, or regenerate the take",
             )
-        return store.put_file(tmp, move=True)
+        # The bytes were hashed on their way in: stored without a second read, and stamped
+        # as verified, so the first `assemble` after a pull reads no media to trust them.
+        stored = store.put_file(tmp, move=True, hashed=(got, os.path.getsize(tmp)))
+        if stored.published:
+            record_verified(store, got)
+        return stored
