@@ -134,3 +134,29 @@ def test_export_text_output(example_copy: Path, tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert "workspace ws-1, 14 assets, 24 relationships" in result.output
+
+
+def test_money_is_exact_from_manifest_to_postgres(film_with_takes: Path, pg_url: str) -> None:
+    # Three takes of $0.10: as floats they sum to 0.30000000000000004; the manifests say 0.3,
+    # and so must every total shown or exported.
+    import psycopg
+
+    from filmfs.export.sql.export import POSTGRES
+
+    for attempt in range(1, 4):
+        write_take(film_with_takes, "02B", attempt, cost=0.1)
+    assert sum([0.1] * 3) != 0.3  # what floats would have said
+    shot = run_json("show", "02B", "-C", str(film_with_takes))
+    assert shot["total_cost"] == 0.3
+    text = CliRunner().invoke(cli, ["show", "02B", "--json", "-C", str(film_with_takes)]).output
+    assert '"total_cost": 0.3,' in text  # the JSON number itself, not a float's long tail
+    result = export(film_with_takes, pg_url, "--workspace", "money")
+    assert POSTGRES.money == "NUMERIC"
+    with psycopg.connect(pg_url) as conn:
+        kind, total = conn.execute(
+            "SELECT pg_typeof(generation_cost)::text, SUM(generation_cost) OVER () "
+            "FROM assets_v2 WHERE workspace_id = 'money' AND generation_cost IS NOT NULL "
+            "AND metadata->>'shot_number' = '02B' LIMIT 1"
+        ).fetchone()
+    assert result["assets"] > 0
+    assert kind == "numeric" and str(total) == "0.3"

@@ -6,6 +6,7 @@ these, with its :class:`~filmfs.api.state.RepoState`.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -146,7 +147,7 @@ def update(
     changes: dict[str, Any],
     *,
     name: str | None,
-    generation_cost: float | None,
+    generation_cost: Decimal | None,
     url: str | None,
     duration: float | None,
 ) -> None:

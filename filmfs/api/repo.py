@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ from filmfs import layout
 from filmfs.api import links
 from filmfs.api.state import Pending, RepoState
 from filmfs.errors import FilmfsError
+from filmfs.film.model import money
 from filmfs.graph.model import ASSET_TYPES, RELATIONSHIP_TYPES, Graph, stable_id
 from filmfs.manifests import edit as editing
 from filmfs.manifests.problems import Problem
@@ -79,7 +81,7 @@ class FilmRepo:
         name: str,
         metadata: dict[str, Any] | None = None,
         *,
-        generation_cost: float | None = None,
+        generation_cost: Decimal | float | str | None = None,
         url: str | None = None,
         duration: float | None = None,
         workspace_id: str | None = None,
@@ -87,12 +89,11 @@ class FilmRepo:
         """Create an asset; returns its ID. ``workspace_id`` is accepted and ignored (the film
         is the workspace)."""
         meta = dict(metadata or {})
-        if generation_cost is not None and asset_type != "shot_take":
+        cost = _cost(generation_cost)
+        if cost is not None and asset_type != "shot_take":
             raise FilmfsError("only a shot_take has a generation_cost")
         if asset_type == "shot_take" or (asset_type == "video" and "id" not in meta):
-            pending = Pending(
-                str(uuid.uuid4()), asset_type, name, meta, generation_cost, url, duration
-            )
+            pending = Pending(str(uuid.uuid4()), asset_type, name, meta, cost, url, duration)
             self._state.pending[pending.id] = pending
             return pending.id
         path, data = self._new_file(asset_type, name, meta, url=url, duration=duration)
@@ -173,19 +174,20 @@ class FilmRepo:
         metadata: dict[str, Any] | None = None,
         *,
         name: str | None = None,
-        generation_cost: float | None = None,
+        generation_cost: Decimal | float | str | None = None,
         url: str | None = None,
         duration: float | None = None,
     ) -> None:
         """Change an asset's fields. ``metadata`` keys are the manifest's field names."""
         changes = dict(metadata or {})
+        cost = _cost(generation_cost)
         rid = self._state.resolve(asset_id)
         pending = self._state.pending.get(rid)
         if pending is not None:
             pending.metadata.update(changes)
             pending.name = name or pending.name
-            if generation_cost is not None:
-                pending.generation_cost = generation_cost
+            if cost is not None:
+                pending.generation_cost = cost
             pending.url = url or pending.url
             pending.duration = duration if duration is not None else pending.duration
             return
@@ -200,7 +202,7 @@ class FilmRepo:
             node,
             changes,
             name=name,
-            generation_cost=generation_cost,
+            generation_cost=cost,
             url=url,
             duration=duration,
         )
@@ -231,3 +233,13 @@ class FilmRepo:
     ) -> list[dict[str, Any]]:
         child = self._state.resolve(child_asset_id)
         return [n.as_dict() for n in self.graph.parents(child, relationship_type, asset_type)]
+
+
+def _cost(value: Decimal | float | str | None) -> Decimal | None:
+    """A generation cost given to the API, as exact money (a float as written: 0.1 is 0.1)."""
+    if value is None:
+        return None
+    amount = money(value)
+    if amount is None or amount < 0:
+        raise FilmfsError(f"generation_cost must be an amount of USD, 0 or more, not {value!r}")
+    return amount

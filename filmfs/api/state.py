@@ -6,6 +6,7 @@ share it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ class Pending:
     type: str
     name: str
     metadata: dict[str, Any]
-    generation_cost: float | None = None
+    generation_cost: Decimal | None = None
     url: str | None = None
     duration: float | None = None
     video: dict[str, Any] | None = None  # a take's video block, once linked

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import click
 
-from filmfs.cli.options import film_option, no_commit_option
+from filmfs.cli.options import Money, film_option, no_commit_option
 from filmfs.cli.output import emit, format_option
 from filmfs.commands.add_take import AddTakeResult, add_take
 from filmfs.film.rate import rate_text
@@ -19,7 +20,7 @@ from filmfs.project import Project
 @click.option("--provider", default="external", show_default=True, help="Who made it.")
 @click.option("--model", help="The model that made it.")
 @click.option("--seed", type=int, help="The seed, if known.")
-@click.option("--cost", type=float, help="What it cost, in USD.")
+@click.option("--cost", type=Money(), help="What it cost, in USD (exact: 0.35).")
 @click.option("--note", help="Director notes.")
 @no_commit_option
 @format_option()
@@ -30,7 +31,7 @@ def command(
     provider: str,
     model: str | None,
     seed: int | None,
-    cost: float | None,
+    cost: Decimal | None,
     note: str | None,
     no_commit: bool,
     fmt: str,

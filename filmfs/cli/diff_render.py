@@ -6,6 +6,7 @@ that re-posts the Markdown on every push edits one comment instead of piling up 
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from filmfs import escape
@@ -45,7 +46,7 @@ def value(v: Any) -> str:
     return str(v)
 
 
-def money(amount: float | None) -> str:
+def money(amount: Decimal | None) -> str:
     return "-" if amount is None else f"${amount:.2f}"
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import os
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -43,9 +44,26 @@ no_commit_option = click.option(
 )
 
 
-def num(value: float | None, unit: str = "", digits: int = 2) -> str:
+def num(value: float | Decimal | None, unit: str = "", digits: int = 2) -> str:
     """A number for people: '-' when unknown."""
     return "-" if value is None else f"{value:.{digits}f}{unit}"
+
+
+class Money(click.ParamType[Decimal]):
+    """An amount of USD, read exactly as written (``0.1`` is one tenth, not a float near it)."""
+
+    name = "usd"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, Decimal):
+            return value
+        try:
+            amount = Decimal(str(value).strip().removeprefix("$"))
+        except ArithmeticError:
+            amount = None
+        if amount is None or not amount.is_finite() or amount < 0:
+            self.fail(f"{value!r} is not an amount of USD, 0 or more (e.g. 0.35)", param, ctx)
+        return amount
 
 
 class OutputPath(click.Path):

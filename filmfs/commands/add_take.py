@@ -7,8 +7,8 @@ attempt number reserved, first take selected, committed.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 from filmfs import layout
@@ -40,7 +40,7 @@ def add_take(
     provider: str = "external",
     model: str | None = None,
     seed: int | None = None,
-    cost: float | None = None,
+    cost: Decimal | None = None,
     note: str | None = None,
     commit: bool = True,
 ) -> AddTakeResult:
@@ -49,8 +49,8 @@ def add_take(
     if not source.is_file():
         what = "not a regular file" if source.exists() else "no such file"
         raise FilmfsError(f"{source}: {what}")
-    if cost is not None and not (math.isfinite(cost) and cost >= 0):
-        raise FilmfsError(f"--cost must be a number of USD, 0 or more, not {cost}")
+    if cost is not None and not (cost.is_finite() and cost >= 0):
+        raise FilmfsError(f"--cost must be an amount of USD, 0 or more, not {cost}")
     params = {"provider": provider, "model": model, "seed": seed, "source": source.name}
     # The options are checked against the take schema before any work (an empty --provider,
     # a --note over its limit), so a refused take stores nothing.

@@ -9,6 +9,7 @@ records); the CLI renders them as text or JSON.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from filmfs.commands.loaded import Loaded
@@ -32,7 +33,7 @@ class TakeRow:
     provider: str | None
     model: str | None
     seed: int | None
-    generation_cost: float | None
+    generation_cost: Decimal | None
     quality_score: float | None
     director_notes: str
     duration: float | None
@@ -42,12 +43,12 @@ class TakeRow:
 
 @dataclass(frozen=True)
 class Cost:
-    total: float | None
+    total: Decimal | None
     """Over every take reachable from the film; None when no take is priced."""
     priced_takes: int
-    direct: float | None
+    direct: Decimal | None
     """What the model's fourth SQL query computes as written (the film's direct children)."""
-    by_shot: dict[str, float]
+    by_shot: dict[str, Decimal]
 
 
 @dataclass(frozen=True)
@@ -99,14 +100,14 @@ class ShotView:
     source: str
     url: str | None
     duration: float | None
-    generation_cost: float | None
+    generation_cost: Decimal | None
     metadata: dict[str, Any]
     takes: list[TakeRow]
     stale: list[str] | None
     characters: list[str]
     audio: list[str]
     assets: list[str]
-    total_cost: float | None
+    total_cost: Decimal | None
     mean_quality: float | None
 
 
@@ -173,24 +174,24 @@ def cost(loaded: Loaded) -> Cost:
     film's *direct* children only (shots and the final edit carry no cost, so it is None).
     """
     graph = loaded.graph
-    by_shot: dict[str, float] = {}
-    total = 0.0
+    by_shot: dict[str, Decimal] = {}
+    total = Decimal(0)
     priced = 0
     for shot in graph.children(graph.film_id, "contains_shot", "shot"):
-        spent = 0.0
+        spent = Decimal(0)
         for take in graph.children(shot.id, "generation_attempt", "shot_take"):
             if take.generation_cost is not None:
                 spent += take.generation_cost
                 priced += 1
-        by_shot[shot.key] = round(spent, 6)
+        by_shot[shot.key] = spent
         total += spent
     direct = [
         n.generation_cost for n in graph.children(graph.film_id) if n.generation_cost is not None
     ]
     return Cost(
-        total=round(total, 6) if priced else None,
+        total=total if priced else None,
         priced_takes=priced,
-        direct=round(sum(direct), 6) if direct else None,
+        direct=sum(direct, Decimal(0)) if direct else None,
         by_shot=by_shot,
     )
 
@@ -259,6 +260,6 @@ def show(loaded: Loaded, shot_id: str) -> ShotView:
         characters=[n.key for n in graph.children(shot.id, "uses_character")],
         audio=[n.key for n in graph.children(shot.id, "uses_audio")],
         assets=[n.key for n in graph.children(shot.id, "uses_asset")],
-        total_cost=round(sum(costs), 6) if costs else None,
+        total_cost=sum(costs, Decimal(0)) if costs else None,
         mean_quality=round(sum(scored) / len(scored), 3) if scored else None,
     )

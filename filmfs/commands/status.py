@@ -7,6 +7,7 @@ selected take's duration compares with the shot's duration_target.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -23,7 +24,7 @@ class Totals:
 
     shots: int
     attempts: int
-    cost: float
+    cost: Decimal
     mean_quality: float | None
     shots_without_take: list[str]
     shots_without_selected_take: list[str]
@@ -41,7 +42,7 @@ class ShotStatus:
     shot_number: str
     scene: int
     attempts: int
-    cost: float
+    cost: Decimal
     mean_quality: float | None
     selected_take: int | None
     duration_target: float
@@ -82,7 +83,7 @@ class _Sums:
 
     shots: int = 0
     attempts: int = 0
-    cost: float = 0.0
+    cost: Decimal = Decimal(0)
     score_sum: float = 0.0
     scored: int = 0
     target: float = 0.0
@@ -108,7 +109,7 @@ class _Sums:
         return {
             "shots": self.shots,
             "attempts": self.attempts,
-            "cost": round(self.cost, 6),
+            "cost": self.cost,
             "mean_quality": round(self.score_sum / self.scored, 3) if self.scored else None,
             "shots_without_take": self.no_take,
             "shots_without_selected_take": self.none_selected,
@@ -120,7 +121,8 @@ class _Sums:
 def _shot(loaded: Loaded, shot: Node) -> tuple[ShotStatus, float, int]:
     """A shot's row, plus the sum and count of its takes' scores (for the means above it)."""
     graph = loaded.graph
-    cost = score_sum = 0.0
+    cost = Decimal(0)
+    score_sum = 0.0
     scored = 0
     chosen = None
     takes = graph.children(shot.id, "generation_attempt", "shot_take")
@@ -140,7 +142,7 @@ def _shot(loaded: Loaded, shot: Node) -> tuple[ShotStatus, float, int]:
         shot_number=shot.key,
         scene=shot.metadata["scene"],
         attempts=len(takes),
-        cost=round(cost, 6),
+        cost=cost,
         mean_quality=round(score_sum / scored, 3) if scored else None,
         selected_take=chosen.metadata["attempt_number"] if chosen else None,
         duration_target=target,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, Literal
 
 from filmfs import layout
@@ -33,7 +34,7 @@ class TakeSummary:
     provider: str | None
     model: str | None
     seed: Any
-    cost: float | None
+    cost: Decimal | None
     score: float | None
     duration: float | None
     notes: str
@@ -89,7 +90,7 @@ class StaleShot:
 @dataclass(frozen=True)
 class Totals:
     takes_added: int
-    cost_added: float
+    cost_added: Decimal
     cut_before: float
     cut_after: float
     shots_without_selected_take: tuple[str, ...]
@@ -210,12 +211,16 @@ def _order(shot_id: str, *projects: Project) -> tuple[int, tuple[int, str]]:
 
 
 def _shot_change(old: Shot, new: Shot) -> ShotChange | None:
+    if old == new:  # equal value objects have no field that differs (most shots of a diff)
+        return None
     old_takes = {t.attempt_number: t for t in old.takes}
     new_takes = {t.attempt_number: t for t in new.takes}
     added = tuple(_summary(new_takes[n]) for n in sorted(set(new_takes) - set(old_takes)))
     removed = tuple(sorted(set(old_takes) - set(new_takes)))
     changed = []
     for n in sorted(set(old_takes) & set(new_takes)):
+        if old_takes[n] == new_takes[n]:
+            continue
         # The selection is reported once, as a move, not as two `selected` field flips.
         fields = [f for f in changed_fields(old_takes[n], new_takes[n]) if f.field != "selected"]
         if fields:

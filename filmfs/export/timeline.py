@@ -17,6 +17,7 @@ film and each side's hidden part is exactly the frames the crossfade shows of it
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -39,7 +40,7 @@ class TakeMedia:
     provider: str | None = None
     model: str | None = None
     seed: int | None = None
-    cost: float | None = None
+    cost: Decimal | None = None
     selected: bool = False
     has_audio: bool = True
 
@@ -137,6 +138,8 @@ def _otio_value(value: Any) -> Any:
         return str(value)
     if isinstance(value, Fraction):
         return float(value)
+    if isinstance(value, Decimal):
+        return str(value)  # money as written ("0.35"): OTIO has no exact decimal
     if isinstance(value, list):
         return [_otio_value(item) for item in value]
     return value

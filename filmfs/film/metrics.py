@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 
 from filmfs.film.cut import CutPlan, plan_cut
 from filmfs.film.model import Film, Shot, Take
@@ -46,12 +47,12 @@ def _length(plan: CutPlan, film: Film, shots: list[Shot]) -> CutLength:
     )
 
 
-def total_cost(costs: Iterable[float | None]) -> float:
-    """Sum of the known costs (a take without a recorded cost adds nothing)."""
-    return round(sum(c for c in costs if c is not None), 6)
+def total_cost(costs: Iterable[Decimal | None]) -> Decimal:
+    """Sum of the known costs, exact (a take without a recorded cost adds nothing)."""
+    return sum((c for c in costs if c is not None), Decimal(0))
 
 
-def priced(costs: Iterable[float | None]) -> int:
+def priced(costs: Iterable[Decimal | None]) -> int:
     return sum(1 for c in costs if c is not None)
 
 
@@ -61,5 +62,5 @@ def mean(values: Iterable[float | None]) -> float | None:
     return round(sum(known) / len(known), 3) if known else None
 
 
-def takes_cost(takes: Iterable[Take]) -> float:
+def takes_cost(takes: Iterable[Take]) -> Decimal:
     return total_cost(t.generation_cost for t in takes)

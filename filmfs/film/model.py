@@ -260,7 +260,7 @@ class Take:
     generation_params: GenerationParams
     path: Path
     status: str | None = None
-    generation_cost: float | None = None
+    generation_cost: Decimal | None = None  # USD, exact (money)
     quality_score: float | None = None
     director_notes: str = ""
     created_at: str | None = None
@@ -278,7 +278,7 @@ class Take:
             generation_params=GenerationParams.from_data(data["generation_params"]),
             path=path,
             status=data.get("status"),
-            generation_cost=data.get("generation_cost"),
+            generation_cost=money(data.get("generation_cost")),
             quality_score=data.get("quality_score"),
             director_notes=data.get("director_notes", ""),
             created_at=data.get("created_at"),

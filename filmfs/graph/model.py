@@ -18,6 +18,7 @@ import hashlib
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 ASSET_TYPES = (
@@ -75,7 +76,7 @@ class Node:
     key: str = ""  # the human handle: shot number, character/asset id, sha256, ...
     url: str | None = None
     duration: float | None = None
-    generation_cost: float | None = None
+    generation_cost: Decimal | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {

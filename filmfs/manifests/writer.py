@@ -313,7 +313,7 @@ def write_new(
 
 
 def _round_trip() -> YAML:
-    from ruamel.yaml import YAML  # imported where used: most commands never edit a manifest
+    from ruamel.yaml import YAML  # heavy: imported by the commands that edit, when they do
 
     rt = YAML(typ="rt")
     rt.preserve_quotes = True

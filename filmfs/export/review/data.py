@@ -5,6 +5,7 @@ from __future__ import annotations
 import shlex
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 
 from filmfs.film.inputs import stale_parts
 from filmfs.film.metrics import CutLength, cut_length, priced, total_cost
@@ -23,7 +24,7 @@ class TakeReview:
     provider: str
     model: str
     seed: int | None
-    cost: float | None
+    cost: Decimal | None
     score: float | None
     notes: str
     created_at: str
@@ -78,7 +79,7 @@ class ShotReview:
 class Metrics:
     shots: int
     takes: int
-    total_cost: float
+    total_cost: Decimal
     unpriced_takes: int
     shots_without_selection: int
     missing_media: int

@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import hashlib
 from collections.abc import Callable
+from decimal import Decimal
 from functools import cache
 from html import escape
 from importlib.resources import files
@@ -64,7 +65,7 @@ def e(value: object) -> str:
     return escape(str(value), quote=True)
 
 
-def money(value: float) -> str:
+def money(value: Decimal) -> str:
     return f"${value:,.2f}"
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -78,7 +79,11 @@ def _sqlite(graph: Graph, path: Path, workspace: str) -> dict[str, int]:
         for sql in statements(SQLITE):
             cur.execute(sql)
         marks = ", ".join("?" * len(ASSET_COLUMNS))
-        cur.executemany(f"INSERT INTO filmfs_stage_assets VALUES ({marks})", asset_rows(graph))
+        # SQLite has no exact decimal: a cost goes in as its text and is stored NUMERIC.
+        rows = [
+            tuple(str(v) if isinstance(v, Decimal) else v for v in r) for r in asset_rows(graph)
+        ]
+        cur.executemany(f"INSERT INTO filmfs_stage_assets VALUES ({marks})", rows)
         marks = ", ".join("?" * len(EDGE_COLUMNS))
         cur.executemany(f"INSERT INTO filmfs_stage_edges VALUES ({marks})", edge_rows(graph))
         counts = sync(cur, SQLITE, workspace)

@@ -23,6 +23,7 @@ class Dialect:
     json: str
     time: str
     real: str
+    money: str  # exact decimal where the database has one
     distinct: str  # null-safe "differs"
     now: str
     param: str
@@ -30,7 +31,7 @@ class Dialect:
 
 
 SQLITE = Dialect(
-    "sqlite", "TEXT", "TEXT", "TEXT", "REAL", "IS NOT", "CURRENT_TIMESTAMP", "?", "temp"
+    "sqlite", "TEXT", "TEXT", "TEXT", "REAL", "NUMERIC", "IS NOT", "CURRENT_TIMESTAMP", "?", "temp"
 )
 POSTGRES = Dialect(
     "postgresql",
@@ -38,6 +39,7 @@ POSTGRES = Dialect(
     "JSONB",
     "TIMESTAMPTZ",
     "DOUBLE PRECISION",
+    "NUMERIC",
     "IS DISTINCT FROM",
     "now()",
     "%s",
@@ -52,7 +54,7 @@ CREATE TABLE IF NOT EXISTS assets_v2 (
   name TEXT NOT NULL,
   url TEXT,
   duration {d.real},
-  generation_cost {d.real},
+  generation_cost {d.money},
   metadata {d.json} NOT NULL,
   created_at {d.time} NOT NULL DEFAULT {d.now},
   updated_at {d.time} NOT NULL DEFAULT {d.now}
@@ -71,7 +73,7 @@ DROP TABLE IF EXISTS {d.temp}.filmfs_stage_assets;
 DROP TABLE IF EXISTS {d.temp}.filmfs_stage_edges;
 CREATE TEMP TABLE filmfs_stage_assets (
   id {d.id} PRIMARY KEY, type TEXT, name TEXT, url TEXT, duration {d.real},
-  generation_cost {d.real}, metadata {d.json}
+  generation_cost {d.money}, metadata {d.json}
 );
 CREATE TEMP TABLE filmfs_stage_edges (
   parent {d.id}, child {d.id}, relationship_type TEXT, sequence INTEGER,
