@@ -201,15 +201,16 @@ def assemble_film(
         try:
             made = assemble(
                 clips, fmt, tmp, store=store, soundtrack=soundtrack,
-                before_encoding=inputs.require_all,
+                before_encoding=lambda: _require(store, inputs),
             )  # fmt: skip
-            clock.lap("ffmpeg (inputs hashed meanwhile)")
-            inputs.require_all()
+        except FilmfsError:
+            _require(store, inputs)  # a damaged take is the error to report, if there is one
+            raise
         except BaseException:
             inputs.cancel()
-            for bad in inputs.failed():
-                forget_probe(store, bad)  # read from bytes that were not the take's
             raise
+        clock.lap("ffmpeg (inputs hashed meanwhile)")
+        _require(store, inputs)
         clock.lap("inputs: rest of their hashing")
         # Nothing is published or recorded unless the cut is the one planned.
         info = None
@@ -267,6 +268,16 @@ def assemble_film(
         cues=len(cues),
         phases=clock.phases,
     )
+
+
+def _require(store: MediaStore, inputs: Verifying) -> None:
+    """Every input matched its sha256; else what was read from the bad bytes is forgotten."""
+    try:
+        inputs.require_all()
+    except StoreError:
+        for bad in inputs.failed():
+            forget_probe(store, bad)  # the take's probe, made from bytes that were not its own
+        raise
 
 
 def is_current(store: MediaStore, final: VideoRef | None, recipe_hash: str) -> bool:
