@@ -32,7 +32,7 @@ from filmfs.media.subtitles import mux_subtitles, to_srt
 from filmfs.media.verify import check_cut
 from filmfs.project import Project
 from filmfs.script.subtitles import plan_cues, write_subtitles
-from filmfs.store.objects import MediaStore, hash_file
+from filmfs.store.objects import MediaStore, hash_own_file
 from filmfs.store.stamps import Verifying, is_verified, require_verified, set_aside
 
 DEFAULT_OUTPUT = "cut.mp4"
@@ -217,7 +217,7 @@ def assemble_film(
         if srt is None:
             # The store's sha256 is computed meanwhile: both read the file just written.
             with ThreadPoolExecutor(max_workers=1) as pool:
-                digest = pool.submit(hash_file, tmp)
+                digest = pool.submit(hash_own_file, tmp)
                 check_cut(tmp, fmt=fmt, frames=plan.frames)
                 info = probe(tmp)
                 clock.lap("cut check (packet read) and probe")
