@@ -19,16 +19,17 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from filmfs import layout
-from filmfs.errors import FilmfsError, ManifestError, NotAFilmError, ValidationFailed
+from filmfs.errors import FilmfsError, NotAFilmError, ValidationFailed
 from filmfs.film.integrity import check_integrity
 from filmfs.film.model import Asset, Character, Film, Scene, Shot, Take
 from filmfs.film.rate import parse_rate
-from filmfs.manifests import schema, versions
+from filmfs.manifests import versions
 from filmfs.manifests.batch import Checked
+from filmfs.manifests.blobs import check_blobs
 from filmfs.manifests.cache import check_manifests
-from filmfs.manifests.loader import Document, parse
+from filmfs.manifests.loader import Document
 from filmfs.manifests.problems import Problem, Severity
-from filmfs.manifests.tree import DiskTree, Tree
+from filmfs.manifests.tree import DiskTree, MemoryTree, Tree
 from filmfs.store.objects import MediaStore
 
 T = TypeVar("T")
@@ -173,12 +174,14 @@ class Project:
         return project
 
     @classmethod
-    def from_tree(cls, tree: Tree) -> Project:
-        """Load the film from ``tree`` (e.g. a Git revision held in memory, see
-        :class:`filmfs.manifests.tree.MemoryTree`); paths are shown under ``tree.root``."""
+    def from_tree(cls, tree: MemoryTree, *, jobs: int | None = None) -> Project:
+        """Load the film from ``tree`` (a Git revision held in memory, see
+        :class:`filmfs.manifests.tree.MemoryTree`); paths are shown under ``tree.root``. Each
+        file's own check comes from the cache of blobs (:mod:`filmfs.manifests.blobs`)."""
         project = cls(root=tree.root, tree=tree)
         if tree.kind(layout.film_file(tree.root)) is not None:
-            project._load_tree()
+            with collector_paused():
+                project._load_tree(tree, jobs)
         return project
 
     @property
@@ -222,7 +225,17 @@ class Project:
             shot_dirs.append((shot_dir, take_paths, bool(named and admit(named, "shot"))))
         self._checked, self.fresh = check_manifests(root, wanted, jobs=jobs)
         self.stats.extend((path, info) for path, _, info in wanted)
+        self._build_all(film_path, scene_paths, char_paths, asset_paths, shot_dirs)
 
+    def _build_all(
+        self,
+        film_path: Path,
+        scene_paths: list[Path],
+        char_paths: list[Path],
+        asset_paths: list[Path],
+        shot_dirs: list[tuple[Path, list[Path], bool]],
+    ) -> None:
+        """The value objects of every checked manifest (``_checked``), in film order."""
         self.film = self._read(film_path, "film", lambda d: Film.from_data(d, film_path))
         for path in scene_paths:
             scene = self._read(path, "scene", partial(Scene.from_data, path=path))
@@ -256,7 +269,7 @@ class Project:
         shots.sort(key=film_order)
         for shot in shots:
             self.shots.setdefault(shot.shot_number, shot)
-        del self._checked
+        self._checked = {}
 
     def _files(
         self, folder: Path, pattern: str, *, dirs: bool = False
@@ -321,52 +334,41 @@ class Project:
             return [(path, _stat(path))]
         return [(path, info)]
 
-    # --- loading from a Tree (a Git revision in memory), file by file ----------------------
-    def _load_tree(self) -> None:
+    # --- loading from a Tree (a Git revision in memory) ----------------------------------
+    def _load_tree(self, tree: MemoryTree, jobs: int | None) -> None:
         root = self.root
-        film_path = layout.film_file(root)
-        self.film = self._tree_read(film_path, "film", lambda d: Film.from_data(d, film_path))
-        for path in self._tree_files(root / layout.SCENES_DIR, "*.y*ml"):
-            scene = self._tree_read(path, "scene", partial(Scene.from_data, path=path))
-            if scene is not None and scene.scene_number not in self.scenes:
-                self.scenes[scene.scene_number] = scene
-        self.scenes = dict(sorted(self.scenes.items()))
-        for path in self._tree_files(root / layout.CHARACTERS_DIR, "*.y*ml"):
-            char = self._tree_read(path, "character", partial(Character.from_data, path=path))
-            if char is not None:
-                self.characters.setdefault(char.id, char)
-        for path in self._tree_files(root / layout.ASSETS_DIR, "*.y*ml"):
-            asset = self._tree_read(path, "asset", partial(Asset.from_data, path=path))
-            if asset is not None:
-                self.assets.setdefault(asset.id, asset)
-        shots = []
-        for shot_dir in self._tree_files(root / layout.SHOTS_DIR, "*"):
-            shot = self._tree_shot(shot_dir)
-            if shot is not None:
-                shots.append(shot)
-        shots.sort(key=film_order)
-        for shot in shots:
-            self.shots.setdefault(shot.shot_number, shot)
+        wanted: list[tuple[Path, str]] = []
 
-    def _tree_shot(self, shot_dir: Path) -> Shot | None:
-        if self.source.kind(shot_dir) != "dir":
-            self.problem(shot_dir, "unexpected file in shots/ (each shot is a folder)")
-            return None
-        shot_path = shot_dir / layout.SHOT_FILE
-        takes: list[Take] = []
-        for path in self._tree_files(shot_dir / layout.TAKES_DIR, "*.y*ml"):
-            take = self._tree_read(
-                path, "take", partial(Take.from_data, path=path, shot_id=shot_dir.name)
-            )
-            if take is not None:
-                takes.append(take)
-        takes.sort(key=lambda t: t.attempt_number)
-        self.shot_takes[shot_dir.name] = tuple(takes)
-        if self.source.kind(shot_path) is None:
-            self.problem(shot_dir, f"shot folder has no {layout.SHOT_FILE}")
-            return None
-        build = partial(Shot.from_data, path=shot_path, takes=tuple(takes))
-        return self._tree_read(shot_path, "shot", build)
+        def admit(found: Iterable[Path], kind: str) -> list[Path]:
+            kept = []
+            for path in found:
+                if path.suffix == ".yml":
+                    self.problem(path, "manifests use the .yaml extension; rename this file")
+                    continue
+                wanted.append((path, kind))
+                kept.append(path)
+            return kept
+
+        film_path = layout.film_file(root)
+        admit([] if self._escapes(film_path) else [film_path], "film")
+        scene_paths = admit(self._tree_files(root / layout.SCENES_DIR, "*.y*ml"), "scene")
+        char_paths = admit(self._tree_files(root / layout.CHARACTERS_DIR, "*.y*ml"), "character")
+        asset_paths = admit(self._tree_files(root / layout.ASSETS_DIR, "*.y*ml"), "asset")
+        shot_dirs: list[tuple[Path, list[Path], bool]] = []
+        for shot_dir in self._tree_files(root / layout.SHOTS_DIR, "*"):
+            if tree.kind(shot_dir) != "dir":
+                self.problem(shot_dir, "unexpected file in shots/ (each shot is a folder)")
+                continue
+            take_paths = admit(self._tree_files(shot_dir / layout.TAKES_DIR, "*.y*ml"), "take")
+            shot_path = shot_dir / layout.SHOT_FILE
+            if tree.kind(shot_path) is None:
+                self.problem(shot_dir, f"shot folder has no {layout.SHOT_FILE}")
+                shot_dirs.append((shot_dir, take_paths, False))
+                continue
+            named = [] if self._escapes(shot_path) else [shot_path]
+            shot_dirs.append((shot_dir, take_paths, bool(admit(named, "shot"))))
+        self._checked, self.fresh = check_blobs(root, tree, wanted, jobs=jobs)
+        self._build_all(film_path, scene_paths, char_paths, asset_paths, shot_dirs)
 
     def _tree_files(self, folder: Path, pattern: str) -> Iterator[Path]:
         kind = self.source.kind(folder)
@@ -379,32 +381,6 @@ class Project:
             if path.name.startswith(".") or self._escapes(path):
                 continue
             yield path
-
-    def _tree_read(self, path: Path, kind: str, build: Callable[[Any], T]) -> T | None:
-        shown = display_path(path)
-        if path.suffix == ".yml":
-            self.problem(path, "manifests use the .yaml extension; rename this file")
-            return None
-        if self._escapes(path):
-            return None
-        try:
-            document = parse(self.source.read(path, shown), shown)
-        except ManifestError as exc:
-            self.problems.append(Problem(exc.path, exc.line, exc.col, exc.detail))
-            self.unreadable.append(self.problems[-1])
-            self.unreadable_paths.append(path)
-            return None
-        self.documents[path] = document
-        if kind == "film":
-            versions.check_readable(document, shown)
-        if not isinstance(document.data, dict):
-            self.problem(path, f"expected a mapping of {kind} fields at the top level")
-            return None
-        found = schema.check(document, kind)
-        self.problems.extend(found)
-        if found:
-            return None
-        return self._build(path, document.data, build)
 
     def listing(self, folder: Path) -> list[Path]:
         """The entries of ``folder`` in the film as loaded; [] when it is not a folder."""
@@ -445,7 +421,15 @@ class Project:
             self.unreadable.extend(problems)
             self.unreadable_paths.append(path)
             return None
-        document = Document(shown, data, source=path, modeline=modeline, modeline_known=True)
+        tree = self.tree
+        document = Document(
+            shown,
+            data,
+            source=None if isinstance(tree, MemoryTree) else path,
+            reader=partial(tree.read, path, shown) if isinstance(tree, MemoryTree) else None,
+            modeline=modeline,
+            modeline_known=True,
+        )
         self.documents[path] = document
         if kind == "film":
             versions.check_readable(document, shown)

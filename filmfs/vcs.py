@@ -6,6 +6,7 @@ import subprocess
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -249,36 +250,105 @@ def merge_base(root: Path, one: str, other: str) -> str:
         raise FilmfsError(f"{one!r} and {other!r} have no common ancestor") from None
 
 
-def revision_entries(root: Path, sha: str) -> Iterator[tuple[str, int, bytes]]:
-    """(path relative to ``root``, mode, bytes) of every file and symlink below ``root`` in
-    commit ``sha``, read from Git's objects in memory: nothing is written anywhere. Hidden
-    folders (``.filmfs/``, ``.git``) are skipped; a blob over MAX_BLOB is cut just past it
-    (the reader reports it as too big). A tree listing a name twice, which Git itself never
-    writes, is refused: it is a crafted commit. Nothing when ``root`` is not in that commit.
-    """
-    import git
+@dataclass(frozen=True)
+class BlobEntry:
+    """One file or symlink of a revision, not read: its path below the film, mode, blob id
+    (what the manifest cache keys a revision's files by) and size."""
 
+    path: str
+    mode: int
+    blob: str
+    size: int
+
+
+def _git_out(top: Path, args: list[str], what: str, stdin: bytes | None = None) -> bytes:
+    argv = ["git", "-C", str(top), *args]
+    try:
+        done = subprocess.run(argv, input=stdin, capture_output=True, check=False)
+    except OSError as exc:
+        raise ToolError(f"{what}: cannot run git ({exc.strerror})", argv=argv) from None
+    if done.returncode != 0:
+        raise ToolError(
+            f"{what}: git failed",
+            argv=argv,
+            returncode=done.returncode,
+            stderr=done.stderr.decode("utf-8", "replace"),
+        )
+    return done.stdout
+
+
+def revision_blobs(root: Path, sha: str) -> list[BlobEntry]:
+    """Every file and symlink below ``root`` in commit ``sha``, as :class:`BlobEntry` (one
+    ``git ls-tree``; nothing is read or written). Hidden folders (``.filmfs/``) are skipped.
+    A tree listing a name twice, which Git itself never writes, is refused: it is a crafted
+    commit. Empty when ``root`` is not in that commit."""
     top = find_toplevel(root)
     if top is None:
         raise FilmfsError(f"{root}: not inside a Git repository")
-    with _translated(f"reading {sha[:12]}"), git.Repo(top) as repo:
-        tree = repo.commit(sha).tree
-        prefix = Path(root).resolve().relative_to(top.resolve()).as_posix()
-        if prefix != ".":
-            try:
-                tree = tree / prefix
-            except KeyError:
-                return
-        if isinstance(tree, git.Tree):
-            yield from _entries(tree, "", sha)
+    prefix = Path(root).resolve().relative_to(top.resolve()).as_posix()
+    what = f"reading {sha[:12]}"
+    treeish = sha if prefix == "." else f"{sha}:{prefix}"
+    if prefix != ".":
+        check = ["git", "-C", str(top), "cat-file", "-t", treeish]
+        if subprocess.run(check, capture_output=True, check=False).stdout.strip() != b"tree":
+            return []  # the film's folder is not in that commit
+    # -t lists each folder too, before what is in it: a name listed twice is seen twice.
+    listing = _git_out(top, ["ls-tree", "-r", "-t", "-l", "-z", "--full-tree", treeish], what)
+    entries: list[BlobEntry] = []
+    seen: set[str] = set()
+    for record in listing.split(b"\0"):
+        if not record:
+            continue
+        head, _, raw = record.partition(b"\t")
+        mode, kind, blob, size = head.split()
+        path = raw.decode("utf-8", "surrogateescape")
+        if path in seen:
+            folder, _, name = path.rpartition("/")
+            raise FilmfsError(
+                f"commit {sha[:12]}: the folder {folder + '/' if folder else './'} lists "
+                f"{name!r} twice; Git never writes such a tree, so the commit was crafted: "
+                "refused",
+                hint="compare against another revision, or rewrite the branch with plain git",
+            )
+        seen.add(path)
+        if kind != b"blob" or any(part.startswith(".") for part in path.split("/")):
+            continue
+        entries.append(BlobEntry(path, int(mode, 8), blob.decode(), int(size)))
+    return entries
+
+
+def read_blobs(root: Path, blobs: Iterable[str]) -> dict[str, bytes]:
+    """The bytes of each blob (one ``git cat-file --batch`` for them all); a blob over
+    MAX_BLOB is cut just past it (the reader reports it as too big)."""
+    wanted = sorted(set(blobs))
+    if not wanted:
+        return {}
+    top = find_toplevel(root)
+    if top is None:
+        raise FilmfsError(f"{root}: not inside a Git repository")
+    out = _git_out(
+        top, ["cat-file", "--batch"], "reading blobs", stdin="\n".join(wanted).encode() + b"\n"
+    )
+    found: dict[str, bytes] = {}
+    at = 0
+    for blob in wanted:
+        end = out.index(b"\n", at)
+        header = out[at:end].split()
+        if len(header) != 3 or header[1] != b"blob":
+            raise FilmfsError(f"object {blob[:12]} is not a blob in this repository")
+        size = int(header[2])
+        found[blob] = out[end + 1 : end + 1 + min(size, MAX_BLOB + 1)]
+        at = end + 1 + size + 1
+    return found
 
 
 def revision_files(root: Path, sha: str) -> Iterator[tuple[str, bytes]]:
     """(path, bytes) of every regular file below ``root`` in commit ``sha`` (see
-    :func:`revision_entries`; symlinks left out)."""
-    for path, mode, data in revision_entries(root, sha):
-        if mode & 0o170000 == 0o100000:
-            yield path, data
+    :func:`revision_blobs`; symlinks left out), read from Git's objects in memory."""
+    entries = [e for e in revision_blobs(root, sha) if e.mode & 0o170000 == 0o100000]
+    data = read_blobs(root, [e.blob for e in entries])
+    for entry in entries:
+        yield entry.path, data[entry.blob]
 
 
 def revision_file(root: Path, sha: str, rel: str) -> bytes | None:
@@ -299,23 +369,3 @@ def revision_file(root: Path, sha: str, rel: str) -> bytes | None:
         if not isinstance(blob, git.Blob) or blob.mode & 0o170000 != 0o100000:
             return None
         return bytes(blob.data_stream.read(MAX_BLOB + 1))
-
-
-def _entries(tree: git.Tree, at: str, sha: str) -> Iterator[tuple[str, int, bytes]]:
-    import git
-
-    seen: set[str] = set()
-    for item in tree:
-        if item.name in seen:
-            raise FilmfsError(
-                f"commit {sha[:12]}: the folder {at or './'} lists {item.name!r} twice; "
-                "Git never writes such a tree, so the commit was crafted: refused",
-                hint="compare against another revision, or rewrite the branch with plain git",
-            )
-        seen.add(item.name)
-        if item.name.startswith("."):
-            continue
-        if isinstance(item, git.Tree):
-            yield from _entries(item, f"{at}{item.name}/", sha)
-        elif isinstance(item, git.Blob):
-            yield f"{at}{item.name}", item.mode, bytes(item.data_stream.read(MAX_BLOB + 1))

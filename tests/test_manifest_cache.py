@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import os
 import shutil
 import subprocess
@@ -217,3 +218,9 @@ def test_parallel_checks_equal_serial_ones(monkeypatch: pytest.MonkeyPatch) -> N
         serial = batch.check_files(items, jobs=1)
         parallel = batch.check_files(items, jobs=2, parallel_min=1)
         assert parallel == serial, case.name
+
+
+def test_the_version_in_the_stamp_is_the_installed_one() -> None:
+    # The stamp reads filmfs.__version__ (importlib.metadata costs start-up): it must be the
+    # version pip installed, or an upgrade would be answered by the old version's checks.
+    assert manifest_cache.filmfs_version() == importlib.metadata.version("filmfs")

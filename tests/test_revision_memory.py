@@ -8,7 +8,8 @@ import subprocess
 from pathlib import Path
 
 from filmfs import vcs
-from filmfs.manifests.tree import MemoryTree, split_entries
+from filmfs.diff.revisions import revision_tree
+from filmfs.manifests.tree import MemoryTree
 from filmfs.project import Project
 from tests.conftest import copy_example
 
@@ -35,9 +36,11 @@ def test_a_revision_loads_as_the_disk_does(tmp_path: Path) -> None:
     film = _committed(tmp_path)
     sha = vcs.resolve_revision(film, "HEAD")
     before = set(tmp_path.rglob("*"))
-    files, links = split_entries(vcs.revision_entries(film, sha))
-    memory = Project.from_tree(MemoryTree(film.resolve(), files, links))
-    assert set(tmp_path.rglob("*")) == before  # reading the revision wrote nothing
+    memory = Project.from_tree(revision_tree(film, sha))
+    # Reading the revision wrote nothing but the film's cache of blobs (never from the commit).
+    cache = film / ".filmfs" / "cache"
+    assert set(tmp_path.rglob("*")) - before == {cache.parent, cache, *cache.iterdir()}
+    assert (cache / "blobs-v1.msgpack").is_file()
     disk = Project.load(film)  # (loading the disk may write its manifest cache)
     assert list(memory.shots) == list(disk.shots)
     assert memory.characters.keys() == disk.characters.keys()

@@ -211,12 +211,16 @@ def _order(shot_id: str, *projects: Project) -> tuple[int, tuple[int, str]]:
 
 
 def _shot_change(old: Shot, new: Shot) -> ShotChange | None:
+    if old == new:  # equal value objects have no field that differs (most shots of a diff)
+        return None
     old_takes = {t.attempt_number: t for t in old.takes}
     new_takes = {t.attempt_number: t for t in new.takes}
     added = tuple(_summary(new_takes[n]) for n in sorted(set(new_takes) - set(old_takes)))
     removed = tuple(sorted(set(old_takes) - set(new_takes)))
     changed = []
     for n in sorted(set(old_takes) & set(new_takes)):
+        if old_takes[n] == new_takes[n]:
+            continue
         # The selection is reported once, as a move, not as two `selected` field flips.
         fields = [f for f in changed_fields(old_takes[n], new_takes[n]) if f.field != "selected"]
         if fields:

@@ -12,12 +12,13 @@ request from B into A changes); ``A..B`` is the same as ``A B``.
 
 from __future__ import annotations
 
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
 from filmfs import layout, vcs
 from filmfs.errors import NotAFilmError
-from filmfs.manifests.tree import MemoryTree, split_entries
+from filmfs.manifests.tree import MemoryTree
 from filmfs.project import Project, display_path
 
 WORKTREE = "working tree"
@@ -60,12 +61,28 @@ def sides(root: Path, base: str | None, head: str | None) -> tuple[Side, Side]:
     return base_side, head_side
 
 
+def revision_tree(root: Path, sha: str) -> MemoryTree:
+    """The film's files at commit ``sha``, by blob id: only symlinks are read now; a file is
+    read when the manifest cache does not know its blob."""
+    ids: dict[str, str] = {}
+    links: dict[str, str] = {}
+    entries = vcs.revision_blobs(root, sha)
+    targets = vcs.read_blobs(root, [e.blob for e in entries if stat.S_ISLNK(e.mode)])
+    for entry in entries:
+        if stat.S_ISLNK(entry.mode):
+            links[entry.path] = targets[entry.blob].decode("utf-8", "replace")
+        elif stat.S_ISREG(entry.mode):
+            ids[entry.path] = entry.blob
+    return MemoryTree.of_blobs(
+        root.resolve(), ids, links, lambda blobs: vcs.read_blobs(root, blobs)
+    )
+
+
 def film_at(root: Path, side: Side) -> Project:
     """The film as it is at ``side``; an empty project when there is none there (a film
     added or removed by the change)."""
     if side.sha is not None:
-        files, links = split_entries(vcs.revision_entries(root, side.sha))
-        return Project.from_tree(MemoryTree(root.resolve(), files, links))
+        return Project.from_tree(revision_tree(root, side.sha))
     if not layout.film_file(root).exists():
         return Project(root=root.resolve())
     return Project.load(root)

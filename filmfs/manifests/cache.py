@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import importlib.metadata
 import os
 import stat
 import time
@@ -30,6 +29,7 @@ from typing import Any
 import msgpack
 import yaml
 
+import filmfs
 from filmfs import layout
 from filmfs.manifests import batch, loader, schema
 from filmfs.manifests.batch import Checked, check_files
@@ -53,10 +53,7 @@ def cache_path(root: Path) -> Path:
 
 
 def filmfs_version() -> str:
-    try:
-        return importlib.metadata.version("filmfs")
-    except importlib.metadata.PackageNotFoundError:
-        return "unknown"
+    return filmfs.__version__
 
 
 @functools.cache

@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import re
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
@@ -137,6 +138,8 @@ class Document:
     modeline: str | None = None
     """Where the modeline points, when known without the text (a cached check read it)."""
     modeline_known: bool = False
+    reader: Callable[[], str] | None = field(default=None, repr=False, compare=False)
+    """Where the text comes from when it is not a file on disk (a Git revision's blob)."""
 
     @property
     def schema_ref(self) -> str | None:
@@ -161,6 +164,8 @@ class Document:
     def _positions(self) -> Positions:
         try:
             text = self.text
+            if text is None and self.reader is not None:
+                text = self.reader()
             if text is None:
                 if self.source is None:
                     return Positions()

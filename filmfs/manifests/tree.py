@@ -10,9 +10,9 @@ when they lead outside the film, as on disk.
 from __future__ import annotations
 
 import fnmatch
+import hashlib
 import posixpath
-import stat
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Protocol
 
@@ -67,15 +67,44 @@ class DiskTree:
         return read_text(path, display)
 
 
+def blob_id(data: bytes) -> str:
+    """Git's id of a blob holding ``data``."""
+    return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
+
+
+Fetch = Callable[[list[str]], dict[str, bytes]]
+
+
 class MemoryTree:
     """A revision's files, held in memory: ``files`` maps POSIX paths relative to the film to
     their bytes; ``links`` maps symlinks to their targets. ``root`` is the film's folder the
-    paths are shown under; nothing below it is read or written."""
+    paths are shown under; nothing below it is read or written.
+
+    :meth:`of_blobs` makes one whose files are Git blob ids, read (by ``fetch``) only when
+    asked for: a file the manifest cache knows by its blob id is never read.
+    """
 
     def __init__(self, root: Path, files: dict[str, bytes], links: dict[str, str]) -> None:
         self.root = root
-        self.files = files
         self.links = links
+        self.ids = {path: blob_id(data) for path, data in files.items()}
+        self.data = {self.ids[path]: data for path, data in files.items()}
+        self.fetch: Fetch | None = None
+        self._index()
+
+    @classmethod
+    def of_blobs(
+        cls, root: Path, ids: dict[str, str], links: dict[str, str], fetch: Fetch
+    ) -> MemoryTree:
+        """A tree of ``ids`` (path -> blob id), whose bytes ``fetch`` reads by blob id."""
+        tree = cls(root, {}, links)
+        tree.ids = ids
+        tree.fetch = fetch
+        tree._index()
+        return tree
+
+    def _index(self) -> None:
+        files, links = self.ids, self.links
         self.dirs = {""}
         self.names: dict[str, set[str]] = {"": set()}  # folder -> the names in it
         for rel in (*files, *links):
@@ -87,11 +116,12 @@ class MemoryTree:
                     self.dirs.add("/".join(parts[:i]))
 
     def _rel(self, path: Path) -> str | None:
-        try:
-            rel = path.relative_to(self.root).as_posix()
-        except ValueError:
-            return None
-        return "" if rel == "." else rel
+        # String work, not Path.relative_to: a revision's load asks this of every path.
+        text, top = str(path), str(self.root)
+        if text == top:
+            return ""
+        prefix = top if top.endswith("/") else top + "/"
+        return text[len(prefix) :] if text.startswith(prefix) else None
 
     def _resolve(self, rel: str) -> str | None:
         """``rel`` with every symlink in it followed, in memory; None when it leaves the film
@@ -121,7 +151,7 @@ class MemoryTree:
             return None
         if real in self.dirs:
             return "dir"
-        return "file" if real in self.files else None
+        return "file" if real in self.ids else None
 
     def is_symlink(self, path: Path) -> bool:
         return self._rel(path) in self.links
@@ -138,24 +168,24 @@ class MemoryTree:
         rel = self._rel(Path(posixpath.normpath(path.as_posix())))
         return rel is not None and self._resolve(rel) is not None
 
+    def blob(self, path: Path) -> str | None:
+        """The blob id of the regular file at ``path`` (symlinks followed); None when there
+        is no such file."""
+        rel = self._rel(path)
+        real = None if rel is None else self._resolve(rel)
+        return None if real is None else self.ids.get(real)
+
+    def prefetch(self, blobs: Iterable[str]) -> None:
+        """Read the bytes of ``blobs`` at once (one ``git cat-file`` for them all)."""
+        missing = sorted({b for b in blobs if b not in self.data})
+        if missing and self.fetch is not None:
+            self.data.update(self.fetch(missing))
+
     def read(self, path: Path, display: str) -> str:
         rel = self._rel(path)
         real = None if rel is None else self._resolve(rel)
-        if real is None or real not in self.files:
+        if real is None or real not in self.ids:
             kind = "a folder" if real in self.dirs else "missing"
             raise ManifestError(display, 1, 1, f"not a regular file ({kind}); a manifest is a file")
-        return decode(self.files[real], display, limit=MAX_FILE_BYTES)
-
-
-def split_entries(
-    entries: Iterable[tuple[str, int, bytes]],
-) -> tuple[dict[str, bytes], dict[str, str]]:
-    """(files, links) of a revision's (path, mode, bytes) entries."""
-    files: dict[str, bytes] = {}
-    links: dict[str, str] = {}
-    for path, mode, data in entries:
-        if stat.S_ISLNK(mode):
-            links[path] = data.decode("utf-8", "replace")
-        elif stat.S_ISREG(mode):
-            files[path] = data
-    return files, links
+        self.prefetch([self.ids[real]])
+        return decode(self.data[self.ids[real]], display, limit=MAX_FILE_BYTES)

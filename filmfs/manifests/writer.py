@@ -16,15 +16,18 @@ import secrets
 from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
-from ruamel.yaml import YAML
 
 from filmfs import layout
 from filmfs.errors import FilmfsError
 from filmfs.manifests import schema
+from filmfs.manifests.blocks import WIDTH, replaced
 from filmfs.manifests.loader import CORE_RESOLVERS
+
+if TYPE_CHECKING:
+    from ruamel.yaml import YAML
 
 MODELINE = "# yaml-language-server: $schema={}\n"
 
@@ -310,9 +313,11 @@ def write_new(
 
 
 def _round_trip() -> YAML:
+    from ruamel.yaml import YAML  # heavy: imported by the commands that edit, when they do
+
     rt = YAML(typ="rt")
     rt.preserve_quotes = True
-    rt.width = 100
+    rt.width = WIDTH
     rt.indent(mapping=2, sequence=4, offset=2)
     return rt
 
@@ -331,6 +336,14 @@ def update(
     """
     text = updated_text(path.read_text("utf-8"), changes, remove=remove, first=first)
     atomic_write_text(path, text)
+
+
+def update_field(path: Path, key: str, value: Mapping[str, Any]) -> None:
+    """Set one top-level mapping field, rewriting only its block of the file when it can
+    (see manifests/blocks.py; film.yaml's ``final_edit`` on every assembly)."""
+    text = path.read_text("utf-8")
+    new = replaced(text, key, value)
+    atomic_write_text(path, new if new is not None else updated_text(text, {key: value}))
 
 
 def updated_text(
