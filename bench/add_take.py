@@ -13,7 +13,6 @@ ratio near 1; it also lists add-take's slowest imports (``python -X importtime``
 from __future__ import annotations
 
 import argparse
-import compileall
 import hashlib
 import shutil
 import statistics
@@ -24,6 +23,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bytecode import compile_package
 
 from filmfs import layout
 from filmfs.commands.init import init
@@ -79,10 +80,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=9)
     args = parser.parse_args()
     py = sys.executable
-    # Bytecode as an install leaves it: pip compiles a package when it installs it, and an
-    # editable checkout writes its .pyc on first import, unless PYTHONDONTWRITEBYTECODE is set
-    # (as on some CI machines), when every start would compile filmfs from source again.
-    compileall.compile_dir(Path(__file__).resolve().parent.parent / "filmfs", quiet=1)
+    compile_package()
     work = Path(tempfile.mkdtemp(prefix="filmfs-add-take-"))
     try:
         film = work / "film"
