@@ -33,6 +33,8 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bytecode import compile_package
+
 from filmfs import layout
 from filmfs.commands.assemble import assemble_film
 from filmfs.commands.init import init
@@ -170,6 +172,7 @@ def make_film(root: Path, paths: list[Path]) -> Path:
 
 
 def main() -> int:
+    compile_package()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--clips", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=5.0)
