@@ -214,15 +214,9 @@ def main() -> int:
         *([] if exe.exists() else ["-m", "filmfs"]),
     ]
 
-    # As installed: filmfs compiled to bytecode, as pip does on install (a shell that sets
-    # PYTHONDONTWRITEBYTECODE would otherwise compile every module on every run, ~0.1-0.2 s).
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    package = Path(__file__).resolve().parent.parent / "filmfs"
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(package)], check=True, env=env)
-
     def command(*extra: str) -> Callable[[], object]:
         argv = [*cli, "assemble", "--no-commit", "-C", str(film), *extra]
-        return lambda: subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, env=env)
+        return lambda: subprocess.run(argv, check=True, stdout=subprocess.DEVNULL)
 
     def bare() -> None:
         bare_concat(paths, work / "list.txt", work / "bare.mp4")
