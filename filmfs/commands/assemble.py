@@ -21,7 +21,7 @@ from filmfs.film.deps import film_manifests_edited
 from filmfs.film.locks import commit_made_from
 from filmfs.film.model import Format, VideoRef
 from filmfs.film.recipe import cut_recipe, recorded
-from filmfs.manifests.writer import check_output, make_folder, update, write_error
+from filmfs.manifests.writer import check_output, make_folder, update_field, write_error
 from filmfs.media.assembly import Clip, Soundtrack, assemble
 from filmfs.media.conform import CONFORM_VERSION
 from filmfs.media.ingest import store_video
@@ -240,7 +240,7 @@ def assemble_film(
         conformed=dict(made.conformed),
         recipe=recorded(recipe),
     )
-    update(film.path, {"final_edit": video.as_data()})
+    update_field(film.path, "final_edit", video.as_data())
     clock.lap("publish and record final_edit")
     sha = None
     if commit:

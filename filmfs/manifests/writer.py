@@ -23,6 +23,7 @@ import yaml
 from filmfs import layout
 from filmfs.errors import FilmfsError
 from filmfs.manifests import schema
+from filmfs.manifests.blocks import WIDTH, replaced
 from filmfs.manifests.loader import CORE_RESOLVERS
 
 if TYPE_CHECKING:
@@ -316,7 +317,7 @@ def _round_trip() -> YAML:
 
     rt = YAML(typ="rt")
     rt.preserve_quotes = True
-    rt.width = 100
+    rt.width = WIDTH
     rt.indent(mapping=2, sequence=4, offset=2)
     return rt
 
@@ -335,6 +336,14 @@ def update(
     """
     text = updated_text(path.read_text("utf-8"), changes, remove=remove, first=first)
     atomic_write_text(path, text)
+
+
+def update_field(path: Path, key: str, value: Mapping[str, Any]) -> None:
+    """Set one top-level mapping field, rewriting only its block of the file when it can
+    (see manifests/blocks.py; film.yaml's ``final_edit`` on every assembly)."""
+    text = path.read_text("utf-8")
+    new = replaced(text, key, value)
+    atomic_write_text(path, new if new is not None else updated_text(text, {key: value}))
 
 
 def updated_text(
