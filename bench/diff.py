@@ -25,6 +25,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
+from bytecode import compile_package  # noqa: E402  (bench/ is the script's folder)
 from graph import generate  # noqa: E402
 
 from filmfs.manifests.blobs import blobs_path  # noqa: E402
@@ -72,6 +73,7 @@ def make(film: Path, scenes: int, shots: int, takes: int) -> None:
 
 
 def main() -> None:
+    compile_package()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--scenes", type=int, default=40)
     parser.add_argument("--shots", type=int, default=100, help="shots per scene")

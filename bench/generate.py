@@ -25,6 +25,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from bytecode import compile_package  # noqa: E402  (bench/ is the script's folder)
+
 from tests.providers.fakes import FAKES, sample_video  # noqa: E402
 
 KEY_ENV = {"minimax": "MINIMAX_API_KEY", "replicate": "REPLICATE_API_TOKEN", "fal": "FAL_KEY"}
@@ -52,6 +54,7 @@ def make_film(root: Path, shots: int, env: dict[str, str]) -> None:
 
 
 def main() -> None:
+    compile_package()
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--shots", type=int, default=64)
     parser.add_argument("--jobs", type=int, default=8)

@@ -24,6 +24,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import yaml
+from bytecode import compile_package
 
 from filmfs.cli import queries as render
 from filmfs.cli import status as render_status
@@ -92,6 +93,7 @@ def timed(func: Callable[[], Any]) -> tuple[float, Any]:
 
 
 def main() -> None:
+    compile_package()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scenes", type=int, default=100)
     parser.add_argument("--shots", type=int, default=100, help="shots per scene")

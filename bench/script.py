@@ -22,6 +22,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bytecode import compile_package
+
 from filmfs.commands.import_script import import_script
 from filmfs.script.parse import read_script
 from tests.scripts.feature import feature_script
@@ -38,6 +40,7 @@ def best(repeat: int, run: Callable[[], object], setup: Callable[[], None] = lam
 
 
 def main() -> None:
+    compile_package()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scenes", type=int, default=124)
     parser.add_argument("--repeat", type=int, default=3)

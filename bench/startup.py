@@ -22,6 +22,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from bytecode import compile_package
+
 REPO = Path(__file__).resolve().parents[1]
 HEAVY = (
     "av", "opentimelineio", "httpx", "fsspec", "git", "jsonschema", "psycopg", "ffmpeg", "ruamel",
@@ -49,6 +51,7 @@ def imports(argv: list[str], cwd: Path) -> list[tuple[int, str]]:
 
 
 def main() -> None:
+    compile_package()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--repeat", type=int, default=15)
     args = parser.parse_args()

@@ -37,6 +37,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
+from bytecode import compile_package  # noqa: E402
 from graph import generate  # noqa: E402
 
 from filmfs.manifests import schema  # noqa: E402
@@ -107,6 +108,7 @@ def validators(film: Path, count: int = 3000) -> list[str]:
 
 
 def main() -> None:
+    compile_package()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--scenes", type=int, default=100)
     parser.add_argument("--shots", type=int, default=100, help="shots per scene")

@@ -32,7 +32,7 @@ from filmfs.media.subtitles import mux_subtitles, to_srt
 from filmfs.media.verify import check_cut
 from filmfs.project import Project
 from filmfs.script.subtitles import plan_cues, write_subtitles
-from filmfs.store.objects import MediaStore, hash_file
+from filmfs.store.objects import MediaStore, hash_own_file
 from filmfs.store.stamps import Verifying, is_verified, require_verified, set_aside
 
 DEFAULT_OUTPUT = "cut.mp4"
@@ -201,22 +201,23 @@ def assemble_film(
         try:
             made = assemble(
                 clips, fmt, tmp, store=store, soundtrack=soundtrack,
-                before_encoding=inputs.require_all,
+                before_encoding=lambda: _require(store, inputs),
             )  # fmt: skip
-            clock.lap("ffmpeg (inputs hashed meanwhile)")
-            inputs.require_all()
+        except FilmfsError:
+            _require(store, inputs)  # a damaged take is the error to report, if there is one
+            raise
         except BaseException:
             inputs.cancel()
-            for bad in inputs.failed():
-                forget_probe(store, bad)  # read from bytes that were not the take's
             raise
+        clock.lap("ffmpeg (inputs hashed meanwhile)")
+        _require(store, inputs)
         clock.lap("inputs: rest of their hashing")
         # Nothing is published or recorded unless the cut is the one planned.
         info = None
         if srt is None:
             # The store's sha256 is computed meanwhile: both read the file just written.
             with ThreadPoolExecutor(max_workers=1) as pool:
-                digest = pool.submit(hash_file, tmp)
+                digest = pool.submit(hash_own_file, tmp)
                 check_cut(tmp, fmt=fmt, frames=plan.frames)
                 info = probe(tmp)
                 clock.lap("cut check (packet read) and probe")
@@ -267,6 +268,16 @@ def assemble_film(
         cues=len(cues),
         phases=clock.phases,
     )
+
+
+def _require(store: MediaStore, inputs: Verifying) -> None:
+    """Every input matched its sha256; else what was read from the bad bytes is forgotten."""
+    try:
+        inputs.require_all()
+    except StoreError:
+        for bad in inputs.failed():
+            forget_probe(store, bad)  # the take's probe, made from bytes that were not its own
+        raise
 
 
 def is_current(store: MediaStore, final: VideoRef | None, recipe_hash: str) -> bool:

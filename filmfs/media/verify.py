@@ -67,12 +67,13 @@ def read_packets(path: Path) -> CutFacts:
         audio = container.streams.audio[0] if container.streams.audio else None
         streams = [s for s in (video, audio) if s is not None]
         seen: dict[int, list[tuple[int, int, int]]] = {s.index: [] for s in streams}
+        add = {index: packets.append for index, packets in seen.items()}
+        # ~18,000 packets for 250 s of film: the loop keeps to plain attribute reads.
         for packet in container.demux(*streams):
-            if packet.pts is None or packet.dts is None:
+            pts, dts = packet.pts, packet.dts
+            if pts is None or dts is None:
                 continue  # the demuxer's flush packet
-            seen[packet.stream.index].append(
-                (int(packet.pts), int(packet.dts), int(packet.duration or 0))
-            )
+            add[packet.stream_index]((pts, dts, packet.duration or 0))
         ctx = video.codec_context
         tb = video.time_base or Fraction(1, 1)
         return CutFacts(

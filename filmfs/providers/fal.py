@@ -55,11 +55,7 @@ class FalProvider(HttpService):
         model = request.model or self.default_model
         fitted = self.shape(request, model)
         caps = fitted.caps
-        inputs: dict[str, Any] = {"prompt": fitted.prompt}
-        if fitted.seed is not None:
-            inputs["seed"] = fitted.seed
-        if fitted.negative_prompt:
-            inputs["negative_prompt"] = fitted.negative_prompt
+        inputs = fitted.common_inputs()
         if fitted.seconds is not None:
             # Hailuo-02 endpoints take the duration as a string, "6" or "10".
             as_text = caps.duration_format == "string"

@@ -80,6 +80,16 @@ class Plan:
     def ok(self) -> bool:
         return not self.issues
 
+    def common_inputs(self) -> dict[str, Any]:
+        """The inputs named alike by the services that take a flat input object (fal,
+        Replicate): the prompt, and the seed and negative prompt when there are any."""
+        inputs: dict[str, Any] = {"prompt": self.prompt}
+        if self.seed is not None:
+            inputs["seed"] = self.seed
+        if self.negative_prompt:
+            inputs["negative_prompt"] = self.negative_prompt
+        return inputs
+
     def refusal(self) -> str:
         """All issues as one sentence, for an error message."""
         return "; ".join(issue.message for issue in self.issues)

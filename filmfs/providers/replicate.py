@@ -75,11 +75,7 @@ class ReplicateProvider(HttpService):
         """The ``input`` object: only what the model's schema has; and the image fields."""
         fitted = self.shape(request, model)
         caps = fitted.caps
-        inputs: dict[str, Any] = {"prompt": fitted.prompt}
-        if fitted.seed is not None:
-            inputs["seed"] = fitted.seed
-        if fitted.negative_prompt:
-            inputs["negative_prompt"] = fitted.negative_prompt
+        inputs = fitted.common_inputs()
         if fitted.seconds is not None:
             inputs["duration"] = fitted.seconds
         if fitted.resolution is not None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import hashlib
+import mmap
 import os
 import re
 import stat
@@ -53,6 +54,19 @@ def hash_file(path: Path) -> tuple[str, int]:
             digest.update(chunk)
             size += len(chunk)
     return digest.hexdigest(), size
+
+
+def hash_own_file(path: Path) -> tuple[str, int]:
+    """:func:`hash_file` for a file this process made and nothing else writes (the cut just
+    rendered): hashed through a read-only map, without copying it out of the page cache
+    (~10% faster). Not for other files: one truncated while mapped would kill the process."""
+    with open(path, "rb") as fh:
+        size = os.fstat(fh.fileno()).st_size
+        if size == 0:
+            return hashlib.sha256().hexdigest(), 0
+        with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+            mapped.madvise(mmap.MADV_SEQUENTIAL)
+            return hashlib.sha256(mapped).hexdigest(), size
 
 
 class CorruptObject(StoreError):

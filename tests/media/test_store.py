@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from filmfs.errors import StoreError
-from filmfs.store.objects import MediaStore, is_sha256
+from filmfs.store.objects import MediaStore, hash_file, hash_own_file, is_sha256
 
 
 def test_put_file_layout_readonly_and_idempotent(tmp_path: Path) -> None:
@@ -111,3 +111,12 @@ def test_kill_during_put_never_leaves_a_half_object(tmp_path: Path) -> None:
             assert store.verify(obj.sha256)
     store.clean_tmp(older_than=0)
     assert not store.tmp.exists() or list(store.tmp.iterdir()) == []
+
+
+def test_hash_own_file_agrees_with_hash_file(tmp_path: Path) -> None:
+    empty, data = tmp_path / "empty", tmp_path / "data"
+    empty.write_bytes(b"")
+    data.write_bytes(bytes(range(256)) * 40_000)
+    for path in (empty, data):
+        assert hash_own_file(path) == hash_file(path)
+    assert hash_own_file(data)[0] == hashlib.sha256(data.read_bytes()).hexdigest()

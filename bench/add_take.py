@@ -1,0 +1,147 @@
+"""Benchmark: `filmfs add-take` of one ~3 MB clip against its floor, start-up plus copy-and-hash.
+
+    python bench/add_take.py [--repeat 9]
+
+The floor of one run is measured in the same loop: a process `python -c "import yaml, click"`
+(what any click CLI pays to start), plus copying the clip into a folder and hashing it with
+sha256 (what storing it content-addressed must do). Each `add-take --no-commit` adds a distinct
+copy of the clip (a metadata tag changes its bytes), so the store never already has it. Medians
+of ``--repeat`` runs, interleaved. Target: add-take within start-up plus copy-and-hash, so the
+ratio near 1; it also lists add-take's slowest imports (``python -X importtime``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bytecode import compile_package
+
+from filmfs import layout
+from filmfs.commands.init import init
+from filmfs.manifests.writer import write_new
+from filmfs.media.ffmpeg import run_ffmpeg
+
+
+def render(out: Path) -> None:
+    """Five seconds of 1080p24 with sound, about 3 MB."""
+    run_ffmpeg(
+        [
+            "-f", "lavfi", "-i", "testsrc2=size=1920x1080:rate=24:duration=5",
+            "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=5",
+            "-c:v", "libx264", "-preset", "veryfast", "-b:v", "4500k", "-pix_fmt", "yuv420p",
+            "-c:a", "aac", "-ar", "48000", "-ac", "2", str(out),
+        ],
+        what="bench render",
+    )  # fmt: skip
+
+
+def tagged(base: Path, dest: Path, tag: str) -> Path:
+    run_ffmpeg(
+        ["-i", str(base), "-map", "0", "-c", "copy", "-metadata", f"comment={tag}", str(dest)],
+        what="bench copy",
+    )
+    return dest
+
+
+def timed(argv: list[str], cwd: Path) -> float:
+    start = time.perf_counter()
+    done = subprocess.run(argv, cwd=cwd, capture_output=True, text=True)
+    spent = time.perf_counter() - start
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(argv)} failed:\n{done.stdout}{done.stderr}")
+    return spent
+
+
+def copy_and_hash(clip: Path, folder: Path) -> float:
+    start = time.perf_counter()
+    dest = folder / clip.name
+    shutil.copyfile(clip, dest)
+    digest = hashlib.sha256()
+    with clip.open("rb") as fh:
+        while chunk := fh.read(1 << 20):
+            digest.update(chunk)
+    spent = time.perf_counter() - start
+    dest.unlink()
+    return spent
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--repeat", type=int, default=9)
+    args = parser.parse_args()
+    py = sys.executable
+    compile_package()
+    work = Path(tempfile.mkdtemp(prefix="filmfs-add-take-"))
+    try:
+        film = work / "film"
+        init(film, title="Bench", width=1920, height=1080, fps=24)
+        write_new(
+            layout.shot_file(film, "01A"),
+            {"shot_number": "01A", "prompt": "bench", "duration_target": 5},
+            root=film,
+            kind="shot",
+        )
+        base = work / "base.mp4"
+        render(base)
+        clips = [tagged(base, work / f"clip{i:03d}.mp4", f"c{i}") for i in range(args.repeat + 1)]
+        scratch = work / "scratch"
+        scratch.mkdir()
+        size = base.stat().st_size
+        # A first run warms the page cache and writes the manifest cache, as in daily use.
+        timed([py, "-m", "filmfs", "add-take", "01A", str(clips[0]), "--no-commit"], film)
+        starts, copies, adds = [], [], []
+        for clip in clips[1:]:
+            starts.append(timed([py, "-c", "import yaml, click"], film))
+            copies.append(copy_and_hash(clip, scratch))
+            adds.append(
+                timed([py, "-m", "filmfs", "add-take", "01A", str(clip), "--no-commit"], film)
+            )
+        start, copy, add = (statistics.median(x) for x in (starts, copies, adds))
+        floor = start + copy
+        print(f"one clip of {size / 1e6:.1f} MB, median of {args.repeat} runs each")
+        print(f'  python -c "import yaml, click"   {start * 1000:6.0f} ms')
+        print(f"  copy + sha256 of the clip          {copy * 1000:6.0f} ms")
+        print(f"  floor (start-up + copy-and-hash)   {floor * 1000:6.0f} ms")
+        print(
+            f"  filmfs add-take --no-commit        {add * 1000:6.0f} ms  {add / floor:5.2f}x floor"
+        )
+        err = subprocess.run(
+            [
+                py,
+                "-X",
+                "importtime",
+                "-m",
+                "filmfs",
+                "add-take",
+                "01A",
+                str(clips[0]),
+                "--no-commit",
+            ],
+            cwd=film,
+            capture_output=True,
+            text=True,
+        ).stderr
+        found = []
+        for line in err.splitlines():
+            if line.startswith("import time:") and "|" in line:
+                _, cumulative, name = line.split("|")
+                if cumulative.strip().isdigit() and not name.startswith("  "):
+                    found.append((int(cumulative), name.strip()))
+        top = ", ".join(f"{n} {us / 1000:.0f} ms" for us, n in sorted(found)[-5:][::-1])
+        print(f"  add-take's slowest top-level imports: {top}")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
