@@ -66,9 +66,6 @@ def main() -> None:
             "filmfs validate": [py, "-m", "filmfs", "validate"],
             "filmfs tree": [py, "-m", "filmfs", "tree"],
         }
-        # An installed filmfs has its bytecode (pip compiles it); a checkout run under
-        # PYTHONDONTWRITEBYTECODE=1 would compile every module again at each start.
-        subprocess.run([py, "-m", "compileall", "-q", str(REPO / "filmfs")], check=True)
         time.sleep(2.1)  # the copy's files age past the caches' racy window
         for argv in commands.values():
             once(argv, film)  # writes the manifest cache; warms the page cache

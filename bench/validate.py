@@ -7,9 +7,12 @@ of ``--repeat`` runs. The floor is one process that reads every manifest and par
 PyYAML's CSafeLoader (``yaml.load``), nothing else. Then `filmfs validate` (a real
 ``python -m filmfs validate`` process, output to /dev/null):
 
-- cold: no manifest cache (deleted before each run): parse in parallel and check everything;
-- warm: nothing changed since the last run: the cache answers for every file;
-- one file changed: one take rewritten, the rest from the cache.
+- cold: no cache (the manifest cache and the kept report deleted before each run): parse in
+  parallel and check everything;
+- warm: nothing changed since the last run: the kept report answers (a stat of each file and
+  folder it was made from);
+- one file changed: one take rewritten: it is parsed, the rest comes from the manifest cache,
+  and every check runs again.
 
 Targets: cold / floor <= 1.0, warm < 0.5 s, peak memory (the largest process) < 1 GiB.
 The takes' media objects are put in the store (placeholder bytes named by their sha256), as a
@@ -40,6 +43,7 @@ from graph import generate  # noqa: E402
 from filmfs.manifests import schema  # noqa: E402
 from filmfs.manifests.cache import cache_path  # noqa: E402
 from filmfs.manifests.loader import load  # noqa: E402
+from filmfs.manifests.results import result_path  # noqa: E402
 
 FLOOR = """
 import sys, yaml
@@ -134,11 +138,13 @@ def measure(film: Path, repeat: int) -> None:
     floor_cmd = [py, "-c", FLOOR, str(film)]
     validate_cmd = [py, "-m", "filmfs", "validate", str(film)]
     cache = cache_path(film)
+    kept = result_path(film, "validate")
     victim = sorted(film.glob("shots/*/takes/*.yaml"))[-1]
     original = victim.read_text()
 
     def cold() -> tuple[float, int]:
         cache.unlink(missing_ok=True)
+        kept.unlink(missing_ok=True)
         return run(validate_cmd)
 
     def changed() -> tuple[float, int]:

@@ -143,6 +143,8 @@ class Project:
     folder, every folder it listed and every manifest. While none of them changes, neither
     does what was loaded, unless ``symlinked`` (a link's target can change unseen)."""
     symlinked: bool = False
+    listed: dict[Path, list[str]] = field(default_factory=dict, repr=False)
+    """The names in each folder a load from disk listed, as it listed them."""
     tree: Tree | None = field(default=None, repr=False, compare=False)
     """Where the manifests are read from; the folder on disk unless given."""
     _checked: dict[Path, Checked] = field(default_factory=dict, repr=False)
@@ -165,9 +167,10 @@ class Project:
         project = cls(root=root.resolve())
         cwd = os.getcwd()
         prefix = cwd if cwd.endswith(os.sep) else cwd + os.sep
-        # display_path for the many paths of one load: they are absolute and normalised.
+        # display_path for the many paths of one load: they are absolute and normalised, so
+        # one outside the working directory is shown as it is.
         project._show = lambda p: (
-            str(p)[len(prefix) :] if str(p).startswith(prefix) else display_path(p)
+            str(p)[len(prefix) :] if str(p).startswith(prefix) else str(p) if str(p) != cwd else "."
         )
         with collector_paused():
             project._load_all(jobs)
@@ -295,6 +298,7 @@ class Project:
                 entries = sorted(listing, key=lambda e: e.name)
         except OSError:
             return []
+        self.listed[folder] = [entry.name for entry in entries]
         found: list[tuple[Path, os.stat_result | None]] = []
         for entry in entries:
             name = entry.name
@@ -387,6 +391,13 @@ class Project:
         if self.source.kind(folder) != "dir":
             return []
         return self.source.children(folder, "*")
+
+    def names_in(self, folder: Path) -> list[str]:
+        """The names in ``folder`` (sorted, hidden ones too), as the load listed them."""
+        names = self.listed.get(folder)
+        if names is not None:
+            return names
+        return [path.name for path in self.listing(folder)]
 
     def exists(self, path: Path) -> bool:
         """Whether ``path`` exists in the film as loaded (on disk, or in the revision read)."""

@@ -221,6 +221,6 @@ def test_parallel_checks_equal_serial_ones(monkeypatch: pytest.MonkeyPatch) -> N
 
 
 def test_the_version_in_the_stamp_is_the_installed_one() -> None:
-    # The stamp reads filmfs.__version__ (importlib.metadata costs start-up): it must be the
+    # The stamp reads filmfs.version (importlib.metadata costs start-up): it must be the
     # version pip installed, or an upgrade would be answered by the old version's checks.
     assert manifest_cache.filmfs_version() == importlib.metadata.version("filmfs")

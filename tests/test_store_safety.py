@@ -89,3 +89,26 @@ def test_store_folders_must_resolve_inside_the_film(tmp_path: Path, name: str) -
     (film / ".filmfs" / name if name else film / ".filmfs").symlink_to(outside)
     with pytest.raises(StoreError, match="resolves outside the film"):
         MediaStore(film / ".filmfs")
+
+
+def test_present_answers_as_has_does_for_each_object(tmp_path: Path) -> None:
+    """One listing per folder says what has() says of each object: a regular file is there;
+    a symlink, a folder, or anything below a symlinked folder is not."""
+    store = _store(tmp_path)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    shas = [hashlib.sha256(str(i).encode()).hexdigest() for i in range(6)]
+    regular, link, folder, missing, via_link, _ = shas
+    for sha in (regular, link, folder):
+        store.path_of(sha).parent.mkdir(parents=True, exist_ok=True)
+    store.path_of(regular).write_bytes(b"x")
+    (outside / "target").write_bytes(b"x")
+    store.path_of(link).symlink_to(outside / "target")
+    store.path_of(folder).mkdir()
+    linked_folder = store.objects / via_link[:2]
+    if not linked_folder.exists():
+        linked_folder.symlink_to(outside, target_is_directory=True)
+        (outside / via_link[2:]).write_bytes(b"x")
+    asked = [*shas, "not-a-sha"]
+    assert store.present(asked) == {s for s in shas if store.has(s)} == {regular}
+    assert missing not in store.present(asked)

@@ -163,18 +163,18 @@ def missing_media(project: Project, watch: results.Watch | None = None) -> list[
         store = MediaStore(layout.state_dir(project.root))
     except StoreError:
         return found  # reported by store_problems
+    shas = {take.video.sha256 for takes in project.shot_takes.values() for take in takes
+            if take.video}  # fmt: skip
+    shas |= {asset.sha256 for asset in project.assets.values() if asset.sha256}
     if watch is not None:
         # Objects are written once and never changed: one appears or goes in its folder.
-        shas = {take.video.sha256 for takes in project.shot_takes.values() for take in takes
-                if take.video}  # fmt: skip
-        shas |= {asset.sha256 for asset in project.assets.values() if asset.sha256}
         watch.look(store.objects)
         for prefix in sorted({sha[:2] for sha in shas}):
             watch.look(store.objects / prefix)
-
+    present = store.present(shas)
     for shot in project.shots.values():
         for take in shot.takes:
-            if take.video and not store.has(take.video.sha256):
+            if take.video and take.video.sha256 not in present:
                 found.append(
                     project.make_problem(
                         take.path,
@@ -184,7 +184,7 @@ def missing_media(project: Project, watch: results.Watch | None = None) -> list[
                     )
                 )
     for asset in project.assets.values():
-        if asset.sha256 and not store.has(asset.sha256):
+        if asset.sha256 and asset.sha256 not in present:
             found.append(
                 project.make_problem(
                     asset.path,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Protocol
@@ -52,8 +53,13 @@ def _check_film(project: Project, found: list[Problem]) -> None:
 
 
 def _scene_documents(project: Project) -> list[tuple[Path, Document]]:
-    folder = project.root / layout.SCENES_DIR
-    return sorted((p, d) for p, d in project.documents.items() if p.parent == folder)
+    # String work, not Path.parent: this looks at every document of a 40,000-file film.
+    prefix = str(project.root / layout.SCENES_DIR) + os.sep
+    return sorted(
+        (p, d)
+        for p, d in project.documents.items()
+        if str(p).startswith(prefix) and os.sep not in str(p)[len(prefix) :]
+    )
 
 
 def _check_scenes(project: Project, found: list[Problem]) -> None:

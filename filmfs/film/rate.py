@@ -8,6 +8,7 @@ integer) is read as it; any other decimal is read exactly as written (12.5 -> 25
 
 from __future__ import annotations
 
+import functools
 import re
 from fractions import Fraction
 
@@ -22,6 +23,13 @@ RATE_PATTERN = r"^[0-9]+(\.[0-9]+)?$|^[0-9]+/[0-9]+$"
 
 def parse_rate(value: object) -> Fraction:
     """The exact rate ``value`` names; FilmfsError when it names none."""
+    if type(value) is int or type(value) is str:
+        # A film names the same few rates in thousands of takes (a Fraction is immutable).
+        return _parse_known(value)
+    return _parse(value)
+
+
+def _parse(value: object) -> Fraction:
     if isinstance(value, bool):
         raise FilmfsError(f"frame rate {value!r} is not a number")
     if isinstance(value, Fraction):
@@ -45,6 +53,9 @@ def parse_rate(value: object) -> Fraction:
     if not 0 < rate <= MAX_RATE:
         raise FilmfsError(f"frame rate {value!r} is not above 0 and at most {MAX_RATE}")
     return rate
+
+
+_parse_known = functools.lru_cache(maxsize=64)(_parse)
 
 
 def _decimal(text: str) -> Fraction:

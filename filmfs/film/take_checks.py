@@ -21,7 +21,7 @@ class Checked(Protocol):
     shot_takes: dict[str, tuple[Take, ...]]
     assets: dict[str, Asset]
 
-    def listing(self, folder: Path) -> list[Path]: ...
+    def names_in(self, folder: Path) -> list[str]: ...
 
     def make_problem(
         self,
@@ -39,13 +39,14 @@ def check_takes(
 ) -> None:
     """The take files of one shot folder (whether or not its shot.yaml is valid)."""
     folder = layout.takes_dir(project.root, shot_id)
-    for entry in project.listing(folder):
-        if entry.name.startswith(".") or entry.suffix == ".tmp":
+    for name in project.names_in(folder):
+        stem, dot, suffix = name.rpartition(".")
+        if name.startswith(".") or (dot and suffix == "tmp"):
             continue
-        if entry.suffix != ".yaml" or not layout.TAKE_STEM.fullmatch(entry.stem):
+        if not (dot and suffix == "yaml" and layout.TAKE_STEM.fullmatch(stem)):
             found.append(
                 project.make_problem(
-                    entry, "take files are named NNN.yaml after their attempt number"
+                    folder / name, "take files are named NNN.yaml after their attempt number"
                 )
             )
     selected = [take for take in takes if take.selected]

@@ -29,11 +29,11 @@ from typing import Any
 import msgpack
 import yaml
 
-import filmfs
 from filmfs import layout
 from filmfs.manifests import batch, loader, schema
 from filmfs.manifests.batch import Checked, check_files
 from filmfs.manifests.results import read_trusted, write_atomically
+from filmfs.version import VERSION
 
 CACHE_DIR = "cache"
 CACHE_FILE = "manifests-v1.msgpack"
@@ -53,7 +53,7 @@ def cache_path(root: Path) -> Path:
 
 
 def filmfs_version() -> str:
-    return filmfs.__version__
+    return VERSION
 
 
 @functools.cache
