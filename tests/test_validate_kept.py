@@ -249,3 +249,13 @@ def test_a_planted_report_is_not_answered_for_another_film(film: Path, tmp_path:
     other = tmp_path / "other"
     shutil.copytree(film, other, symlinks=True)
     assert not _kept(other)
+
+
+def test_a_symlinked_store_is_never_answered(film: Path) -> None:
+    real = film / "store-real"
+    (film / ".filmfs").rename(real)
+    (film / ".filmfs").symlink_to(real.name)
+    validate(film)
+    _tick()
+    validate(film)
+    assert not _kept(film)  # where .filmfs leads can change without the link changing

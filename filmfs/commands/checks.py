@@ -117,7 +117,8 @@ def store_problems(project: Project, watch: results.Watch | None = None) -> list
     if watch is not None:
         # Replacing a store folder (by a symlink, say) changes .filmfs itself.
         watch.look(state)
-        for path in (*(state / name for name in STORE_FOLDERS), state / SHARED_FILE):
+        linked = (state, *(state / name for name in STORE_FOLDERS))
+        for path in (*linked, state / SHARED_FILE, state / LOCAL_FILE):
             if path.is_symlink():
                 watch.refuse(f"{path} is a symlink")
         for name in (SHARED_FILE, LOCAL_FILE):

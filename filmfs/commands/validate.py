@@ -75,10 +75,9 @@ def _report_of(data: Any) -> Report | None:
         return None
     try:
         root, files, problems = data
-        return Report(
-            root=str(root),
-            files=int(files),
-            problems=[Problem(str(a), int(b), int(c), str(d), e) for a, b, c, d, e in problems],
-        )
+        kept = [Problem(str(a), int(b), int(c), str(d), e) for a, b, c, d, e in problems]
+        if any(p.severity not in ("error", "warning") for p in kept):
+            return None
+        return Report(root=str(root), files=int(files), problems=kept)
     except (TypeError, ValueError):
         return None
