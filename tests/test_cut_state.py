@@ -198,3 +198,19 @@ def test_cut_differences_name_what_differs(tmp_path: Path, frames: int) -> None:
     found = cut_differences(clip, fmt=Format(64, 36, 24), frames=frames)
     assert "frame rate 25, the film's is 24" in found
     assert ("10 video frames, the plan has 12" in found) == (frames == 12)
+
+
+def test_unstamped_takes_are_hashed_while_they_are_cut(tmp_path: Path) -> None:
+    # A film copied by other means than pull: no stamps; each take is hashed during the run.
+    root = small_film(tmp_path / "film", crossfade=False)
+    stamps = root / ".filmfs" / "cache" / "verified-v1"
+    for entry in stamps.iterdir():
+        entry.unlink()
+    result = run("assemble", "--no-commit", "-C", str(root))
+    assert result.exit_code == 0, result.output
+    takes = [
+        yaml.safe_load((root / "shots" / shot / "takes" / "001.yaml").read_text())["video"]
+        for shot in ("01A", "01B")
+    ]
+    final = yaml.safe_load((root / "film.yaml").read_text())["final_edit"]
+    assert {p.name for p in stamps.iterdir()} == {t["sha256"] for t in takes} | {final["sha256"]}

@@ -114,7 +114,14 @@ class Verifying:
 
     def failed(self) -> list[str]:
         """The objects whose check has finished and failed (waits for none)."""
-        return [sha for sha, _, check in self._checks if check.done() and not check.result()]
+        return [
+            sha
+            for sha, _, check in self._checks
+            if check.done()
+            and not check.cancelled()
+            and check.exception() is None
+            and not check.result()
+        ]
 
     def cancel(self) -> None:
         """Drop the checks not yet started (the run is failing anyway)."""

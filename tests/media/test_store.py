@@ -8,6 +8,7 @@ import pytest
 
 from filmfs.errors import StoreError
 from filmfs.store.objects import MediaStore, hash_file, hash_own_file, is_sha256
+from filmfs.store.stamps import Verifying
 
 
 def test_put_file_layout_readonly_and_idempotent(tmp_path: Path) -> None:
@@ -120,3 +121,20 @@ def test_hash_own_file_agrees_with_hash_file(tmp_path: Path) -> None:
     for path in (empty, data):
         assert hash_own_file(path) == hash_file(path)
     assert hash_own_file(data)[0] == hashlib.sha256(data.read_bytes()).hexdigest()
+
+
+def test_verifying_names_the_first_object_whose_bytes_are_wrong(tmp_path: Path) -> None:
+    store = MediaStore(tmp_path / ".filmfs")
+    objects = []
+    for n in range(3):
+        src = tmp_path / f"{n}.bin"
+        src.write_bytes(bytes([n]) * 300_000)
+        objects.append(store.put_file(src))
+    bad = objects[1]
+    os.chmod(bad.path, 0o644)
+    bad.path.write_bytes(b"edited" * 50_000)
+    checks = Verifying(store, [(o.sha256, f"take {n}") for n, o in enumerate(objects)])
+    with pytest.raises(StoreError, match=f"take 1: object {bad.sha256[:12]} does not match"):
+        checks.require_all()
+    assert checks.failed() == [bad.sha256]
+    assert Verifying(store, [(objects[0].sha256, "take 0")]).require_all() is None
