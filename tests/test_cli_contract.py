@@ -32,8 +32,13 @@ READERS = [
 
 
 def _commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    # Through list_commands/get_command: the top group loads its commands lazily, so its
+    # `commands` dict holds only those some earlier test happened to load.
     found: list[tuple[str, ...]] = []
-    for name, command in group.commands.items():
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
+        assert command is not None, name
         if isinstance(command, click.Group):
             found += _commands(command, (*prefix, name))
         else:
@@ -45,7 +50,9 @@ def _options(path: tuple[str, ...]) -> list[click.Parameter]:
     command: click.Command = cli
     for name in path:
         assert isinstance(command, click.Group)
-        command = command.commands[name]
+        found = command.get_command(click.Context(command), name)
+        assert found is not None, name
+        command = found
     return command.params
 
 
@@ -61,6 +68,7 @@ def test_every_command_that_prints_data_has_format_and_the_json_alias() -> None:
         names = {opt for param in _options(path) for opt in getattr(param, "opts", [])}
         if not {"--format", "--json"} <= names:
             missing.append(" ".join(path))
+    assert len(_commands(cli)) > 25  # every command, loaded or not
     assert missing == []
     (alias,) = [p for p in _options(("tree",)) if "--json" in getattr(p, "opts", [])]
     assert isinstance(alias, click.Option) and alias.hidden
