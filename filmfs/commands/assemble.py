@@ -93,6 +93,8 @@ def plan_clips(
             takes.append((sha, f"shot {item.shot} take {item.take}"))
         audio = _audio_path(project, store, shot.audio[0]) if shot.audio else None
         tr = item.transition_in
+        take = next((t for t in shot.takes if t.attempt_number == item.take), None)
+        crop = take is not None and take.generation_params.crops
         clips.append(
             Clip(
                 label=item.shot,
@@ -103,6 +105,7 @@ def plan_clips(
                 audio_volume=audio[1] if audio else 1.0,
                 start=float(item.start),
                 end=float(item.end) if item.end < item.take_duration else None,
+                crop=crop,
             )
         )
     if plan.gaps and not allow_gaps:

@@ -111,6 +111,15 @@ class GenerationParams:
             extra={k: v for k, v in data.items() if k not in _PARAM_FIELDS},
         )
 
+    @property
+    def crops(self) -> bool:
+        """Whether the take was made at another ratio to be cropped to the film's frame
+        (``generation.fit.ratio: crop``; the note is written by providers/preflight.py),
+        rather than padded."""
+        return any(
+            note.startswith("ratio ") and note.endswith(CROP_NOTE) for note in self.fit or ()
+        )
+
     def as_data(self) -> dict[str, Any]:
         """The manifest mapping: the named fields that are set, then ``extra``."""
         data = {k: getattr(self, k) for k in _PARAM_FIELDS}
@@ -118,6 +127,9 @@ class GenerationParams:
             data["fit"] = list(self.fit)
         return {k: v for k, v in data.items() if v is not None} | dict(self.extra)
 
+
+# The end of the fit note of a take made at another ratio, to be cropped to the film's frame.
+CROP_NOTE = "(crop to the film's frame)"
 
 _PARAM_FIELDS = (
     "provider",

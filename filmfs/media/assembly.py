@@ -44,6 +44,7 @@ class Clip:
     audio_volume: float = 1.0
     start: float = 0.0  # seconds into the take (its `in`)
     end: float | None = None  # seconds into the take (its `out`); None: to its end
+    crop: bool = False  # another ratio is cropped to the film's frame (else padded)
 
     @property
     def trimmed(self) -> bool:
@@ -159,12 +160,14 @@ def _prepare(
     # A trimmed clip is re-encoded alone (cached like a conformed take): its in/out points
     # rarely fall on keyframes, and only that clip pays for it.
     result.conform_reasons[clip.label] = reasons or [f"trimmed to {clip.start:g}-{clip.end} s"]
-    key = cache_key(clip.sha256, fmt, start=clip.start, end=clip.end)
+    key = cache_key(clip.sha256, fmt, start=clip.start, end=clip.end, crop=clip.crop)
     sha = store.index_get("conformed", key)
     if sha is None:
         before_encoding()
         with store.temp_path(".mp4") as tmp:
-            argv = conform_argv(clip.path, info, fmt, tmp, start=clip.start, end=clip.end)
+            argv = conform_argv(
+                clip.path, info, fmt, tmp, start=clip.start, end=clip.end, crop=clip.crop
+            )
             _run(result, argv, what=f"conforming {clip.label}")
             check_encoded(tmp, what=f"conforming {clip.label}", frames=frame_count(argv))
             sha = store.put_file(tmp, move=True).sha256

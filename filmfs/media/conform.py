@@ -18,7 +18,7 @@ from filmfs.film.rate import timescale
 from filmfs.media.ffmpeg import Stream, builder, command
 from filmfs.media.probe import VideoInfo
 
-CONFORM_VERSION = 3
+CONFORM_VERSION = 4  # 4: a take made to be cropped is cropped, not padded
 AUDIO_RATE = 48000
 AUDIO_CHANNELS = 2
 
@@ -86,16 +86,33 @@ def fit(video: Stream, width: int, height: int) -> Stream:
     )
 
 
-def picture(video: Stream, fmt: Format) -> Stream:
-    """A picture stream brought to the film's size, exact rate and pixel format."""
-    return fit(video, fmt.width, fmt.height).filter("fps", str(fmt.fps)).filter("format", "yuv420p")
+def fill(video: Stream, width: int, height: int) -> Stream:
+    """Scale to cover width x height, aspect kept, and crop the overflow (centred)."""
+    return (
+        video.filter("scale", width, height, force_original_aspect_ratio="increase")
+        .filter("crop", width, height)
+        .filter("setsar", 1)
+    )
+
+
+def picture(video: Stream, fmt: Format, *, crop: bool = False) -> Stream:
+    """A picture stream brought to the film's size (padded, or cropped when ``crop``), exact
+    rate and pixel format."""
+    sized = (fill if crop else fit)(video, fmt.width, fmt.height)
+    return sized.filter("fps", str(fmt.fps)).filter("format", "yuv420p")
 
 
 def cache_key(
-    source_sha256: str, fmt: Format, *, start: float = 0.0, end: float | None = None
+    source_sha256: str,
+    fmt: Format,
+    *,
+    start: float = 0.0,
+    end: float | None = None,
+    crop: bool = False,
 ) -> str:
     trim = [round(start, 6), None if end is None else round(end, 6)]
-    blob = json.dumps([source_sha256, fmt.key(), CONFORM_VERSION, trim]).encode()
+    spec = [source_sha256, fmt.key(), CONFORM_VERSION, trim] + (["crop"] if crop else [])
+    blob = json.dumps(spec).encode()
     return hashlib.sha256(blob).hexdigest()
 
 
@@ -107,8 +124,10 @@ def conform_argv(
     *,
     start: float = 0.0,
     end: float | None = None,
+    crop: bool = False,
 ) -> list[str]:
-    """Arguments re-encoding ``src`` (its [start, end) seconds) to ``fmt``."""
+    """Arguments re-encoding ``src`` (its [start, end) seconds) to ``fmt``, another ratio
+    padded to the film's frame, or cropped to it when ``crop``."""
     ff = builder()
     # Frames the picture will have at the target rate; audio is cut/padded to exactly that,
     # so audio and video stay aligned once many clips are concatenated.
@@ -121,7 +140,7 @@ def conform_argv(
         # A take without sound gets silence, so every piece of the cut has both streams.
         sound = ff.input(f"anullsrc=r={AUDIO_RATE}:cl=stereo", f="lavfi").audio
     output = ff.output(
-        picture(source.video, fmt),
+        picture(source.video, fmt, crop=crop),
         sound,
         str(out),
         **{"frames:v": frames, "t": f"{float(frames / fmt.fps):.6f}"},

@@ -160,6 +160,7 @@ def _choose_ratio(
         return None
     # Nearest by log distance, so 2:1 and 1:2 are equally far from 1:1.
     chosen = min(allowed, key=lambda r: abs(math.log(ratio_value(r) / want)))
+    # The note says what the cut does with it (GenerationParams.crops reads it back).
     notes.append(f"ratio {width}:{height} -> {chosen} ({fit.ratio} to the film's frame)")
     return chosen
 

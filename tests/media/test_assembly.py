@@ -261,3 +261,53 @@ def test_a_take_used_twice_is_read_once_and_split(tmp_path: Path, make_video: Ma
     frames, audio = decode_all(result.output)
     assert frames == 84
     assert audio == pytest.approx(3.5, abs=0.1)
+
+
+def _left_column_luma(path: Path) -> int:
+    """Brightest luma in the first frame's leftmost 4 columns (a black bar is 16 throughout)."""
+    with av.open(str(path)) as container:
+        frame = next(iter(container.decode(video=0)))
+        luma = frame.planes[0]  # yuv420p: the Y plane, rows line_size bytes apart
+        data = bytes(luma)
+        rows = [data[y * luma.line_size : y * luma.line_size + 4] for y in range(frame.height)]
+    return max(max(row) for row in rows)
+
+
+def test_a_take_made_to_be_cropped_is_cropped_not_padded(
+    tmp_path: Path, make_video: MakeVideo
+) -> None:
+    # A 4:3 take in a 16:9 film: padded, it gets black bars left and right; a take whose
+    # record says the film wanted it cropped fills the frame (its top and bottom cut off).
+    square = make_video("square.mp4", size="320x240")
+    padded = run(tmp_path / "pad", [clip("a", square)])
+    cropped = run(tmp_path / "crop", [clip("a", square, crop=True)])
+    assert _left_column_luma(padded.output) < 24
+    assert _left_column_luma(cropped.output) > 60  # the picture reaches the edge
+    for result in (padded, cropped):
+        frames, _ = decode_all(result.output)
+        assert frames == 24
+    # Cached apart: the same source conformed both ways is two objects.
+    assert set(padded.conformed) != set(cropped.conformed)
+
+
+def test_the_crop_note_preflight_writes_is_read_back() -> None:
+    from filmfs.film.model import GenerationParams
+    from filmfs.providers.capabilities import for_provider
+    from filmfs.providers.preflight import Fit, plan
+
+    caps = next(
+        m
+        for name in ("runway", "luma", "minimax", "fal", "replicate")
+        for m in for_provider(name).models.values()
+        if m.ratios and "21:9" not in m.ratios
+    )
+    notes = {}
+    for how in ("crop", "pad"):
+        fitted = plan(
+            caps, prompt="x", negative_prompt=None, seed=None, seed_chosen=False,
+            duration=5, width=2100, height=900, fit=Fit(ratio=how, duration="nearest"),
+            first_frame=False, last_frame=False, reference_images=0, audio=None,
+        )  # fmt: skip
+        notes[how] = fitted.adjustments
+    assert GenerationParams("runway", fit=notes["crop"]).crops
+    assert not GenerationParams("runway", fit=notes["pad"]).crops
