@@ -25,6 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bytecode import compile_package
+from startup import imports
 
 from filmfs import layout
 from filmfs.commands.init import init
@@ -115,30 +116,10 @@ def main() -> None:
         print(
             f"  filmfs add-take --no-commit        {add * 1000:6.0f} ms  {add / floor:5.2f}x floor"
         )
-        err = subprocess.run(
-            [
-                py,
-                "-X",
-                "importtime",
-                "-m",
-                "filmfs",
-                "add-take",
-                "01A",
-                str(clips[0]),
-                "--no-commit",
-            ],
-            cwd=film,
-            capture_output=True,
-            text=True,
-        ).stderr
-        found = []
-        for line in err.splitlines():
-            if line.startswith("import time:") and "|" in line:
-                _, cumulative, name = line.split("|")
-                if cumulative.strip().isdigit() and not name.startswith("  "):
-                    found.append((int(cumulative), name.strip()))
+        argv = [py, "-m", "filmfs", "add-take", "01A", str(clips[0]), "--no-commit"]
+        found = imports(argv, film)
         top = ", ".join(f"{n} {us / 1000:.0f} ms" for us, n in sorted(found)[-5:][::-1])
-        print(f"  add-take's slowest top-level imports: {top}")
+        print(f"  add-take's slowest imports: {top}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
