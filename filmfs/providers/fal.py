@@ -60,16 +60,8 @@ class FalProvider(HttpService):
             # Hailuo-02 endpoints take the duration as a string, "6" or "10".
             as_text = caps.duration_format == "string"
             inputs["duration"] = str(fitted.seconds) if as_text else fitted.seconds
-        images = []
-        if request.first_frame and caps.first_frame:
-            images.append(caps.first_frame_field or "image_url")
-            inputs[images[-1]] = request.first_frame
-        if request.last_frame and caps.last_frame:
-            images.append(caps.last_frame_field or "end_image_url")
-            inputs[images[-1]] = request.last_frame
-        if request.reference_images and caps.reference_images and caps.reference_field:
-            images.append(caps.reference_field)
-            inputs[caps.reference_field] = request.reference_images[0]
+        images = self.image_inputs(request, caps, first="image_url", last="end_image_url")
+        inputs.update(images)
         inputs.update(request.params)
         resp = self.api().request("POST", f"{self.base_url}/{model.strip('/')}", json_body=inputs)
         body = resp.body if isinstance(resp.body, dict) else {}

@@ -84,19 +84,12 @@ class ReplicateProvider(HttpService):
             inputs["aspect_ratio"] = fitted.ratio
         if fitted.audio is not None and caps.audio:
             inputs["generate_audio"] = fitted.audio
-        images = []
-        if request.first_frame and caps.first_frame:
-            images.append(caps.first_frame_field or "first_frame_image")
-            inputs[images[-1]] = request.first_frame
-        if request.last_frame and caps.last_frame:
-            images.append(caps.last_frame_field or "last_frame_image")
-            inputs[images[-1]] = request.last_frame
-        if request.reference_images and caps.reference_images and caps.reference_field:
-            refs = list(request.reference_images[: caps.reference_images])
-            images.append(caps.reference_field)
-            inputs[caps.reference_field] = refs if caps.reference_images > 1 else refs[0]
+        images = self.image_inputs(
+            request, caps, first="first_frame_image", last="last_frame_image"
+        )
+        inputs.update(images)
         inputs.update(request.params)
-        return inputs, images
+        return inputs, list(images)
 
     def poll(self, job: Job) -> JobStatus:
         """Read the prediction; failure text comes from ``error``."""

@@ -105,6 +105,23 @@ class HttpService:
         )
 
     @staticmethod
+    def image_inputs(
+        request: GenerationRequest, caps: ModelCaps, *, first: str, last: str
+    ) -> dict[str, Any]:
+        """The request's images the model takes, under its field names (``first`` and
+        ``last``: the service's names when the model's capabilities give none); up to the
+        model's count of reference images, a list when it takes more than one."""
+        inputs: dict[str, Any] = {}
+        if request.first_frame and caps.first_frame:
+            inputs[caps.first_frame_field or first] = request.first_frame
+        if request.last_frame and caps.last_frame:
+            inputs[caps.last_frame_field or last] = request.last_frame
+        if request.reference_images and caps.reference_images and caps.reference_field:
+            refs = list(request.reference_images[: caps.reference_images])
+            inputs[caps.reference_field] = refs if caps.reference_images > 1 else refs[0]
+        return inputs
+
+    @staticmethod
     def sent(body: dict[str, Any], *images: str) -> dict[str, Any]:
         """What a create body sent besides the prompt and the images, for the take's record."""
         skip = {"prompt", "promptText", *images}
