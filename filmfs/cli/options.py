@@ -10,6 +10,7 @@ from typing import Any
 
 import click
 
+from filmfs.film.model import money
 from filmfs.layout import find_root
 
 
@@ -55,13 +56,10 @@ class Money(click.ParamType[Decimal]):
     name = "usd"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        if isinstance(value, Decimal):
-            return value
-        try:
-            amount = Decimal(str(value).strip().removeprefix("$"))
-        except ArithmeticError:
-            amount = None
-        if amount is None or not amount.is_finite() or amount < 0:
+        amount = (
+            value if isinstance(value, Decimal) else money(str(value).strip().removeprefix("$"))
+        )
+        if amount is None or amount < 0:
             self.fail(f"{value!r} is not an amount of USD, 0 or more (e.g. 0.35)", param, ctx)
         return amount
 

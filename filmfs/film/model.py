@@ -469,7 +469,7 @@ def money(value: Any) -> Decimal | None:
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, Decimal):
-        return value
+        return value if value.is_finite() else None
     if isinstance(value, int | float | str):
         try:
             amount = Decimal(str(value))
