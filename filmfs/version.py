@@ -1,3 +1,3 @@
-"""filmfs's version, as pip installed it (tests/test_manifest_cache.py checks they agree)."""
+"""filmfs's version: the one place it is written (pyproject.toml reads it from here)."""
 
 VERSION = "0.1.0"
