@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import git
@@ -13,7 +14,7 @@ from filmfs.cli import cli
 from filmfs.providers.base import GenerationRequest
 from filmfs.providers.testcard import render
 from filmfs.store.objects import hash_file
-from tests.genfilm import small_film, takes_of
+from tests.genfilm import PYTHON, small_film, subprocess_env, takes_of
 
 
 @pytest.fixture
@@ -131,3 +132,29 @@ def test_missing_file_and_unknown_shot(film: Path, clip: Path, tmp_path: Path) -
     unknown = CliRunner().invoke(cli, ["add-take", "07X", str(clip), "-C", str(film)])
     assert unknown.exit_code == 1
     assert "no shot '07X' in this film" in unknown.output
+
+
+def test_as_a_process_it_commits_and_imports_only_what_it_needs(film: Path, clip: Path) -> None:
+    """A real run. Its imports: PyAV probes the clip and GitPython commits; nothing else
+    heavy, and no filelock where flock is (see filmfs/film/locks.py): every add-take pays
+    for its imports."""
+    done = subprocess.run(
+        [PYTHON, "-X", "importtime", "-m", "filmfs", "add-take", "01A", str(clip)],
+        cwd=film,
+        capture_output=True,
+        text=True,
+        env=subprocess_env(),
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.startswith("01A: take 1 (selected): 256x144 25 fps h264")
+    assert "committed" in done.stdout
+    assert git.Repo(film).head.commit.message.startswith("add take 1 to 01A")
+    imported = {
+        line.rsplit("|", 1)[1].strip()
+        for line in done.stderr.splitlines()
+        if line.startswith("import time:") and "|" in line
+    }
+    assert "av" in imported
+    heavy = ("filelock", "opentimelineio", "httpx", "fsspec", "jsonschema", "ffmpeg", "psycopg")
+    assert not {m for m in imported if m.split(".")[0] in heavy}
