@@ -22,7 +22,7 @@ from filmfs.errors import StoreError, ToolError
 from filmfs.film.model import Format, Transition
 from filmfs.manifests.writer import make_folder, write_error
 from filmfs.media.conform import cache_key, conform_argv, conform_reasons, frame_count
-from filmfs.media.ffmpeg import builder, command, ffmpeg_version, run_ffmpeg, sources
+from filmfs.media.ffmpeg import builder, command, run_ffmpeg, sources
 from filmfs.media.mix import AudioBed, mix
 from filmfs.media.probe import ProbeError, VideoInfo, probe
 from filmfs.media.probe_cache import probe_known
@@ -31,7 +31,8 @@ from filmfs.media.transition import Copy, Piece, film_audio, join_argv, plan, re
 from filmfs.media.verify import check_encoded
 from filmfs.store.objects import MediaStore
 
-CONCAT_OPTIONS_SINCE = (5, 0)  # the concat script's per-file "option" lines
+# What an ffmpeg older than 5.0 says of the concat script's per-file options.
+_UNKNOWN_OPTION = "unknown keyword 'option'"
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,6 @@ def assemble(
     # Opening containers is most of the overhead over a bare ffmpeg concat; PyAV releases
     # the GIL while it reads, so probing in threads cuts a cold 50-clip probe by about 3x.
     with ThreadPoolExecutor(max_workers=8) as pool:
-        version = pool.submit(ffmpeg_version)  # for the concat script's syntax, meanwhile
         infos = list(pool.map(lambda c: _probe_clip(store, c), clips))
     pieces = [
         _prepare(c, i, fmt, store, result, before_encoding)
@@ -121,8 +121,8 @@ def assemble(
             before_encoding()
         files = _video_parts(pieces, fmt, store, result, stack) if transitions else None
         listing = stack.enter_context(store.temp_path(".txt"))
-        options_known = (version.result() or (0, 0)) >= CONCAT_OPTIONS_SINCE
-        listing.write_text(_listing(files or [p.path for p in pieces], options_known))
+        parts = files or [p.path for p in pieces]
+        listing.write_text(_listing(parts, per_file_options=True))
         # copyts: the concat demuxer already lays the files end to end from 0; without it
         # the cut is shifted by the first file's AAC priming (video starting 21 ms late).
         ff = builder()
@@ -142,7 +142,15 @@ def assemble(
             options = {"c:v": "copy", "c:a": "aac", "b:a": "192k"}
         tmp_out = stack.enter_context(_atomic_output(result.output))
         output = ff.output(joined.video, sound, str(tmp_out), **options)
-        _run(result, command(output), what="assembling the cut")
+        try:
+            _run(result, command(output), what="assembling the cut")
+        except ToolError as exc:
+            if _UNKNOWN_OPTION not in exc.stderr:
+                raise
+            # An ffmpeg before 5.0 refuses the script's per-file options before it writes
+            # anything: the same cut without them.
+            listing.write_text(_listing(parts, per_file_options=False))
+            _run(result, command(output), what="assembling the cut")
     result.duration = probe(result.output).duration
     return result
 
@@ -262,14 +270,14 @@ def _run(result: AssemblyResult, args: list[str], *, what: str) -> None:
         raise
 
 
-def _listing(paths: Sequence[Path], per_file_options: bool) -> str:
+def _listing(paths: Sequence[Path], *, per_file_options: bool) -> str:
     """The concat demuxer's script for ``paths``.
 
     The demuxer opens each file when it reaches it and probes its streams, which for H.264
     means decoding a frame: most of its CPU time over a plain copy of one file. The first
     file alone sets the output's streams; for a stream copy the others give only packets.
-    So (FFmpeg 5.0 and later read per-file options) each later file is opened with a 32-byte
-    probe: its header is still read whole, and the output is byte-identical.
+    So each later file is opened with a 32-byte probe (a per-file option, which FFmpeg reads
+    since 5.0): its header is still read whole, and the output is byte-identical.
     """
     lines = []
     for i, path in enumerate(paths):

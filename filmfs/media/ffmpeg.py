@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 import os
-import re
 import shutil
 import subprocess
 from collections import Counter
@@ -82,21 +81,6 @@ def ffmpeg_exe() -> str:
             "ffmpeg not found", hint="install ffmpeg or `pip install imageio-ffmpeg`"
         ) from exc
     return str(imageio_ffmpeg.get_ffmpeg_exe())
-
-
-@functools.cache
-def ffmpeg_version() -> tuple[int, int] | None:
-    """(major, minor) of :func:`ffmpeg_exe`'s release; None when it does not say (a snapshot
-    build, "N-12345-g...") or does not run: callers then keep to what every version reads."""
-    try:
-        proc = subprocess.run(
-            [ffmpeg_exe(), "-hide_banner", "-version"],
-            capture_output=True, text=True, timeout=30, check=False,
-        )  # fmt: skip
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    found = re.match(r"ffmpeg version n?(\d+)\.(\d+)", proc.stdout)
-    return (int(found[1]), int(found[2])) if found else None
 
 
 def run_ffmpeg(args: Sequence[str], *, what: str, timeout: float | None = None) -> list[str]:
