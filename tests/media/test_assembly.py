@@ -11,7 +11,7 @@ from filmfs.errors import FilmfsError, StoreError, ToolError
 from filmfs.film.model import Format, Transition
 from filmfs.media.assembly import AssemblyResult, Clip, Soundtrack, assemble
 from filmfs.media.conform import conform_reasons
-from filmfs.media.ffmpeg import ffmpeg_exe, run_ffmpeg
+from filmfs.media.ffmpeg import ffmpeg_exe, find_ffmpeg, run_ffmpeg
 from filmfs.media.probe import probe
 from filmfs.store.objects import MediaStore
 from tests.media.conftest import MakeVideo
@@ -356,11 +356,11 @@ def test_an_ffmpeg_without_per_file_options_gets_the_same_cut(
     )
     old.chmod(0o755)
     monkeypatch.setenv("FILMFS_FFMPEG", str(old))
-    ffmpeg_exe.cache_clear()
+    find_ffmpeg.cache_clear()
     try:
         older = run(tmp_path / "old", clips)
     finally:
-        ffmpeg_exe.cache_clear()
+        find_ffmpeg.cache_clear()
     assert len(new.argv) == 1 and len(older.argv) == 2  # refused once, then without options
     digest = [hashlib.sha256(r.output.read_bytes()).hexdigest() for r in (new, older)]
     assert digest[0] == digest[1]
