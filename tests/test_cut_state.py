@@ -18,6 +18,7 @@ from filmfs.cli import cli
 from filmfs.commands.init import init
 from filmfs.film.model import Format
 from filmfs.media.ffmpeg import run_ffmpeg
+from filmfs.media.probe_cache import PROBE_CACHE_VERSION
 from filmfs.media.verify import cut_differences
 from tests.remotes.film import commit_all, git
 
@@ -120,7 +121,7 @@ def test_a_damaged_take_or_cut_is_caught_before_use(tmp_path: Path) -> None:
     take = yaml.safe_load((root / "shots" / "01A" / "takes" / "001.yaml").read_text())
     sha = take["video"]["sha256"]
     corrupt(root / ".filmfs" / "objects" / sha[:2] / sha[2:])
-    probed = root / ".filmfs" / "cache" / "probe-v4" / f"{sha}.json"
+    probed = root / ".filmfs" / "cache" / f"probe-v{PROBE_CACHE_VERSION}" / f"{sha}.json"
     assert probed.is_file()  # remembered when generate stored the take
     forced = run("assemble", "--force", "--no-commit", "-C", str(root))
     assert forced.exit_code == 1, forced.output

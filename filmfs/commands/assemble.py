@@ -24,6 +24,7 @@ from filmfs.film.recipe import cut_recipe, recorded
 from filmfs.manifests.writer import check_output, make_folder, update_field, write_error
 from filmfs.media.assembly import Clip, Soundtrack, assemble
 from filmfs.media.conform import CONFORM_VERSION
+from filmfs.media.ffmpeg import warm_up
 from filmfs.media.ingest import store_video
 from filmfs.media.probe import preload, probe
 from filmfs.media.probe_cache import forget as forget_probe
@@ -147,6 +148,7 @@ def assemble_film(
     """Assemble the cut; when nothing it is made of changed since film.yaml's final_edit,
     only publish that cut again (``force`` renders it anyway)."""
     clock = _Clock()
+    warm_up()  # ffmpeg found meanwhile, should the cut need rendering
     film = project.require_valid()
     out = output or project.root / DEFAULT_OUTPUT
     check_output(project.root, out)

@@ -13,6 +13,7 @@ import functools
 import os
 import shutil
 import subprocess
+import threading
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
@@ -65,9 +66,28 @@ def sources(paths: Sequence[Path], kind: str) -> list[Stream]:
     return streams
 
 
-@functools.cache
+_lookup = threading.Lock()
+
+
 def ffmpeg_exe() -> str:
-    """Path of the ffmpeg binary: $FILMFS_FFMPEG, then PATH, then imageio-ffmpeg's."""
+    """Path of the ffmpeg binary: $FILMFS_FFMPEG, then PATH, then imageio-ffmpeg's.
+
+    Looked up once per process: imageio-ffmpeg's answer costs ~45 ms (its import, and a run
+    of the binary to see that it works), which :func:`warm_up` moves off the critical path.
+    """
+    with _lookup:  # a warm-up thread and the first real caller share one lookup
+        return find_ffmpeg()
+
+
+def warm_up() -> None:
+    """Find ffmpeg and import ffmpeg-python in a background thread, while the caller loads
+    and checks the film: a command that will run ffmpeg then starts it without waiting."""
+    threading.Thread(target=lambda: (ffmpeg_exe(), builder()), daemon=True).start()
+
+
+@functools.cache
+def find_ffmpeg() -> str:
+    """:func:`ffmpeg_exe`'s lookup (``find_ffmpeg.cache_clear()`` looks again)."""
     override = os.environ.get("FILMFS_FFMPEG")
     if override:
         return override

@@ -6,6 +6,7 @@ reads stream headers only (no decoding), which takes milliseconds.
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import threading
 from dataclasses import dataclass
@@ -39,6 +40,9 @@ class VideoInfo:
     pix_fmt: str | None
     streams: tuple[str, ...] = ()  # stream kinds in file order, e.g. ("video", "audio")
     timescale: int = 0  # ticks per second of the video track (1 / its time base)
+    # sha256 of the video decoder's configuration (H.264's avcC: its SPS and PPS); "" if none.
+    # Files with the same one can be joined packet for packet, as one stream.
+    video_config: str = ""
 
 
 # PyAV reports the demuxer's comma list ("mov,mp4,m4a,3gp,3g2,mj2"); users know the suffix.
@@ -94,6 +98,7 @@ def probe(path: Path) -> VideoInfo:
             pix_fmt=ctx.pix_fmt,
             streams=tuple(str(s.type) for s in container.streams),
             timescale=_timescale(video),
+            video_config=hashlib.sha256(ctx.extradata).hexdigest() if ctx.extradata else "",
         )
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from filmfs.media.probe import VideoInfo, probe
 from filmfs.store.objects import MediaStore, check_sha256
 
-PROBE_CACHE_VERSION = 4  # bump when VideoInfo or how it is read changes
+PROBE_CACHE_VERSION = 5  # bump when VideoInfo or how it is read changes
 
 
 def _entry(store: MediaStore, sha256: str) -> Path:

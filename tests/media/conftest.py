@@ -21,13 +21,14 @@ def render(
     audio: bool = True,
     codec: str = "libx264",
     freq: int = 440,
+    preset: str = "ultrafast",
 ) -> Path:
     args = ["-f", "lavfi", "-i", f"testsrc=size={size}:rate={fps}:duration={seconds}"]
     if audio:
         args += ["-f", "lavfi", "-i", f"sine=frequency={freq}:sample_rate=48000:duration={seconds}"]
     args += ["-c:v", codec, "-pix_fmt", "yuv420p"]
     if codec == "libx264":
-        args += ["-preset", "ultrafast", "-g", str(fps)]
+        args += ["-preset", preset, "-g", str(fps)]
     if audio:
         args += ["-c:a", "aac", "-ar", "48000", "-ac", "2"]
     args += [str(out)]

@@ -11,7 +11,7 @@ from filmfs.errors import FilmfsError, StoreError, ToolError
 from filmfs.film.model import Format, Transition
 from filmfs.media.assembly import AssemblyResult, Clip, Soundtrack, assemble
 from filmfs.media.conform import conform_reasons
-from filmfs.media.ffmpeg import run_ffmpeg
+from filmfs.media.ffmpeg import ffmpeg_exe, find_ffmpeg, run_ffmpeg
 from filmfs.media.probe import probe
 from filmfs.store.objects import MediaStore
 from tests.media.conftest import MakeVideo
@@ -311,3 +311,56 @@ def test_the_crop_note_preflight_writes_is_read_back() -> None:
         notes[how] = fitted.adjustments
     assert GenerationParams("runway", fit=notes["crop"]).crops
     assert not GenerationParams("runway", fit=notes["pad"]).crops
+
+
+def test_takes_with_one_h264_configuration_are_joined_packet_for_packet(
+    tmp_path: Path, make_video: MakeVideo
+) -> None:
+    clips = [clip(f"s{i}", make_video(f"{i}.mp4", freq=300 + i)) for i in range(3)]
+    assert len({probe(c.path).video_config for c in clips}) == 1
+    result = run(tmp_path, clips)
+    (argv,) = result.argv
+    assert argv[argv.index("-auto_convert") + 1] == "0"
+    assert frame_hashes(result.output) == [h for c in clips for h in frame_hashes(c.path)]
+
+
+def test_takes_with_other_h264_configurations_keep_their_own(
+    tmp_path: Path, make_video: MakeVideo
+) -> None:
+    # x264's ultrafast preset codes with CAVLC, its medium one with CABAC: other PPS.
+    clips = [
+        clip("fast", make_video("fast.mp4")),
+        clip("slow", make_video("s.mp4", preset="medium")),
+    ]
+    assert probe(clips[0].path).video_config != probe(clips[1].path).video_config
+    assert conform_reasons(probe(clips[1].path), FMT) == []  # still copied, not re-encoded
+    result = run(tmp_path, clips)
+    assert result.reused == ["fast", "slow"] and "-auto_convert" not in result.argv[0]
+    # Every frame decodes to the take's own picture: the second take's PPS travels with it.
+    assert frame_hashes(result.output) == [h for c in clips for h in frame_hashes(c.path)]
+
+
+def test_an_ffmpeg_without_per_file_options_gets_the_same_cut(
+    tmp_path: Path, make_video: MakeVideo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clips = [clip(f"s{i}", make_video(f"{i}.mp4", freq=300 + i)) for i in range(3)]
+    new = run(tmp_path / "new", clips)
+    # FFmpeg 4.x, in front of the real binary: it refuses a concat script's "option" lines
+    # with the message concatdec.c prints, and runs anything else.
+    old = tmp_path / "ffmpeg-4"
+    old.write_text(
+        "#!/bin/sh\n"
+        'for a in "$@"; do case "$a" in *.txt) if grep -q "^option " "$a"; then\n'
+        "  echo \"[concat @ 0x1] Line 3: unknown keyword 'option'\" >&2; exit 1; fi;; esac; done\n"
+        f'exec "{ffmpeg_exe()}" "$@"\n'
+    )
+    old.chmod(0o755)
+    monkeypatch.setenv("FILMFS_FFMPEG", str(old))
+    find_ffmpeg.cache_clear()
+    try:
+        older = run(tmp_path / "old", clips)
+    finally:
+        find_ffmpeg.cache_clear()
+    assert len(new.argv) == 1 and len(older.argv) == 2  # refused once, then without options
+    digest = [hashlib.sha256(r.output.read_bytes()).hexdigest() for r in (new, older)]
+    assert digest[0] == digest[1]
