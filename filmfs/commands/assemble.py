@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -21,7 +20,7 @@ from filmfs.film.deps import film_manifests_edited
 from filmfs.film.locks import commit_made_from
 from filmfs.film.model import Format, VideoRef
 from filmfs.film.recipe import cut_recipe, recorded
-from filmfs.manifests.writer import check_output, make_folder, update_field, write_error
+from filmfs.manifests.writer import check_output, make_folder, update_field
 from filmfs.media.assembly import Clip, Soundtrack, assemble
 from filmfs.media.conform import CONFORM_VERSION
 from filmfs.media.ffmpeg import warm_up
@@ -33,7 +32,7 @@ from filmfs.media.subtitles import mux_subtitles, to_srt
 from filmfs.media.verify import check_cut
 from filmfs.project import Project
 from filmfs.script.subtitles import plan_cues, write_subtitles
-from filmfs.store.objects import MediaStore, hash_own_file
+from filmfs.store.objects import MediaStore, hash_own_file, link_or_copy
 from filmfs.store.stamps import Verifying, is_verified, require_verified, set_aside
 
 DEFAULT_OUTPUT = "cut.mp4"
@@ -176,7 +175,7 @@ def assemble_film(
     clock.lap("validate and plan")
     if not force and is_current(store, final, recipe["hash"]):
         assert final is not None
-        _publish_link(store.path_of(final.sha256), out)
+        link_or_copy(store.path_of(final.sha256), out, read_only=True)
         clock.lap("publish")
         return AssembleResult(
             output=out,
@@ -239,7 +238,7 @@ def assemble_film(
     clock.lap("store the cut")
     # The cut is made from the conformed copies where a take had to be re-encoded.
     conformed_for = {source: conformed for conformed, source in made.conformed.items()}
-    _publish_link(store.path_of(stored_cut.sha256), out)
+    link_or_copy(store.path_of(stored_cut.sha256), out, read_only=True)
     video = replace(
         stored_cut,
         derived_from=tuple(dict.fromkeys(conformed_for.get(c.sha256, c.sha256) for c in clips)),
@@ -297,24 +296,3 @@ def is_current(store: MediaStore, final: VideoRef | None, recipe_hash: str) -> b
     # Present but damaged: set it aside so the cut rendered now is stored in its place.
     set_aside(store, final.sha256)
     return False
-
-
-def _publish_link(source: Path, dest: Path) -> None:
-    """Put the cut at ``dest`` atomically: a hard link to the stored object, else a copy.
-
-    A link costs nothing and, like DVC's hardlink cache type, shares the store's read-only
-    file; replacing an old cut is a rename. A copy is made across filesystems.
-    """
-    make_folder(dest.parent)
-    tmp = dest.with_name(f".{dest.name}.tmp")
-    try:
-        tmp.unlink(missing_ok=True)
-        try:
-            os.link(source, tmp)
-        except OSError:
-            shutil.copyfile(source, tmp)
-            os.chmod(tmp, 0o444)
-        os.replace(tmp, dest)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise write_error(dest, exc) from exc

@@ -13,12 +13,10 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import shutil
 from pathlib import Path
 
 from filmfs.errors import StoreError
-from filmfs.manifests.writer import make_folder, write_error
-from filmfs.store.objects import hash_file
+from filmfs.store.objects import hash_file, link_or_copy
 
 MEDIA_DIR = "media"
 SHORT_SHA = 8
@@ -80,22 +78,13 @@ def place(source: Path, sha256: str, dest: Path) -> Path:
         with contextlib.suppress(OSError):
             if os.path.samefile(source, dest) or hash_file(dest)[0] == sha256:
                 return dest
-    make_folder(dest.parent)
-    tmp = dest.with_name(f".{dest.name}.tmp")
-    try:
-        tmp.unlink(missing_ok=True)
-        try:
-            os.link(source, tmp)
-        except OSError:
-            shutil.copyfile(source, tmp)
-        if hash_file(tmp)[0] != sha256:
+
+    def matches(placed: Path) -> None:
+        if hash_file(placed)[0] != sha256:
             raise StoreError(
                 f"media store object {sha256[:12]} does not match its hash; not exported",
                 hint="`filmfs media fsck` quarantines corrupt objects; then `filmfs pull`",
             )
-        os.replace(tmp, dest)
-    except OSError as exc:
-        raise write_error(dest, exc) from exc
-    finally:
-        tmp.unlink(missing_ok=True)
+
+    link_or_copy(source, dest, check=matches)
     return dest

@@ -19,16 +19,17 @@ import hashlib
 import mmap
 import os
 import re
+import shutil
 import stat
 import tempfile
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
 from filmfs.errors import StoreError
-from filmfs.manifests.writer import make_folder
+from filmfs.manifests.writer import make_folder, write_error
 
 CHUNK = 1 << 20  # 1 MiB reads: hashing speed is flat above this, memory stays small
 _SHA256 = re.compile(r"[0-9a-f]{64}")
@@ -54,6 +55,38 @@ def hash_file(path: Path) -> tuple[str, int]:
             digest.update(chunk)
             size += len(chunk)
     return digest.hexdigest(), size
+
+
+def link_or_copy(
+    source: Path,
+    dest: Path,
+    *,
+    read_only: bool = False,
+    check: Callable[[Path], None] | None = None,
+) -> None:
+    """Put ``source``'s bytes at ``dest`` atomically: a hard link to it, else a copy.
+
+    A link costs nothing and, like DVC's hardlink cache type, shares the store's read-only
+    file; a copy is made across filesystems (``read_only``: made read-only like the store's).
+    Either is made beside ``dest`` and renamed over it, after ``check`` has seen it.
+    """
+    make_folder(dest.parent)
+    tmp = dest.with_name(f".{dest.name}.tmp")
+    try:
+        tmp.unlink(missing_ok=True)
+        try:
+            os.link(source, tmp)
+        except OSError:
+            shutil.copyfile(source, tmp)
+            if read_only:
+                os.chmod(tmp, 0o444)
+        if check is not None:
+            check(tmp)
+        os.replace(tmp, dest)
+    except OSError as exc:
+        raise write_error(dest, exc) from exc
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def hash_own_file(path: Path) -> tuple[str, int]:
