@@ -26,7 +26,7 @@ from filmfs.film.rate import parse_rate
 from filmfs.manifests import versions
 from filmfs.manifests.batch import Checked
 from filmfs.manifests.blobs import check_blobs
-from filmfs.manifests.cache import ManifestCache, check_manifests, key_of
+from filmfs.manifests.cache import check_manifests
 from filmfs.manifests.loader import Document
 from filmfs.manifests.problems import Problem, Severity
 from filmfs.manifests.tree import DiskTree, MemoryTree, Tree
@@ -208,17 +208,15 @@ class Project:
             return kept
 
         self.stats.append((root, _lstat(root)))
-        cache = ManifestCache.open(root)
-        files = partial(self._files, cache=cache)
         film_path = layout.film_file(root)
         admit(self._named(film_path) or [], "film")
-        scene_paths = admit(files(root / layout.SCENES_DIR, "*.y*ml"), "scene")
-        char_paths = admit(files(root / layout.CHARACTERS_DIR, "*.y*ml"), "character")
-        asset_paths = admit(files(root / layout.ASSETS_DIR, "*.y*ml"), "asset")
+        scene_paths = admit(self._files(root / layout.SCENES_DIR, "*.y*ml"), "scene")
+        char_paths = admit(self._files(root / layout.CHARACTERS_DIR, "*.y*ml"), "character")
+        asset_paths = admit(self._files(root / layout.ASSETS_DIR, "*.y*ml"), "asset")
         shot_dirs: list[tuple[Path, list[Path], bool]] = []
-        for shot_dir, shot_info in files(root / layout.SHOTS_DIR, "*", dirs=True):
+        for shot_dir, shot_info in self._files(root / layout.SHOTS_DIR, "*", dirs=True):
             mark = len(self.stats)
-            take_paths = admit(files(shot_dir / layout.TAKES_DIR, "*.y*ml"), "take")
+            take_paths = admit(self._files(shot_dir / layout.TAKES_DIR, "*.y*ml"), "take")
             shot_path = shot_dir / layout.SHOT_FILE
             named = self._named(shot_path)
             if named is None or self.stats[mark][1] is None:
@@ -228,7 +226,7 @@ class Project:
             if named is None:
                 self.problem(shot_dir, f"shot folder has no {layout.SHOT_FILE}")
             shot_dirs.append((shot_dir, take_paths, bool(named and admit(named, "shot"))))
-        self._checked, self.fresh = check_manifests(cache, wanted, jobs=jobs)
+        self._checked, self.fresh = check_manifests(root, wanted, jobs=jobs)
         self.stats.extend((path, info) for path, _, info in wanted)
         self._build_all(film_path, scene_paths, char_paths, asset_paths, shot_dirs)
 
@@ -277,7 +275,7 @@ class Project:
         self._checked = {}
 
     def _files(
-        self, folder: Path, pattern: str, *, cache: ManifestCache, dirs: bool = False
+        self, folder: Path, pattern: str, *, dirs: bool = False
     ) -> list[tuple[Path, os.stat_result | None]]:
         """Entries of a folder named like ``pattern`` and their stat, refusing any that lead
         outside the film. With ``dirs``, only folders (others are reported), with their lstat."""
@@ -287,8 +285,7 @@ class Project:
             self.stats.append((folder, None))
             return []
         self.stats.append((folder, info))
-        linked = stat.S_ISLNK(info.st_mode)
-        if linked:
+        if stat.S_ISLNK(info.st_mode):
             self.symlinked = True
             if self._escapes(folder):
                 return []
@@ -296,53 +293,36 @@ class Project:
         if not stat.S_ISDIR(info.st_mode):
             self.problem(folder, f"{folder.name} is a file; it must be a folder")
             return []
-        entries = self._entries(folder, info, cache=None if linked else cache)
-        if entries is None:
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda e: e.name)
+        except OSError:
             return []
-        self.listed[folder] = [name for name, _ in entries]
+        self.listed[folder] = [entry.name for entry in entries]
         found: list[tuple[Path, os.stat_result | None]] = []
-        for name, kind in entries:
+        for entry in entries:
+            name = entry.name
             if name.startswith(".") or not fnmatch.fnmatchcase(name, pattern):
                 continue
             path = folder / name
             # The listing says which entries are symlinks: only those need resolving.
-            if kind == "link":
+            if entry.is_symlink():
                 self.symlinked = True
                 if self._escapes(path):
                     continue
             if dirs:
-                if kind == "file" or (kind == "link" and not path.is_dir()):
+                if not entry.is_dir():
                     self.problem(path, "unexpected file in shots/ (each shot is a folder)")
                     continue
-                found.append((path, _lstat(path)))  # taken before its entries are looked at
+                try:  # taken before its entries are looked at
+                    found.append((path, entry.stat(follow_symlinks=False)))
+                except OSError:
+                    found.append((path, None))
                 continue
-            found.append((path, _stat(path)))  # None: reading it will say what is wrong
-        return found
-
-    def _entries(
-        self, folder: Path, info: os.stat_result, *, cache: ManifestCache | None
-    ) -> list[tuple[str, str]] | None:
-        """(name, "dir" | "link" | "file") of each entry of ``folder``, sorted by name; None
-        when it cannot be listed. An unchanged folder's listing comes from ``cache``."""
-        text, prefix = str(folder), str(self.root) + os.sep
-        rel = text[len(prefix) :] if cache is not None and text.startswith(prefix) else None
-        if rel is not None and cache is not None:
-            known = cache.listing(rel, key_of(info))
-            if known is not None:
-                names, folders = known
-                return [(n, "dir" if f else "file") for n, f in zip(names, folders, strict=True)]
-        try:
-            with os.scandir(folder) as listing:
-                found = sorted(
-                    (e.name, "link" if e.is_symlink() else "dir" if e.is_dir() else "file")
-                    for e in listing
-                )
-        except OSError:
-            return None
-        if rel is not None and cache is not None:
-            kept = ([name for name, _ in found], [kind == "dir" for _, kind in found])
-            linked = any(kind == "link" for _, kind in found)
-            cache.put_listing(rel, key_of(info), None if linked else kept)
+            try:
+                found.append((path, entry.stat()))
+            except OSError:
+                found.append((path, None))  # reading it will say what is wrong
         return found
 
     def _named(self, path: Path) -> list[tuple[Path, os.stat_result | None]] | None:

@@ -9,7 +9,6 @@ import subprocess
 import time
 from pathlib import Path
 
-import msgpack
 import pytest
 
 from filmfs.manifests import batch, schema
@@ -225,86 +224,3 @@ def test_the_version_in_the_stamp_is_the_installed_one() -> None:
     # The stamp reads filmfs.version (importlib.metadata costs start-up): it must be the
     # version pip installed, or an upgrade would be answered by the old version's checks.
     assert manifest_cache.filmfs_version() == importlib.metadata.version("filmfs")
-
-
-# --- folder listings ------------------------------------------------------------------------
-@pytest.fixture
-def listed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The folders a load lists with os.scandir (the real one, counted)."""
-    calls: list[str] = []
-    real = os.scandir
-
-    def counted(path: str | os.PathLike[str] | int) -> object:
-        if not isinstance(path, int):  # shutil.rmtree lists by descriptor
-            calls.append(os.fspath(path))
-        return real(path)
-
-    monkeypatch.setattr(os, "scandir", counted)
-    return calls
-
-
-def _listed_in(film: Path, listed: list[str]) -> set[str]:
-    listed.clear()
-    Project.load(film)
-    root = str(film.resolve()) + os.sep
-    return {path[len(root) :] for path in listed if path.startswith(root)}
-
-
-def test_an_unchanged_film_lists_no_folder(film: Path, listed: list[str]) -> None:
-    assert _listed_in(film, listed) == set()
-    kept = manifest_cache.ManifestCache.open(film.resolve()).listings
-    assert {"shots", "shots/01C/takes", "scenes"} <= kept.keys()
-
-
-def test_a_new_file_is_seen_in_its_folder(film: Path, listed: list[str]) -> None:
-    shutil.copy(film / TAKE, film / TAKE.with_name("009.yaml"))
-    assert _listed_in(film, listed) == {"shots/01C/takes"}
-    project = Project.load(film)
-    assert (film / TAKE.with_name("009.yaml")).resolve() in project.documents
-    assert _listed_in(film, listed) == set()
-
-
-def test_a_folder_whose_mtime_is_set_back_is_listed_again(film: Path, listed: list[str]) -> None:
-    takes = film / TAKE.parent
-    before = takes.stat()
-    (film / TAKE).unlink()
-    os.utime(takes, ns=(before.st_atime_ns, before.st_mtime_ns))  # ctime cannot be set back
-    assert takes.stat().st_mtime_ns == before.st_mtime_ns
-    assert _listed_in(film, listed) == {"shots/01C/takes"}
-    assert not Project.load(film).shots["01C"].takes
-
-
-def test_a_shot_folder_replaced_by_a_file_is_reported(film: Path, listed: list[str]) -> None:
-    shutil.rmtree(film / "shots/02D")
-    (film / "shots/02D").write_text("not a folder\n")
-    assert "shots" in _listed_in(film, listed)
-    assert any("unexpected file in shots/" in p for p in _problems(film))
-
-
-def test_a_listing_with_a_symlink_is_never_kept(film: Path, listed: list[str]) -> None:
-    link = film / TAKE.with_name("002.yaml")
-    link.symlink_to(film / TAKE)
-    assert _listed_in(film, listed) == {"shots/01C/takes"}
-    # Its target can change unseen: the folder is listed on every load.
-    assert _listed_in(film, listed) == {"shots/01C/takes"}
-    kept = manifest_cache.ManifestCache.open(film.resolve()).listings
-    assert "shots/01C/takes" not in kept and "shots/01A/takes" in kept
-
-
-def test_a_folder_changed_just_now_is_listed_again(
-    film: Path, listed: list[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    shutil.copy(film / TAKE, film / TAKE.with_name("009.yaml"))
-    monkeypatch.setattr(manifest_cache, "RACY_NS", 60 * 10**9)
-    assert "shots/01C/takes" in _listed_in(film, listed)
-    # Changed within the racy window: its listing was not stored, so it is listed again.
-    assert "shots/01C/takes" in _listed_in(film, listed)
-
-
-def test_a_malformed_listing_is_dropped(film: Path, listed: list[str]) -> None:
-    path = manifest_cache.cache_path(film)
-    header, entries, listings = msgpack.unpackb(path.read_bytes())
-    listings["shots"][2] = listings["shots"][2][:-1]  # one flag short of its names
-    path.write_bytes(msgpack.packb([header, entries, listings]))
-    assert _listed_in(film, listed) == {"shots"}
-    assert len(Project.load(film).shots) == 7

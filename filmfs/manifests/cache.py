@@ -8,12 +8,6 @@ old mtime restored, a rename or a replacement all miss. As Git does with its ind
 changed within :data:`RACY_NS` of the cache being written is not stored: a second write in the
 same clock tick would otherwise keep its key.
 
-It also holds each folder's listing (its names, and which are folders), keyed by the folder's
-own stat, as Git's untracked cache does: creating, deleting or renaming an entry changes the
-folder's mtime and ctime, so an unchanged key means unchanged names. Listing a folder costs
-~80 us where its lstat costs ~3 us; a 10,000-shot film has 20,000 folders. A listing with a
-symlink in it is never kept (its target can change unseen), nor one of a symlinked folder.
-
 The cache is only ever a shortcut: safe to delete, written atomically (a temporary file renamed
 over it), and ignored unless it was written by this filmfs version for these schemas (and this
 PyYAML, and the very code that checks a file). msgpack holds only plain data, so a planted file
@@ -43,11 +37,10 @@ from filmfs.version import VERSION
 
 CACHE_DIR = "cache"
 CACHE_FILE = "manifests-v1.msgpack"
-FORMAT = "filmfs manifest cache 3"
+FORMAT = "filmfs manifest cache 2"
 RACY_NS = 2_000_000_000
 
 Key = tuple[int, int, int, int]
-Listing = tuple[list[str], list[bool]]  # a folder's names, sorted, and which are folders
 
 
 def key_of(info: os.stat_result) -> Key:
@@ -81,40 +74,16 @@ def stamp() -> list[str]:
 class ManifestCache:
     """Cached checks by path relative to the film root; see the module docstring."""
 
-    def __init__(
-        self,
-        root: Path,
-        entries: dict[str, list[Any]] | None = None,
-        listings: dict[str, list[Any]] | None = None,
-    ) -> None:
+    def __init__(self, root: Path, entries: dict[str, list[Any]] | None = None) -> None:
         self.root = root
         self.entries: dict[str, list[Any]] = entries or {}
-        self.listings: dict[str, list[Any]] = listings or {}
         self.seen: set[str] = set()
-        self.seen_folders: set[str] = set()
         self.changed = False
 
     @classmethod
     def open(cls, root: Path) -> ManifestCache:
         """The film's cache, or an empty one when there is none it may trust."""
-        return cls(root, *_read(root))
-
-    def listing(self, rel: str, key: Key) -> Listing | None:
-        """The folder ``rel``'s listing as it was when the folder's stat was ``key``."""
-        self.seen_folders.add(rel)
-        entry = self.listings.get(rel)
-        if entry is None or tuple(entry[0]) != key:
-            return None
-        return entry[1], entry[2]
-
-    def put_listing(self, rel: str, key: Key, listing: Listing | None) -> None:
-        """Keep ``listing`` as the folder's; None: keep none (it holds a symlink)."""
-        self.seen_folders.add(rel)
-        if listing is not None:
-            self.listings[rel] = [list(key), *listing]
-        elif self.listings.pop(rel, None) is None:
-            return
-        self.changed = True
+        return cls(root, _read(root))
 
     def get(self, rel: str, key: Key, kind: str) -> Checked | None:
         self.seen.add(rel)
@@ -131,30 +100,22 @@ class ManifestCache:
     def save(self) -> None:
         """Write the cache if anything changed; a cache that cannot be written is no error."""
         gone = self.entries.keys() - self.seen
-        gone_folders = self.listings.keys() - self.seen_folders
-        if not self.changed and not gone and not gone_folders:
+        if not self.changed and not gone:
             return
         for rel in gone:
             del self.entries[rel]
-        for rel in gone_folders:
-            del self.listings[rel]
         racy = time.time_ns() - RACY_NS
         kept = {
             rel: entry
             for rel, entry in self.entries.items()
             if entry[1][1] < racy and entry[1][2] < racy
         }
-        listings = {
-            rel: entry
-            for rel, entry in self.listings.items()
-            if entry[0][1] < racy and entry[0][2] < racy
-        }
         try:
-            payload = msgpack.packb([stamp(), kept, listings], use_bin_type=True)
+            payload = msgpack.packb([stamp(), kept], use_bin_type=True)
         except (TypeError, ValueError, OverflowError):
             # A value msgpack cannot hold (an integer past 64 bits): keep what can be kept.
             kept = {rel: e for rel, e in kept.items() if _packable(e)}
-            payload = msgpack.packb([stamp(), kept, listings], use_bin_type=True)
+            payload = msgpack.packb([stamp(), kept], use_bin_type=True)
         write_atomically(cache_path(self.root), payload)
         self.changed = False
 
@@ -167,49 +128,29 @@ def _packable(entry: list[Any]) -> bool:
     return True
 
 
-def _read(root: Path) -> tuple[dict[str, list[Any]], dict[str, list[Any]]]:
+def _read(root: Path) -> dict[str, list[Any]]:
     found = read_trusted(root, cache_path(root))
-    if not isinstance(found, list) or len(found) != 3:
-        return {}, {}
-    header, entries, listings = found
-    if header != stamp() or not isinstance(entries, dict) or not isinstance(listings, dict):
-        return {}, {}
+    if not isinstance(found, list) or len(found) != 2:
+        return {}
+    header, entries = found
+    if header != stamp() or not isinstance(entries, dict):
+        return {}
     return {
         rel: entry
         for rel, entry in entries.items()
         if isinstance(entry, list) and len(entry) == 6 and isinstance(entry[1], list)
-    }, {rel: entry for rel, entry in listings.items() if _is_listing(entry)}
-
-
-def _is_listing(entry: Any) -> bool:
-    """[key, names, folder flags] with as many flags as names, all of the right types."""
-    if not (isinstance(entry, list) and len(entry) == 3):
-        return False
-    key, names, folders = entry
-    return (
-        isinstance(key, list)
-        and len(key) == 4
-        and isinstance(names, list)
-        and isinstance(folders, list)
-        and len(names) == len(folders)
-        and all(isinstance(name, str) for name in names)
-        and all(isinstance(flag, bool) for flag in folders)
-    )
+    }
 
 
 def check_manifests(
-    cache: ManifestCache,
-    wanted: Sequence[tuple[Path, str, os.stat_result | None]],
-    *,
-    jobs: int | None,
+    root: Path, wanted: Sequence[tuple[Path, str, os.stat_result | None]], *, jobs: int | None
 ) -> tuple[dict[Path, Checked], list[Path]]:
     """Each wanted (path, kind, stat)'s own check, and the paths that were read afresh.
 
     Unchanged files are answered by the cache; the others are checked (in parallel when there
-    are many) and stored back. Files and folders that are gone are dropped from the cache,
-    which is saved: every folder's listing must have been asked of it by then.
+    are many) and stored back. Files that are gone are dropped from the cache.
     """
-    root = cache.root
+    cache = ManifestCache.open(root)
     prefix = str(root).rstrip(os.sep) + os.sep
     found: dict[Path, Checked] = {}
     todo: list[tuple[Path, str, str, Key | None]] = []
