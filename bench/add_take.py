@@ -28,7 +28,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bytecode import compile_package
-from startup import imports
+from startup import imports, slowest
 
 from filmfs import layout
 from filmfs.commands.init import init
@@ -132,9 +132,7 @@ def main() -> None:
             print(f"  {label:<34} {wall * 1000:6.0f} ms  {cpu * 1000:6.0f} ms CPU")
         print(f"  add-take / floor: {add[0] / floor[0]:.2f}x wall, {add[1] / floor[1]:.2f}x CPU")
         argv = [py, "-m", "filmfs", "add-take", "01A", str(clips[0]), "--no-commit"]
-        found = imports(argv, film)
-        top = ", ".join(f"{n} {us / 1000:.0f} ms" for us, n in sorted(found)[-5:][::-1])
-        print(f"  add-take's slowest imports: {top}")
+        print(f"  add-take's slowest imports: {slowest(imports(argv, film), 5)}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -50,6 +50,11 @@ def imports(argv: list[str], cwd: Path) -> list[tuple[int, str]]:
     return found
 
 
+def slowest(found: list[tuple[int, str]], count: int) -> str:
+    """The ``count`` slowest of :func:`imports`' modules (cumulative time), as one line."""
+    return ", ".join(f"{name} {us / 1000:.0f} ms" for us, name in sorted(found)[-count:][::-1])
+
+
 def main() -> None:
     compile_package()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
@@ -84,8 +89,7 @@ def main() -> None:
         for name, argv in commands.items():
             found = imports(argv, film)
             heavy = sorted({n for _, n in found if n.split(".")[0] in HEAVY})
-            top = ", ".join(f"{n} {us / 1000:.0f} ms" for us, n in sorted(found)[-4:][::-1])
-            print(f"  {name}: heavy imports: {heavy or 'none'}; slowest: {top}")
+            print(f"  {name}: heavy imports: {heavy or 'none'}; slowest: {slowest(found, 4)}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

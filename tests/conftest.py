@@ -47,6 +47,15 @@ def copy_example(target: Path, *, schemas: bool = True) -> Path:
     return target
 
 
+def swap_scenes(film: Path) -> None:
+    """Swap the contents of scenes/01.yaml and scenes/02.yaml by renames (no write to either)."""
+    first, second = film / "scenes/01.yaml", film / "scenes/02.yaml"
+    spare = film / "scenes/spare"
+    first.rename(spare)
+    second.rename(first)
+    spare.rename(second)
+
+
 def _schemas_beside(target: Path, wanted: bool) -> None:
     """The example film's modelines point at ../schemas, as it sits in this repository; put the
     schemas there too, so the copy's lines resolve (``wanted=False``: a film copied away)."""

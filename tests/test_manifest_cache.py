@@ -14,7 +14,7 @@ import pytest
 from filmfs.manifests import batch, schema
 from filmfs.manifests import cache as manifest_cache
 from filmfs.project import Project
-from tests.conftest import CASES
+from tests.conftest import CASES, swap_scenes
 
 TAKE = Path("shots/01C/takes/001.yaml")
 
@@ -94,11 +94,7 @@ def test_same_size_rewrite_with_the_old_mtime_is_seen(film: Path) -> None:
 
 
 def test_renames_and_swaps_are_seen(film: Path) -> None:
-    first, second = film / "scenes/01.yaml", film / "scenes/02.yaml"
-    spare = film / "scenes/spare"
-    first.rename(spare)
-    second.rename(first)
-    spare.rename(second)
+    swap_scenes(film)
     assert _fresh(film) == {"scenes/01.yaml", "scenes/02.yaml"}
     problems = _problems(film)
     assert any("scenes/01.yaml" in p and "scene_number 2" in p for p in problems)

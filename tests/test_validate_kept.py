@@ -20,7 +20,7 @@ from filmfs.manifests import cache as manifest_cache
 from filmfs.manifests import results, schema
 from filmfs.manifests.problems import Report
 from filmfs.store.objects import MediaStore
-from tests.conftest import write_take
+from tests.conftest import swap_scenes, write_take
 
 TAKE = Path("shots/01C/takes/001.yaml")
 
@@ -102,11 +102,7 @@ def test_a_rename_is_seen(film: Path) -> None:
 
 
 def test_a_swap_of_two_files_is_seen(film: Path) -> None:
-    first, second = film / "scenes/01.yaml", film / "scenes/02.yaml"
-    spare = film / "scenes/spare"
-    first.rename(spare)
-    second.rename(first)
-    spare.rename(second)
+    swap_scenes(film)
     assert any("scenes/01.yaml" in m and "scene_number 2" in m for m in _stale_then(film))
 
 
