@@ -1,13 +1,15 @@
 """Benchmark: `filmfs add-take` of one ~3 MB clip against its floor, start-up plus copy-and-hash.
 
-    python bench/add_take.py [--repeat 9]
+    python bench/add_take.py [--repeat 9] [--seconds 5]
 
 The floor of one run is measured in the same loop: a process `python -c "import yaml, click"`
 (what any click CLI pays to start), plus copying the clip into a folder and hashing it with
 sha256 (what storing it content-addressed must do). Each `add-take --no-commit` adds a distinct
 copy of the clip (a metadata tag changes its bytes), so the store never already has it. Medians
 of ``--repeat`` runs, interleaved. Target: add-take within start-up plus copy-and-hash, so the
-ratio near 1; it also lists add-take's slowest imports (``python -X importtime``). On a
+ratio near 1; it also lists add-take's slowest imports (``python -X importtime``).
+``--seconds 120`` makes the clip that long (the 5 s clip looped, ~70 MB), where copying and
+hashing outweigh start-up. On a
 machine shared with other work, the CPU time (user + sys) of the same runs is printed beside
 the wall time: it moves less with the load.
 """
@@ -49,11 +51,13 @@ def render(out: Path) -> None:
     )  # fmt: skip
 
 
-def tagged(base: Path, dest: Path, tag: str) -> Path:
+def tagged(base: Path, dest: Path, tag: str, loops: int) -> Path:
+    """``base`` played ``loops`` times, stream-copied, with a tag that makes its bytes new."""
     run_ffmpeg(
-        ["-i", str(base), "-map", "0", "-c", "copy", "-metadata", f"comment={tag}", str(dest)],
+        ["-stream_loop", str(loops - 1), "-i", str(base), "-map", "0", "-c", "copy",
+         "-metadata", f"comment={tag}", str(dest)],
         what="bench copy",
-    )
+    )  # fmt: skip
     return dest
 
 
@@ -91,6 +95,7 @@ def medians(runs: list[tuple[float, float]]) -> tuple[float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--repeat", type=int, default=9)
+    parser.add_argument("--seconds", type=int, default=5, help="clip length, a multiple of 5")
     args = parser.parse_args()
     py = sys.executable
     compile_package()
@@ -106,10 +111,13 @@ def main() -> None:
         )
         base = work / "base.mp4"
         render(base)
-        clips = [tagged(base, work / f"clip{i:03d}.mp4", f"c{i}") for i in range(args.repeat + 1)]
+        loops = max(1, args.seconds // 5)
+        clips = [
+            tagged(base, work / f"clip{i:03d}.mp4", f"c{i}", loops) for i in range(args.repeat + 1)
+        ]
         scratch = work / "scratch"
         scratch.mkdir()
-        size = base.stat().st_size
+        size = clips[0].stat().st_size
         # A first run warms the page cache and writes the manifest cache, as in daily use.
         timed([py, "-m", "filmfs", "add-take", "01A", str(clips[0]), "--no-commit"], film)
         starts, copies, adds = [], [], []

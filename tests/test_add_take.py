@@ -122,7 +122,43 @@ def test_non_video_is_refused_and_nothing_written(
     assert "Traceback" not in result.output
     assert takes_of(film, "01A") == {}
     assert objects(film) == before
+    assert staged(film) == []  # the copy made while it was probed is gone too
     assert not git.Repo(film).is_dirty(untracked_files=True)
+
+
+def staged(film: Path) -> list[Path]:
+    tmp = film / ".filmfs" / "tmp"
+    return sorted(tmp.iterdir()) if tmp.is_dir() else []
+
+
+@pytest.mark.parametrize("how", ["appended", "replaced"])
+def test_a_clip_that_changes_while_stored_is_refused(
+    film: Path, clip: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:
+    """The clip is copied in while it is probed: if it is written to or replaced meanwhile
+    (a download still finishing), the probe may describe other bytes than the copy's."""
+    from filmfs.media import ingest
+
+    real_probe = ingest.probe
+    other = tmp_path / "other.mp4"
+    other.write_bytes(clip.read_bytes()[:-100])
+
+    def probe_then_change(path: Path) -> object:
+        info = real_probe(path)
+        if how == "appended":
+            with path.open("ab") as fh:
+                fh.write(b"more")
+        else:
+            other.replace(path)
+        return info
+
+    monkeypatch.setattr(ingest, "probe", probe_then_change)
+    before = objects(film)
+    result = CliRunner().invoke(cli, ["add-take", "01A", str(clip), "-C", str(film)])
+    assert result.exit_code == 1, result.output
+    assert f"cannot store {clip}: it changed while being stored" in result.output
+    assert "Traceback" not in result.output
+    assert (takes_of(film, "01A"), objects(film), staged(film)) == ({}, before, [])
 
 
 def test_missing_file_and_unknown_shot(film: Path, clip: Path, tmp_path: Path) -> None:

@@ -11,7 +11,6 @@ value, worded like ``duration_target must be a number`` rather than as a jsonsch
 from __future__ import annotations
 
 import contextlib
-import difflib
 import functools
 import hashlib
 import importlib.util
@@ -185,6 +184,8 @@ def _message(error: jsonschema.ValidationError) -> tuple[str, bool]:
     if validator_name == "additionalProperties" and isinstance(value, dict):
         known = set(error.schema.get("properties", {}))
         extra = sorted(k for k in value if k not in known)
+        import difflib  # only for a manifest with an unknown field
+
         close = difflib.get_close_matches(extra[0], known, n=1) if extra else []
         hint = f" (did you mean {close[0]!r}?)" if close else ""
         where = f" in {name}" if error.absolute_path else ""

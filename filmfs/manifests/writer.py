@@ -12,7 +12,6 @@ import errno
 import io
 import os
 import re
-import secrets
 from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
@@ -82,7 +81,7 @@ def _temp_beside(path: Path) -> tuple[int, Path]:
     """A new hidden temp file next to ``path``, created with the process's umask (0666 & ~umask,
     like any file an editor writes; mkstemp's 0600 hid manifests from the group)."""
     for _ in range(100):
-        tmp = path.parent / f".{path.name}.{secrets.token_hex(4)}.tmp"
+        tmp = path.parent / f".{path.name}.{os.urandom(4).hex()}.tmp"
         try:
             return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), tmp
         except FileExistsError:

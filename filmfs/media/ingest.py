@@ -10,7 +10,7 @@ from filmfs.errors import StoreError
 from filmfs.film.model import VideoRef
 from filmfs.media.probe import VideoInfo, probe
 from filmfs.media.probe_cache import remember
-from filmfs.store.objects import MediaStore, hash_file
+from filmfs.store.objects import FileState, MediaStore, file_state, hash_file
 from filmfs.store.stamps import record_verified
 
 
@@ -29,16 +29,28 @@ def store_video(
     stored object is stamped as verified and its probe remembered, so its first use in a cut
     reads neither its bytes nor its headers again.
     """
-    # Hash while probing: hashlib and PyAV both leave the GIL, and the bytes are in the page
-    # cache once either has read them (a 60 MB cut hashes in ~0.1 s, about what probing takes).
-    if hashed is None:
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            digest = pool.submit(hash_file, path)
+    if move or hashed is not None:
+        # A file we made: hash it while probing (hashlib and PyAV both leave the GIL, and the
+        # bytes are in the page cache once either has read them), then rename it in.
+        if hashed is None:
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                digest = pool.submit(hash_file, path)
+                info = info or probe(path)
+                hashed = digest.result()
+        elif info is None:
+            info = probe(path)
+        stored = store.put_file(path, move=move, hashed=hashed)
+    else:
+        # Someone else's file: copy it into the store's tmp/ (hashed as written, synced)
+        # while it is probed, so the copy costs about nothing beside the probe; it is
+        # published only once the probe has said it is a video.
+        since = _state_of(path)
+        with store.temp_path(".obj") as tmp, ThreadPoolExecutor(max_workers=1) as pool:
+            copying = pool.submit(store.copy_in, path, tmp, since=since)
             info = info or probe(path)
-            hashed = digest.result()
-    elif info is None:
-        info = probe(path)
-    stored = store.put_file(path, move=move, hashed=hashed)
+            staged = copying.result()
+            staged.check_source(path)  # the probe read the bytes that are stored
+            stored = store.publish(staged)
     if stored.published:
         record_verified(store, stored.sha256)  # hashed on the way in: trusted until it changes
     with contextlib.suppress(OSError, StoreError):  # a read-only cache: probed again later
@@ -54,3 +66,10 @@ def store_video(
         format=info.format,
         has_audio=info.has_audio,
     )
+
+
+def _state_of(path: Path) -> FileState:
+    try:
+        return file_state(path)
+    except OSError as exc:
+        raise StoreError(f"cannot store {path}: {exc.strerror or exc}") from exc

@@ -33,6 +33,7 @@ from filmfs.manifests.writer import make_folder, write_error
 
 CHUNK = 1 << 20  # 1 MiB reads: hashing speed is flat above this, memory stays small
 _SHA256 = re.compile(r"[0-9a-f]{64}")
+FileState = tuple[int, int, int, int, int]
 
 
 def is_sha256(value: str) -> bool:
@@ -119,6 +120,26 @@ class StoredObject:
     path: Path
     published: bool = field(default=False, compare=False)
     """Written by this call (its bytes hashed on the way in), not found already present."""
+
+
+@dataclass(frozen=True)
+class Staged:
+    """Bytes copied into the store's ``tmp/``, hashed and synced, not yet published."""
+
+    path: Path
+    sha256: str
+    size: int
+    source: FileState | None = None  # what the copied file was, when it was copied
+
+    def check_source(self, src: Path) -> None:
+        """StoreError if ``src`` is no longer the file copied (what was read of it alongside
+        the copy, a probe, may be of other bytes)."""
+        try:
+            now = file_state(src)
+        except OSError:
+            now = None
+        if now != self.source:
+            raise StoreError(f"cannot store {src}: it changed while being stored")
 
 
 class MediaStore:
@@ -307,46 +328,83 @@ class MediaStore:
         """Add ``src`` to the store; an object already present is not rewritten.
 
         With ``move=True`` the source is consumed (renamed in when it is on the same
-        filesystem, which is the case for files made in :meth:`temp_path`). ``hashed`` is
-        ``hash_file(src)`` when the caller already has it (a copy is still checked against it).
+        filesystem, which is the case for files made in :meth:`temp_path`). Otherwise it is
+        copied in and hashed in the same pass (:meth:`copy_in`). ``hashed`` is
+        ``hash_file(src)`` when the caller already has it; what is stored is checked against it.
         """
         src = Path(src)
         if not src.is_file():
             raise StoreError(f"cannot store {src}: no such file")
+        if not move:
+            with self.temp_path(".obj") as tmp:
+                staged = self.copy_in(src, tmp)
+                if hashed is not None and hashed != (staged.sha256, staged.size):
+                    raise StoreError(f"cannot store {src}: it changed while being stored")
+                return self.publish(staged)
         sha, size = hashed or hash_file(src)
         dest = self.path_of(sha)
         if self.has(sha) and _size_of(dest) == size:
-            if move:
-                src.unlink()
+            src.unlink()
             return StoredObject(sha, size, dest)
-        make_folder(dest.parent)
-        if not _is_real_dir(dest.parent):
-            raise StoreError(f"{dest.parent} is not a folder of the store (a symlink?); refused")
+        with self.temp_path(".obj") as tmp:
+            try:
+                os.replace(src, tmp)
+            except OSError:  # another filesystem: copy it in, then drop the source
+                staged = self.copy_in(src, tmp)
+                if staged.sha256 != sha:
+                    raise StoreError(f"cannot store {src}: it changed while being stored") from None
+                src.unlink()
+            return self.publish(Staged(tmp, sha, size))
+
+    def copy_in(self, src: Path, tmp: Path, *, since: FileState | None = None) -> Staged:
+        """Copy ``src`` into ``tmp`` (a :meth:`temp_path`), hashing the bytes as they are
+        written, and sync them to disk: one read of the source, which :meth:`publish` then
+        renames into place. A source that changes meanwhile (written to, or replaced), or
+        since the ``since`` a caller took before reading it alongside (a probe), is refused.
+        """
         try:
-            return self._publish(src, sha, size, dest, move=move)
+            before = since or file_state(src)
+            digest = hashlib.sha256()
+            size = 0
+            with open(src, "rb") as fin, open(tmp, "wb") as fout:
+                opened = _state_key(os.fstat(fin.fileno()))
+                while chunk := fin.read(CHUNK):
+                    digest.update(chunk)
+                    fout.write(chunk)
+                    size += len(chunk)
+                fout.flush()
+                os.fsync(fout.fileno())
+                read = _state_key(os.fstat(fin.fileno()))
+            after = file_state(src)
+        except OSError as exc:  # unreadable source, disk full, read-only store...
+            raise StoreError(
+                f"cannot store {src}: {exc.strerror or exc}",
+                hint="check the file is readable, the disk has room and .filmfs/ is writable",
+            ) from exc
+        if len({before, opened, read, after}) > 1 or size != after[2]:
+            raise StoreError(f"cannot store {src}: it changed while being stored")
+        return Staged(tmp, digest.hexdigest(), size, after)
+
+    def publish(self, staged: Staged) -> StoredObject:
+        """Rename a staged copy into place under its sha256 (read-only), unless the object is
+        already there; the stage is left to its :meth:`temp_path` to remove."""
+        sha, size = staged.sha256, staged.size
+        dest = self.path_of(sha)
+        if self.has(sha) and _size_of(dest) == size:
+            return StoredObject(sha, size, dest)
+        try:
+            make_folder(dest.parent)
+            if not _is_real_dir(dest.parent):
+                raise StoreError(
+                    f"{dest.parent} is not a folder of the store (a symlink?); refused"
+                )
+            os.chmod(staged.path, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
+            os.replace(staged.path, dest)
         except OSError as exc:  # disk full, read-only store...
             raise StoreError(
-                f"cannot store {src} as {dest}: {exc.strerror or exc}",
+                f"cannot store {sha[:12]} as {dest}: {exc.strerror or exc}",
                 hint="check the disk has room and .filmfs/objects/ is writable",
             ) from exc
-
-    def _publish(self, src: Path, sha: str, size: int, dest: Path, *, move: bool) -> StoredObject:
-        with self.temp_path(".obj") as tmp:
-            copied = True
-            if move:
-                try:
-                    os.replace(src, tmp)
-                    copied = False
-                except OSError:  # another filesystem: copy below, then drop the source
-                    _copy(src, tmp)
-                    src.unlink()
-            else:
-                _copy(src, tmp)
-            # A copied source may have changed while we hashed it: check what we publish.
-            if copied and hash_file(tmp)[0] != sha:
-                raise StoreError(f"cannot store {src}: it changed while being stored")
-            os.chmod(tmp, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
-            os.replace(tmp, dest)
         return StoredObject(sha, size, dest, published=True)
 
     # -- small key -> sha256 indexes (e.g. the conformed-copy cache) --------------------
@@ -425,9 +483,11 @@ def _size_of(path: Path) -> int:
         return -1
 
 
-def _copy(src: Path, dest: Path) -> None:
-    with open(src, "rb") as fin, open(dest, "wb") as fout:
-        while chunk := fin.read(CHUNK):
-            fout.write(chunk)
-        fout.flush()
-        os.fsync(fout.fileno())
+def file_state(path: Path) -> FileState:
+    """What tells that ``path`` is still the same file, not written to: its device, inode,
+    size, mtime and ctime (which no one can set back). OSError if it cannot be read."""
+    return _state_key(os.stat(path))
+
+
+def _state_key(state: os.stat_result) -> FileState:
+    return (state.st_dev, state.st_ino, state.st_size, state.st_mtime_ns, state.st_ctime_ns)
