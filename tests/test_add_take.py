@@ -135,11 +135,12 @@ def staged(film: Path) -> list[Path]:
 def test_a_clip_that_changes_while_stored_is_refused(
     film: Path, clip: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str
 ) -> None:
-    """The clip is copied in while it is probed: if it is written to or replaced meanwhile
-    (a download still finishing), the probe may describe other bytes than the copy's."""
-    from filmfs.media import ingest
+    """The clip is copied in while it is probed (in a child process, see probe_ahead): if it
+    is written to or replaced meanwhile (a download still finishing), the probe may describe
+    other bytes than the copy's."""
+    from filmfs.media import probe
 
-    real_probe = ingest.probe
+    real_probe = probe.probe
     other = tmp_path / "other.mp4"
     other.write_bytes(clip.read_bytes()[:-100])
 
@@ -152,7 +153,7 @@ def test_a_clip_that_changes_while_stored_is_refused(
             other.replace(path)
         return info
 
-    monkeypatch.setattr(ingest, "probe", probe_then_change)
+    monkeypatch.setattr(probe, "probe", probe_then_change)
     before = objects(film)
     result = CliRunner().invoke(cli, ["add-take", "01A", str(clip), "-C", str(film)])
     assert result.exit_code == 1, result.output
@@ -171,11 +172,15 @@ def test_missing_file_and_unknown_shot(film: Path, clip: Path, tmp_path: Path) -
 
 
 def test_as_a_process_it_commits_and_imports_only_what_it_needs(film: Path, clip: Path) -> None:
-    """A real run. Its imports: PyAV probes the clip and GitPython commits; nothing else
-    heavy, and no filelock where flock is (see filmfs/film/locks.py): every add-take pays
-    for its imports."""
+    """A real run. Its imports: PyAV probes the clip (in a child process forked as the
+    command starts, so not in this one) and GitPython commits; nothing else heavy, and no
+    filelock where flock is (see filmfs/film/locks.py): every add-take pays for its imports."""
+    report = (
+        "import atexit, sys; atexit.register(lambda: print('PyAV here:', 'av' in sys.modules,"
+        " file=sys.stderr)); from filmfs.cli import main; main()"
+    )
     done = subprocess.run(
-        [PYTHON, "-X", "importtime", "-m", "filmfs", "add-take", "01A", str(clip)],
+        [PYTHON, "-X", "importtime", "-c", report, "add-take", "01A", str(clip)],
         cwd=film,
         capture_output=True,
         text=True,
@@ -186,11 +191,12 @@ def test_as_a_process_it_commits_and_imports_only_what_it_needs(film: Path, clip
     assert done.stdout.startswith("01A: take 1 (selected): 256x144 25 fps h264")
     assert "committed" in done.stdout
     assert git.Repo(film).head.commit.message.startswith("add take 1 to 01A")
-    imported = {
+    imported = {  # by both processes
         line.rsplit("|", 1)[1].strip()
         for line in done.stderr.splitlines()
         if line.startswith("import time:") and "|" in line
     }
     assert "av" in imported
+    assert "PyAV here: False" in done.stderr
     heavy = ("filelock", "opentimelineio", "httpx", "fsspec", "jsonschema", "ffmpeg", "psycopg")
     assert not {m for m in imported if m.split(".")[0] in heavy}

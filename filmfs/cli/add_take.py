@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from filmfs.cli.options import Money, film_option, no_commit_option
 from filmfs.cli.output import emit, format_option
-from filmfs.commands.add_take import AddTakeResult, add_take
 from filmfs.film.rate import rate_text
-from filmfs.project import Project
+from filmfs.media.probe import probe_ahead
+
+if TYPE_CHECKING:
+    from filmfs.commands.add_take import AddTakeResult
 
 
 @click.command("add-take")
@@ -38,17 +41,23 @@ def command(
     root: Path,
 ) -> AddTakeResult:
     """Add the video SOURCE, made elsewhere, as the next take of shot SHOT_ID."""
-    result = add_take(
-        Project.load(root),
-        shot_id=shot_id,
-        source=source,
-        provider=provider,
-        model=model,
-        seed=seed,
-        cost=cost,
-        note=note,
-        commit=not no_commit,
-    )
+    with probe_ahead(source) as probing:
+        # Imported once the probe is under way in its own process, which they overlap.
+        from filmfs.commands.add_take import add_take
+        from filmfs.project import Project
+
+        result = add_take(
+            Project.load(root),
+            shot_id=shot_id,
+            source=source,
+            provider=provider,
+            model=model,
+            seed=seed,
+            cost=cost,
+            note=note,
+            commit=not no_commit,
+            probing=probing,
+        )
     return emit(result, fmt, render)
 
 

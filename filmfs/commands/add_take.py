@@ -19,6 +19,7 @@ from filmfs.film.model import VideoRef
 from filmfs.film.takes import check_room, reserve_attempt, take_data, write_take
 from filmfs.manifests.edit import check
 from filmfs.media.ingest import store_video
+from filmfs.media.probe import Probing
 from filmfs.project import Project
 
 
@@ -43,7 +44,9 @@ def add_take(
     cost: Decimal | None = None,
     note: str | None = None,
     commit: bool = True,
+    probing: Probing | None = None,
 ) -> AddTakeResult:
+    """``probing`` is :func:`probe_ahead` of ``source``, when the caller started one."""
     project.require_valid()
     shot = project.shot(shot_id)
     if not source.is_file():
@@ -65,7 +68,8 @@ def add_take(
     check(draft, "take", f"{layout.SHOTS_DIR}/{shot.shot_number}/takes (new take)")
     check_room(project.root, shot.shot_number)
     store = project.store
-    video = store_video(store, source)  # a clear error for anything that is not a video
+    # A clear error for anything that is not a video.
+    video = store_video(store, source, probing=probing)
     with reserve_attempt(project.root, shot.shot_number) as attempt:
         data = take_data(
             attempt=attempt,

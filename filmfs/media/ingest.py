@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import contextlib
+import os
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from filmfs.errors import StoreError
 from filmfs.film.model import VideoRef
-from filmfs.media.probe import VideoInfo, probe
+from filmfs.media.probe import Probing, VideoInfo, probe
 from filmfs.media.probe_cache import remember
-from filmfs.store.objects import FileState, MediaStore, file_state, hash_file
+from filmfs.store.objects import MediaStore, hash_file
 from filmfs.store.stamps import record_verified
 
 
@@ -21,11 +22,13 @@ def store_video(
     move: bool = False,
     hashed: tuple[str, int] | None = None,
     info: VideoInfo | None = None,
+    probing: Probing | None = None,
 ) -> VideoRef:
     """Probe ``path`` (a clear error if it is no video), store it, and describe it.
 
     ``move`` publishes a temp file by rename; otherwise the file is copied in. ``hashed`` is
-    ``hash_file(path)`` and ``info`` is ``probe(path)`` when the caller already has them. The
+    ``hash_file(path)`` and ``info`` is ``probe(path)`` when the caller already has them, or
+    ``probing`` when it started one (:func:`probe_ahead`). The
     stored object is stamped as verified and its probe remembered, so its first use in a cut
     reads neither its bytes nor its headers again.
     """
@@ -44,10 +47,10 @@ def store_video(
         # Someone else's file: copy it into the store's tmp/ (hashed as written, synced)
         # while it is probed, so the copy costs about nothing beside the probe; it is
         # published only once the probe has said it is a video.
-        since = _state_of(path)
+        since = probing.stat if probing else _stat(path)
         with store.temp_path(".obj") as tmp, ThreadPoolExecutor(max_workers=1) as pool:
             copying = pool.submit(store.copy_in, path, tmp, since=since)
-            info = info or probe(path)
+            info = info or (probing.result() if probing else probe(path))
             staged = copying.result()
             staged.check_source(path)  # the probe read the bytes that are stored
             stored = store.publish(staged)
@@ -68,8 +71,8 @@ def store_video(
     )
 
 
-def _state_of(path: Path) -> FileState:
+def _stat(path: Path) -> os.stat_result:
     try:
-        return file_state(path)
+        return os.stat(path)
     except OSError as exc:
         raise StoreError(f"cannot store {path}: {exc.strerror or exc}") from exc

@@ -6,13 +6,21 @@ reads stream headers only (no decoding), which takes milliseconds.
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import hashlib
 import importlib
+import json
+import os
+import signal
+import stat
+import sys
 import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import av  # imported where it is used: PyAV costs ~0.1 s of start-up
@@ -43,6 +51,17 @@ class VideoInfo:
     # sha256 of the video decoder's configuration (H.264's avcC: its SPS and PPS); "" if none.
     # Files with the same one can be joined packet for packet, as one stream.
     video_config: str = ""
+
+    def to_data(self) -> dict[str, Any]:
+        """As JSON-ready data (the rate as text: "24000/1001"); :meth:`from_data` reads it."""
+        data = dataclasses.asdict(self)
+        data["fps"] = str(self.fps)
+        return data
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> VideoInfo:
+        """What :meth:`to_data` wrote; ValueError, TypeError or KeyError if it is not that."""
+        return cls(**{**data, "fps": Fraction(data["fps"]), "streams": tuple(data["streams"])})
 
 
 # PyAV reports the demuxer's comma list ("mov,mp4,m4a,3gp,3g2,mj2"); users know the suffix.
@@ -129,3 +148,84 @@ def _duration(container: av.container.InputContainer, video: av.video.stream.Vid
     if container.duration is not None:
         return container.duration / av.time_base
     return 0.0
+
+
+# A child that has not answered by then is stuck on a file that never ends (a FIFO swapped in).
+_CHILD_SECONDS = 60
+
+
+@dataclass(frozen=True)
+class Probing:
+    """A probe under way (:func:`probe_ahead`): ``result()`` waits for it."""
+
+    path: Path
+    stat: os.stat_result  # the file as it was before it was read: what a copy is checked by
+    result: Callable[[], VideoInfo]
+
+
+@contextlib.contextmanager
+def probe_ahead(path: Path) -> Iterator[Probing | None]:
+    """Start reading ``path``'s headers in a child process; ``result()`` waits for them
+    (raising the ProbeError a probe here would raise). None if ``path`` is no regular file.
+
+    PyAV's import (~60 ms, holding the GIL) is most of what a one-clip command costs beyond its
+    start-up. A child forked as the command starts imports it on another core while this
+    process loads its own modules and the film. Where a fork is not safe (not Linux, other
+    threads already running) or the child gives no answer, the clip is probed here instead.
+    """
+    path = Path(path)
+    try:
+        before = os.stat(path)
+    except OSError:
+        before = None
+    if before is None or not stat.S_ISREG(before.st_mode):
+        yield None
+        return
+    if not _fork_is_safe():
+        yield Probing(path, before, lambda: probe(path))
+        return
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: answer, then leave without the parent's exit handlers
+        os.close(read_end)
+        _answer(path, write_end)
+    os.close(write_end)
+    pipe = os.fdopen(read_end, "rb")
+    try:
+        yield Probing(path, before, lambda: _read_answer(path, pipe))
+    finally:
+        pipe.close()  # a child still writing gets EPIPE and leaves
+        os.waitpid(pid, 0)
+
+
+def _fork_is_safe() -> bool:
+    if not sys.platform.startswith("linux"):
+        return False  # macOS libraries may not survive a fork without exec
+    running = sys.modules.get("threading")
+    return running is None or running.active_count() == 1
+
+
+def _answer(path: Path, out: int) -> None:
+    status = 1
+    try:
+        signal.alarm(_CHILD_SECONDS)
+        try:
+            answer: dict[str, Any] = {"info": probe(path).to_data()}
+        except ProbeError as exc:
+            answer = {"error": exc.message, "hint": exc.hint}
+        data = json.dumps(answer).encode()
+        while data:
+            data = data[os.write(out, data) :]
+        status = 0
+    finally:
+        os._exit(status)
+
+
+def _read_answer(path: Path, pipe: Any) -> VideoInfo:
+    try:
+        answer = json.loads(pipe.read())
+        if "error" in answer:
+            raise ProbeError(str(answer["error"]), hint=answer.get("hint"))
+        return VideoInfo.from_data(answer["info"])
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return probe(path)  # the child died or said nothing readable: probe here

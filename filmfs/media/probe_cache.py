@@ -8,10 +8,8 @@ a stream-copy assembly costs beyond ffmpeg itself, so a re-assembly reads JSON i
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import json
 import os
-from fractions import Fraction
 from pathlib import Path
 
 from filmfs.media.probe import VideoInfo, probe
@@ -28,10 +26,7 @@ def probe_known(store: MediaStore, path: Path, sha256: str) -> VideoInfo:
     """``probe(path)`` for a file whose sha256 is ``sha256``, cached in ``store``."""
     entry = _entry(store, sha256)
     try:
-        data = json.loads(entry.read_text())
-        data["fps"] = Fraction(data["fps"])
-        data["streams"] = tuple(data["streams"])
-        return VideoInfo(**data)
+        return VideoInfo.from_data(json.loads(entry.read_text()))
     except (OSError, ValueError, TypeError, KeyError):
         pass  # absent or unreadable: probe again and rewrite it
     info = probe(path)
@@ -42,8 +37,7 @@ def probe_known(store: MediaStore, path: Path, sha256: str) -> VideoInfo:
 def remember(store: MediaStore, sha256: str, info: VideoInfo) -> None:
     """Record ``info`` as what the object ``sha256`` is (its probe, as it was stored)."""
     entry = _entry(store, sha256)
-    data = dataclasses.asdict(info)
-    data["fps"] = str(info.fps)
+    data = info.to_data()
     entry.parent.mkdir(parents=True, exist_ok=True)
     with store.temp_path(".json") as tmp:
         tmp.write_text(json.dumps(data))

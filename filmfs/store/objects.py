@@ -356,14 +356,14 @@ class MediaStore:
                 src.unlink()
             return self.publish(Staged(tmp, sha, size))
 
-    def copy_in(self, src: Path, tmp: Path, *, since: FileState | None = None) -> Staged:
+    def copy_in(self, src: Path, tmp: Path, *, since: os.stat_result | None = None) -> Staged:
         """Copy ``src`` into ``tmp`` (a :meth:`temp_path`), hashing the bytes as they are
         written, and sync them to disk: one read of the source, which :meth:`publish` then
         renames into place. A source that changes meanwhile (written to, or replaced), or
         since the ``since`` a caller took before reading it alongside (a probe), is refused.
         """
         try:
-            before = since or file_state(src)
+            before = _state_key(since or os.stat(src))
             digest = hashlib.sha256()
             size = 0
             with open(src, "rb") as fin, open(tmp, "wb") as fout:
