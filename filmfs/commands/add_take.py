@@ -25,6 +25,8 @@ from filmfs.project import Project
 
 @dataclass(frozen=True)
 class AddTakeResult:
+    """The take written: its shot, attempt, file, video, whether it is selected, the commit."""
+
     shot_id: str
     attempt: int
     path: Path

@@ -60,6 +60,8 @@ class CutClip:
 
 @dataclass(frozen=True)
 class CutPlan:
+    """The cut as planned: its clips in order at the film's rate, and the shots left out."""
+
     fps: Fraction
     clips: tuple[CutClip, ...]
     gaps: tuple[str, ...]  # shots with no selected take (slates only with allow_gaps)

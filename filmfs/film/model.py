@@ -209,6 +209,8 @@ class VideoRef:
 
 @dataclass(frozen=True)
 class Film:
+    """The film (film.yaml): its title, picture format, defaults, budget and final edit."""
+
     title: str
     format: Format
     path: Path
@@ -242,6 +244,8 @@ class Film:
 
 @dataclass(frozen=True)
 class Scene:
+    """A scene (scenes/<NN>.yaml): where and when its shots happen."""
+
     scene_number: int
     setting: str
     path: Path
@@ -266,6 +270,8 @@ class Scene:
 
 @dataclass(frozen=True)
 class Take:
+    """One generation attempt of a shot (shots/<ID>/takes/<NNN>.yaml) and its video."""
+
     shot_id: str
     attempt_number: int
     selected: bool
@@ -328,6 +334,8 @@ class Dialogue:
 
 @dataclass(frozen=True)
 class Shot:
+    """A shot (shots/<ID>/shot.yaml): the creative intent its takes try to meet."""
+
     shot_number: str
     scene: int | None
     """The scene it belongs to; None in a film (or part of one) without scenes."""
@@ -399,6 +407,9 @@ class Shot:
 
 @dataclass(frozen=True)
 class Character:
+    """A character (characters/<id>.yaml): who appears, and the references that keep them
+    alike from shot to shot."""
+
     id: str
     name: str
     path: Path
@@ -424,6 +435,8 @@ class Character:
 
 @dataclass(frozen=True)
 class Asset:
+    """An audio, image, text or video reference (assets/<id>.yaml) that shots use."""
+
     id: str
     type: str
     name: str

@@ -34,6 +34,8 @@ class ProbeError(FilmfsError):
 
 @dataclass(frozen=True)
 class VideoInfo:
+    """What a probe read of a video file: picture, rate, codecs, duration and streams."""
+
     width: int
     height: int
     fps: Fraction

@@ -115,6 +115,8 @@ STORE_FOLDERS = ("objects", "tmp", "cache", "locks")
 
 @dataclass(frozen=True)
 class StoredObject:
+    """An object in the store: its sha256, size and path."""
+
     sha256: str
     size: int
     path: Path
