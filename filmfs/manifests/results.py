@@ -33,7 +33,7 @@ from typing import Any
 
 import msgpack
 
-from filmfs import layout
+from filmfs import fork, layout
 
 CACHE_DIR = "cache"
 FORMAT = "filmfs result cache 1"
@@ -90,8 +90,30 @@ class Watch:
 _ABSENT = (-1, -1, -1, -1, -1)
 
 
+# Below this many paths a child costs more (its fork, ~2 ms) than the half it would stat.
+_FORK_ABOVE = 8192
+
+
 def keys_now(paths: list[str], *, follow: bool) -> bytes:
-    """The stat keys of ``paths`` now, packed as 64-bit integers (-1s for an absent path)."""
+    """The stat keys of ``paths`` now, packed as 64-bit integers (-1s for an absent path).
+
+    A stat is a short system call wrapped in Python, which two threads only slow down; for a
+    large film the second half is stat'ed by a forked child on the other core (the 50,000
+    stats of a 10,000-shot film take ~0.3 s in one process, ~0.17 s in two)."""
+    if len(paths) <= _FORK_ABOVE:
+        return _keys(paths, follow)
+    half = len(paths) // 2
+    with fork.beside(lambda: _keys(paths[half:], follow)) as second:
+        if second is None:
+            return _keys(paths, follow)
+        first = _keys(paths[:half], follow)
+        rest = second()
+    if rest is None or len(rest) != 5 * 8 * (len(paths) - half):
+        rest = _keys(paths[half:], follow)  # the child gave no whole answer
+    return first + rest
+
+
+def _keys(paths: list[str], follow: bool) -> bytes:
     look = os.stat if follow else os.lstat
     found = array("q")
     add = found.extend

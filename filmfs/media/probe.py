@@ -12,9 +12,7 @@ import hashlib
 import importlib
 import json
 import os
-import signal
 import stat
-import sys
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -25,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import av  # imported where it is used: PyAV costs ~0.1 s of start-up
 
+from filmfs import fork
 from filmfs.errors import FilmfsError
 
 
@@ -167,13 +166,14 @@ class Probing:
 
 @contextlib.contextmanager
 def probe_ahead(path: Path) -> Iterator[Probing | None]:
-    """Start reading ``path``'s headers in a child process; ``result()`` waits for them
-    (raising the ProbeError a probe here would raise). None if ``path`` is no regular file.
+    """Start reading ``path``'s headers in a child process (:func:`filmfs.fork.beside`);
+    ``result()`` waits for them, raising the ProbeError a probe here would raise. None if
+    ``path`` is no regular file.
 
     PyAV's import (~60 ms, holding the GIL) is most of what a one-clip command costs beyond its
     start-up. A child forked as the command starts imports it on another core while this
-    process loads its own modules and the film. Where a fork is not safe (not Linux, other
-    threads already running) or the child gives no answer, the clip is probed here instead.
+    process loads its own modules and the film. Where a fork is not safe or the child gives no
+    answer, the clip is probed here instead.
     """
     path = Path(path)
     try:
@@ -183,51 +183,27 @@ def probe_ahead(path: Path) -> Iterator[Probing | None]:
     if before is None or not stat.S_ISREG(before.st_mode):
         yield None
         return
-    if not _fork_is_safe():
-        yield Probing(path, before, lambda: probe(path))
-        return
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: answer, then leave without the parent's exit handlers
-        os.close(read_end)
-        _answer(path, write_end)
-    os.close(write_end)
-    pipe = os.fdopen(read_end, "rb")
+    with fork.beside(lambda: _answer(path), seconds=_CHILD_SECONDS) as answer:
+        yield Probing(path, before, lambda: _read_answer(path, answer))
+
+
+def _answer(path: Path) -> bytes:
+    """The probe of ``path``, or its error, as JSON: what the child gives."""
     try:
-        yield Probing(path, before, lambda: _read_answer(path, pipe))
-    finally:
-        pipe.close()  # a child still writing gets EPIPE and leaves
-        os.waitpid(pid, 0)
+        answer: dict[str, Any] = {"info": probe(path).to_data()}
+    except ProbeError as exc:
+        answer = {"error": exc.message, "hint": exc.hint}
+    return json.dumps(answer).encode()
 
 
-def _fork_is_safe() -> bool:
-    if not sys.platform.startswith("linux"):
-        return False  # macOS libraries may not survive a fork without exec
-    running = sys.modules.get("threading")
-    return running is None or running.active_count() == 1
-
-
-def _answer(path: Path, out: int) -> None:
-    status = 1
-    try:
-        signal.alarm(_CHILD_SECONDS)
+def _read_answer(path: Path, answer: Callable[[], bytes | None] | None) -> VideoInfo:
+    data = answer() if answer else None
+    if data is not None:
         try:
-            answer: dict[str, Any] = {"info": probe(path).to_data()}
-        except ProbeError as exc:
-            answer = {"error": exc.message, "hint": exc.hint}
-        data = json.dumps(answer).encode()
-        while data:
-            data = data[os.write(out, data) :]
-        status = 0
-    finally:
-        os._exit(status)
-
-
-def _read_answer(path: Path, pipe: Any) -> VideoInfo:
-    try:
-        answer = json.loads(pipe.read())
-        if "error" in answer:
-            raise ProbeError(str(answer["error"]), hint=answer.get("hint"))
-        return VideoInfo.from_data(answer["info"])
-    except (OSError, ValueError, TypeError, KeyError, AttributeError):
-        return probe(path)  # the child died or said nothing readable: probe here
+            said = json.loads(data)
+            if "error" in said:
+                raise ProbeError(str(said["error"]), hint=said.get("hint"))
+            return VideoInfo.from_data(said["info"])
+        except (ValueError, TypeError, KeyError, AttributeError):
+            pass
+    return probe(path)  # no fork, or the child died or said nothing readable: probe here

@@ -54,7 +54,7 @@ def main() -> None:
 
     # A child that dies without a word: the parent probes the clip itself.
     real_answer = probing._answer
-    probing._answer = lambda path, fd: os._exit(9)  # type: ignore[assignment]
+    probing._answer = lambda path: os._exit(9)  # type: ignore[assignment]
     out["child_died"] = _run(video)
     probing._answer = real_answer
 
