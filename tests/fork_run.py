@@ -16,21 +16,14 @@ from typing import Any
 
 from filmfs import fork
 from filmfs.manifests import results
+from tests.own_process import ForkCounter
 
-_real_fork = os.fork
-_forks = 0
-
-
-def _counted_fork() -> int:
-    global _forks
-    _forks += 1
-    return _real_fork()
+forks = ForkCounter()
 
 
 def _beside(work: Any, seconds: int = 60) -> dict[str, Any]:
     """What :func:`fork.beside` gave for ``work``: its bytes (or None), the forks, the time."""
-    global _forks
-    _forks = 0
+    forks.reset()
     start = time.monotonic()
     with fork.beside(work, seconds=seconds) as wait:
         data = wait() if wait else "no fork"
@@ -39,15 +32,15 @@ def _beside(work: Any, seconds: int = 60) -> dict[str, Any]:
     return {
         "got": got,
         "again": again == data,
-        "forks": _forks,
+        "forks": forks.reset(),
         "seconds": time.monotonic() - start,
     }
 
 
 def _keys(paths: list[str]) -> dict[str, Any]:
-    global _forks
-    _forks = 0
-    return {"same": results.keys_now(paths, follow=False) == one_process(paths), "forks": _forks}
+    forks.reset()
+    same = results.keys_now(paths, follow=False) == one_process(paths)
+    return {"same": same, "forks": forks.reset()}
 
 
 def one_process(paths: list[str]) -> bytes:
@@ -56,7 +49,6 @@ def one_process(paths: list[str]) -> bytes:
 
 def main() -> None:
     folder = Path(sys.argv[1])
-    os.fork = _counted_fork
     out: dict[str, Any] = {}
     out["answer"] = _beside(lambda: b"from the child " + str(os.getpid()).encode())
     out["answer"]["parent"] = os.getpid()

@@ -3,32 +3,19 @@ kept report's stat pass, which splits a large film's paths with one."""
 
 from __future__ import annotations
 
-import json
-import subprocess
 import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.genfilm import PYTHON, subprocess_env
+from tests.own_process import run_cases
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forks on Linux")
 
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    done = subprocess.run(
-        [PYTHON, "-m", "tests.fork_run", str(tmp_path_factory.mktemp("fork"))],
-        cwd=Path(__file__).resolve().parents[1],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env=subprocess_env(),
-    )
-    assert done.returncode == 0, done.stderr
-    result: dict[str, Any] = json.loads(done.stdout)
-    return result
+    return run_cases("tests.fork_run", tmp_path_factory.mktemp("fork"))
 
 
 def test_the_child_answers(runs: dict[str, Any]) -> None:

@@ -14,36 +14,28 @@ from pathlib import Path
 from typing import Any
 
 from filmfs.media import probe as probing
+from tests.own_process import ForkCounter
 
-_real_fork = os.fork
 _real_probe = probing.probe
-_forks = 0
-
-
-def _counted_fork() -> int:
-    global _forks
-    _forks += 1
-    return _real_fork()
+forks = ForkCounter()
 
 
 def _run(path: Path) -> dict[str, Any]:
     """What probe_ahead gave for ``path``, how many forks it took and how long."""
-    global _forks
-    _forks = 0
+    forks.reset()
     start = time.monotonic()
     with probing.probe_ahead(path) as ahead:
         if ahead is None:
-            return {"ahead": None, "forks": _forks}
+            return {"ahead": None, "forks": forks.reset()}
         try:
             answer: dict[str, Any] = {"info": ahead.result().to_data()}
         except probing.ProbeError as exc:
             answer = {"error": str(exc)}
-    return {**answer, "forks": _forks, "seconds": time.monotonic() - start}
+    return {**answer, "forks": forks.reset(), "seconds": time.monotonic() - start}
 
 
 def main() -> None:
     video, junk = Path(sys.argv[1]), Path(sys.argv[2])
-    os.fork = _counted_fork
     out: dict[str, Any] = {}
     out["video"] = _run(video)
     out["av_imported_here"] = "av" in sys.modules

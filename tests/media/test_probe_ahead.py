@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.genfilm import PYTHON, subprocess_env
 from tests.media.conftest import render
+from tests.own_process import run_cases
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="POSIX only")
 
@@ -22,17 +19,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     video = render(folder / "clip.mp4", seconds=1.0, fps=25)
     junk = folder / "junk.mp4"
     junk.write_bytes(b"<html>not a video</html>")
-    done = subprocess.run(
-        [PYTHON, "-m", "tests.media.probe_ahead_run", str(video), str(junk)],
-        cwd=Path(__file__).resolve().parents[2],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env=subprocess_env(),
-    )
-    assert done.returncode == 0, done.stderr
-    result: dict[str, Any] = json.loads(done.stdout)
-    return result
+    return run_cases("tests.media.probe_ahead_run", video, junk)
 
 
 def test_the_child_gives_what_a_probe_here_gives(runs: dict[str, Any]) -> None:
