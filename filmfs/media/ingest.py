@@ -27,21 +27,24 @@ def store_video(
     """Probe ``path`` (a clear error if it is no video), store it, and describe it.
 
     ``move`` publishes a temp file by rename; otherwise the file is copied in. ``hashed`` is
-    ``hash_file(path)`` and ``info`` is ``probe(path)`` when the caller already has them, or
-    ``probing`` when it started one (:func:`probe_ahead`). The
-    stored object is stamped as verified and its probe remembered, so its first use in a cut
-    reads neither its bytes nor its headers again.
+    ``hash_file(path)`` and ``info`` is ``probe(path)`` when the caller already has them;
+    ``probing`` is a probe of ``path`` the caller started (:func:`probe_ahead`). The stored
+    object is stamped as verified and its probe remembered, so its first use in a cut reads
+    neither its bytes nor its headers again.
     """
+
+    def probed() -> VideoInfo:
+        return info or (probing.result() if probing else probe(path))
+
     if move or hashed is not None:
         # A file we made: hash it while probing (hashlib and PyAV both leave the GIL, and the
         # bytes are in the page cache once either has read them), then rename it in.
         if hashed is None:
             with ThreadPoolExecutor(max_workers=1) as pool:
                 digest = pool.submit(hash_file, path)
-                info = info or probe(path)
+                info = probed()
                 hashed = digest.result()
-        elif info is None:
-            info = probe(path)
+        info = probed()
         stored = store.put_file(path, move=move, hashed=hashed)
     else:
         # Someone else's file: copy it into the store's tmp/ (hashed as written, synced)
@@ -50,7 +53,7 @@ def store_video(
         since = probing.stat if probing else _stat(path)
         with store.temp_path(".obj") as tmp, ThreadPoolExecutor(max_workers=1) as pool:
             copying = pool.submit(store.copy_in, path, tmp, since=since)
-            info = info or (probing.result() if probing else probe(path))
+            info = probed()
             staged = copying.result()
             staged.check_source(path)  # the probe read the bytes that are stored
             stored = store.publish(staged)
