@@ -77,7 +77,9 @@ def timed(argv: list[str], cwd: Path) -> tuple[float, float]:
     return spent, usage.ru_utime + usage.ru_stime
 
 
-def copy_and_hash(clip: Path, folder: Path) -> tuple[float, float]:
+def copy_and_hash(clip: Path, folder: Path) -> tuple[tuple[float, float], tuple[float, float]]:
+    """(wall, CPU) of copying and hashing ``clip``, then of syncing the copy to disk (which
+    the store does before a take may name the object)."""
     start, cpu = time.perf_counter(), time.process_time()
     dest = folder / clip.name
     shutil.copyfile(clip, dest)
@@ -85,9 +87,16 @@ def copy_and_hash(clip: Path, folder: Path) -> tuple[float, float]:
     with clip.open("rb") as fh:
         while chunk := fh.read(1 << 20):
             digest.update(chunk)
-    spent, cpu = time.perf_counter() - start, time.process_time() - cpu
+    copied = (time.perf_counter() - start, time.process_time() - cpu)
+    start, cpu = time.perf_counter(), time.process_time()
+    fd = os.open(dest, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    synced = (time.perf_counter() - start, time.process_time() - cpu)
     dest.unlink()
-    return spent, cpu
+    return copied, synced
 
 
 def medians(runs: list[tuple[float, float]]) -> tuple[float, float]:
@@ -123,10 +132,12 @@ def main() -> None:
         size = clips[0].stat().st_size
         # A first run warms the page cache and writes the manifest cache, as in daily use.
         timed([py, "-m", "filmfs", "add-take", "01A", str(clips[0]), "--no-commit"], film)
-        starts, copies, adds, validates = [], [], [], []
+        starts, copies, syncs, adds, validates = [], [], [], [], []
         for clip in clips[1:]:
             starts.append(timed([py, "-c", "import yaml, click"], film))
-            copies.append(copy_and_hash(clip, scratch))
+            copied, synced = copy_and_hash(clip, scratch)
+            copies.append(copied)
+            syncs.append(synced)
             adds.append(
                 timed([py, "-m", "filmfs", "add-take", "01A", str(clip), "--no-commit"], film)
             )
@@ -134,13 +145,14 @@ def main() -> None:
             # CLI, the film loaded and checked, as before any command's work.
             validates.append(timed([py, "-m", "filmfs", "validate"], film))
         start, copy, add = medians(starts), medians(copies), medians(adds)
-        validate = medians(validates)
+        validate, sync = medians(validates), medians(syncs)
         floor = (start[0] + copy[0], start[1] + copy[1])
         own = (validate[0] + copy[0], validate[1] + copy[1])
         print(f"one clip of {size / 1e6:.1f} MB, median of {args.repeat} runs each (wall, CPU)")
         rows = [
             ('python -c "import yaml, click"', start),
             ("copy + sha256 of the clip", copy),
+            ("  then fsync of that copy", sync),
             ("floor (start-up + copy-and-hash)", floor),
             ("filmfs validate (filmfs's start-up)", validate),
             ("filmfs validate + copy-and-hash", own),
