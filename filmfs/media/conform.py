@@ -23,19 +23,31 @@ AUDIO_RATE = 48000
 AUDIO_CHANNELS = 2
 
 
-def conform_reasons(info: VideoInfo, fmt: Format) -> list[str]:
-    """Why a clip cannot be stream-copied into a cut of ``fmt``; empty when it can."""
-    reasons = []
-    if (info.width, info.height) != (fmt.width, fmt.height):
-        reasons.append(f"size {info.width}x{info.height} != {fmt.width}x{fmt.height}")
-    if info.fps != fmt.fps:
-        reasons.append(f"fps {info.fps} != {fmt.fps}")
-    elif info.timescale != timescale(fmt.fps):
+def picture_differences(
+    size: tuple[int, int], rate: Fraction, time_base: int, codec: str, fmt: Format
+) -> list[str]:
+    """How a video's picture differs from the film's ``fmt`` in what a stream copy needs
+    alike: size, frame rate, time base (ticks per second) and codec; empty when none does.
+    The words a clip's conform reasons and a cut's check both use."""
+    found = []
+    if size != (fmt.width, fmt.height):
+        found.append(f"size {size[0]}x{size[1]}, the film's is {fmt.width}x{fmt.height}")
+    if rate != fmt.fps:
+        found.append(f"frame rate {rate}, the film's is {fmt.fps}")
+    elif time_base != timescale(fmt.fps):
         # Same rate, other time base: the concat demuxer keeps the first file's, so a clip
         # written in another would play at the wrong speed.
-        reasons.append(f"time base 1/{info.timescale} != 1/{timescale(fmt.fps)}")
-    if info.codec != "h264":
-        reasons.append(f"codec {info.codec} != h264")
+        found.append(f"video time base 1/{time_base}, expected 1/{timescale(fmt.fps)}")
+    if codec != "h264":
+        found.append(f"video codec {codec}, expected h264")
+    return found
+
+
+def conform_reasons(info: VideoInfo, fmt: Format) -> list[str]:
+    """Why a clip cannot be stream-copied into a cut of ``fmt``; empty when it can."""
+    reasons = picture_differences(
+        (info.width, info.height), info.fps, info.timescale, info.codec, fmt
+    )
     if info.pix_fmt != "yuv420p":
         reasons.append(f"pixel format {info.pix_fmt} != yuv420p")
     if info.format not in ("mp4", "mov", "m4v"):

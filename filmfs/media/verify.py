@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 from filmfs.errors import FilmfsError
 from filmfs.film.model import Format
-from filmfs.film.rate import timescale
+from filmfs.media.conform import picture_differences
 
 
 class CutCheckFailed(FilmfsError):
@@ -113,15 +113,9 @@ def cut_differences(path: Path, *, fmt: Format, frames: int) -> list[str]:
     """How the cut at ``path`` differs from a ``frames``-frame cut in ``fmt``; empty if not."""
     facts = read_packets(path)
     frame = fmt.frame
-    found: list[str] = []
-    if (facts.width, facts.height) != (fmt.width, fmt.height):
-        found.append(f"size {facts.width}x{facts.height}, the film's is {fmt.width}x{fmt.height}")
-    if facts.rate != fmt.fps:
-        found.append(f"frame rate {facts.rate}, the film's is {fmt.fps}")
-    if facts.timescale != timescale(fmt.fps):
-        found.append(f"video time base 1/{facts.timescale}, expected 1/{timescale(fmt.fps)}")
-    if facts.codec != "h264":
-        found.append(f"video codec {facts.codec}, expected h264")
+    found = picture_differences(
+        (facts.width, facts.height), facts.rate, facts.timescale, facts.codec, fmt
+    )
     video = facts.video
     if video.packets != frames:
         found.append(f"{video.packets} video frames, the plan has {frames}")
