@@ -364,3 +364,16 @@ def test_an_ffmpeg_without_per_file_options_gets_the_same_cut(
     assert len(new.argv) == 1 and len(older.argv) == 2  # refused once, then without options
     digest = [hashlib.sha256(r.output.read_bytes()).hexdigest() for r in (new, older)]
     assert digest[0] == digest[1]
+
+
+def test_a_clip_off_the_format_says_how_in_the_cut_checks_words(make_video: MakeVideo) -> None:
+    """A clip's conform reasons name size, rate and codec as the cut's own check does."""
+    off = probe(make_video("off.webm", size="160x90", fps=25, codec="libvpx", audio=False))
+    reasons = conform_reasons(off, FMT)
+    assert reasons[:3] == [
+        "size 160x90, the film's is 320x180",
+        "frame rate 25, the film's is 24",
+        "video codec vp8, expected h264",
+    ]
+    same_rate = probe(make_video("tb.mp4", fps=24))
+    assert conform_reasons(same_rate, Format(320, 180, 24)) == []
