@@ -29,11 +29,11 @@ from pathlib import Path
 from typing import BinaryIO
 
 from filmfs.errors import StoreError
+from filmfs.manifests.results import StatKey, stat_key
 from filmfs.manifests.writer import make_folder, write_error
 
 CHUNK = 1 << 20  # 1 MiB reads: hashing speed is flat above this, memory stays small
 _SHA256 = re.compile(r"[0-9a-f]{64}")
-FileState = tuple[int, int, int, int, int]
 
 
 def is_sha256(value: str) -> bool:
@@ -131,13 +131,13 @@ class Staged:
     path: Path
     sha256: str
     size: int
-    source: FileState | None = None  # what the copied file was, when it was copied
+    source: StatKey = None  # what the copied file was, when it was copied
 
     def check_source(self, src: Path) -> None:
         """StoreError if ``src`` is no longer the file copied (what was read of it alongside
         the copy, a probe, may be of other bytes)."""
         try:
-            now = file_state(src)
+            now = stat_key(os.stat(src))
         except OSError:
             now = None
         if now != self.source:
@@ -365,25 +365,26 @@ class MediaStore:
         since the ``since`` a caller took before reading it alongside (a probe), is refused.
         """
         try:
-            before = _state_key(since or os.stat(src))
+            before = stat_key(since or os.stat(src))
             digest = hashlib.sha256()
             size = 0
             with open(src, "rb") as fin, open(tmp, "wb") as fout:
-                opened = _state_key(os.fstat(fin.fileno()))
+                opened = stat_key(os.fstat(fin.fileno()))
                 while chunk := fin.read(CHUNK):
                     digest.update(chunk)
                     fout.write(chunk)
                     size += len(chunk)
                 fout.flush()
                 os.fsync(fout.fileno())
-                read = _state_key(os.fstat(fin.fileno()))
-            after = file_state(src)
+                read = stat_key(os.fstat(fin.fileno()))
+            now = os.stat(src)
+            after = stat_key(now)
         except OSError as exc:  # unreadable source, disk full, read-only store...
             raise StoreError(
                 f"cannot store {src}: {exc.strerror or exc}",
                 hint="check the file is readable, the disk has room and .filmfs/ is writable",
             ) from exc
-        if len({before, opened, read, after}) > 1 or size != after[2]:
+        if len({before, opened, read, after}) > 1 or size != now.st_size:
             raise StoreError(f"cannot store {src}: it changed while being stored")
         return Staged(tmp, digest.hexdigest(), size, after)
 
@@ -483,13 +484,3 @@ def _size_of(path: Path) -> int:
         return path.lstat().st_size
     except OSError:
         return -1
-
-
-def file_state(path: Path) -> FileState:
-    """What tells that ``path`` is still the same file, not written to: its device, inode,
-    size, mtime and ctime (which no one can set back). OSError if it cannot be read."""
-    return _state_key(os.stat(path))
-
-
-def _state_key(state: os.stat_result) -> FileState:
-    return (state.st_dev, state.st_ino, state.st_size, state.st_mtime_ns, state.st_ctime_ns)
